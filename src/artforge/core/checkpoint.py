@@ -1,0 +1,160 @@
+"""Checkpoint folders: config.json + model.safetensors + card.md (+ training_state.pt).
+
+`load(path)` rebuilds a model from the folder alone, through the model registry. A run folder
+written by the Trainer keeps its checkpoints in `checkpoints/step-NNNNNNNN/`; `resolve` turns a
+run folder into its newest checkpoint, so users can pass either.
+"""
+
+import hashlib
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors.torch import load as safetensors_load
+from safetensors.torch import save as safetensors_save
+
+from artforge import __version__
+from artforge.core.atomic import atomic_folder, recover_folder
+from artforge.core.model import ArtModel
+from artforge.core.registry import MODELS
+from artforge.errors import UserError
+
+CONFIG_FILE = "config.json"
+WEIGHTS_FILE = "model.safetensors"
+CARD_FILE = "card.md"
+STATE_FILE = "training_state.pt"
+CHECKPOINTS_DIR = "checkpoints"
+
+
+def save(
+    model: ArtModel,
+    folder: Path,
+    *,
+    card: str = "",
+    weights: dict[str, torch.Tensor] | None = None,
+    training_state: dict[str, Any] | None = None,
+) -> Path:
+    """Write `model` as a folder, atomically. `weights` overrides the model's own (e.g. EMA)."""
+    tensors = weights if weights is not None else model.state_dict()
+    tensors = {name: t.detach().to("cpu").contiguous() for name, t in tensors.items()}
+    header = {"artforge_version": __version__, "kind": model.kind, "config": model.config.to_dict()}
+    with atomic_folder(Path(folder)) as tmp:
+        (tmp / CONFIG_FILE).write_text(json.dumps(header, indent=2, sort_keys=True) + "\n")
+        (tmp / WEIGHTS_FILE).write_bytes(safetensors_save(_untie(tensors)))
+        (tmp / CARD_FILE).write_text(card or f"# {model.kind}\n")
+        for name, data in model.extra_files().items():
+            (tmp / name).write_bytes(data)
+        if training_state is not None:
+            buffer = io.BytesIO()
+            torch.save(training_state, buffer)
+            (tmp / STATE_FILE).write_bytes(buffer.getvalue())
+    return Path(folder)
+
+
+def _untie(tensors: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """safetensors refuses tensors that share memory (tied weights): store each its own copy."""
+    seen: set[int] = set()
+    out = {}
+    for name, tensor in tensors.items():
+        pointer = tensor.untyped_storage().data_ptr()
+        out[name] = tensor.clone() if pointer in seen else tensor
+        seen.add(pointer)
+    return out
+
+
+def resolve(path: Path) -> Path:
+    """The model folder at `path`, or the newest checkpoint of the run folder at `path`."""
+    path = Path(path)
+    recover_folder(path)
+    if (path / CONFIG_FILE).is_file():
+        return path
+    newest = latest_checkpoint(path)
+    if newest is not None:
+        return newest
+    if not path.exists():
+        raise UserError(f"model folder {path} does not exist.")
+    raise UserError(f"{path} is not a model folder: it has no {CONFIG_FILE} and no checkpoints.")
+
+
+def checkpoint_dir(run_dir: Path, step: int) -> Path:
+    return Path(run_dir) / CHECKPOINTS_DIR / f"step-{step:08d}"
+
+
+def list_checkpoints(run_dir: Path) -> list[Path]:
+    """Complete checkpoints of a run, oldest first (temporary folders are not listed)."""
+    root = Path(run_dir) / CHECKPOINTS_DIR
+    if not root.is_dir():
+        return []
+    for old in root.glob("step-*.old"):
+        recover_folder(old.with_name(old.name.removesuffix(".old")))
+    return sorted(p for p in root.glob("step-*") if p.name[5:].isdigit() and p.is_dir())
+
+
+def latest_checkpoint(run_dir: Path) -> Path | None:
+    found = list_checkpoints(run_dir)
+    return found[-1] if found else None
+
+
+def read_header(folder: Path) -> dict[str, Any]:
+    path = Path(folder) / CONFIG_FILE
+    try:
+        header = json.loads(path.read_text())
+        header["kind"], header["config"]  # noqa: B018 - both keys must be there
+    except FileNotFoundError:
+        raise UserError(f"{folder} is not a model folder: {CONFIG_FILE} is missing.") from None
+    except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError):
+        raise UserError(f"{path} is damaged: it is not an artforge model config.") from None
+    return header
+
+
+def read_weights(folder: Path) -> dict[str, torch.Tensor]:
+    path = Path(folder) / WEIGHTS_FILE
+    try:
+        return safetensors_load(path.read_bytes())
+    except FileNotFoundError:
+        raise UserError(f"{folder} has no {WEIGHTS_FILE}; no model was saved there.") from None
+    except Exception as exc:  # safetensors raises its own error types for every kind of damage
+        raise UserError(f"{path} is damaged and cannot be read ({exc}).") from None
+
+
+def load(path: Path, device: str | torch.device = "cpu") -> ArtModel:
+    """Rebuild the model saved at `path` (a model folder or a run folder)."""
+    folder = resolve(path)
+    header = read_header(folder)
+    try:
+        cls = MODELS.get(header["kind"])
+    except ValueError as exc:
+        raise UserError(f"{folder}: {exc}.") from None
+    model = cls.from_config(cls.config_class.from_dict(header["config"]))
+    load_weights(model, read_weights(folder), source=folder)
+    model.load_extra_files(folder)
+    return model.to(device).eval()
+
+
+def load_weights(model: torch.nn.Module, weights: dict[str, torch.Tensor], source: Path) -> None:
+    try:
+        model.load_state_dict(weights)
+    except RuntimeError as exc:
+        first = str(exc).strip().splitlines()[0]
+        raise UserError(f"the weights in {source} do not fit the model ({first}).") from None
+
+
+def read_training_state(folder: Path) -> dict[str, Any]:
+    path = Path(folder) / STATE_FILE
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except FileNotFoundError:
+        raise UserError(f"{folder} has no {STATE_FILE}; training cannot resume from it.") from None
+    except Exception as exc:
+        raise UserError(f"{path} is damaged and cannot be read ({exc}).") from None
+
+
+def folder_hash(path: Path) -> str:
+    """sha256 of a model's config and weights: the identity the catalog records."""
+    folder = resolve(path)
+    digest = hashlib.sha256()
+    for name in (CONFIG_FILE, WEIGHTS_FILE):
+        digest.update((folder / name).read_bytes())
+    return digest.hexdigest()

@@ -1,0 +1,68 @@
+"""torchrun support: process group set-up, rank queries and the collectives the Trainer needs."""
+
+import io
+import os
+from typing import Any
+
+import torch
+import torch.distributed as dist
+
+
+def world_size() -> int:
+    return dist.get_world_size() if dist.is_initialized() else 1
+
+
+def rank() -> int:
+    return dist.get_rank() if dist.is_initialized() else 0
+
+
+def is_main() -> bool:
+    return rank() == 0
+
+
+def launched_by_torchrun() -> bool:
+    return int(os.environ.get("WORLD_SIZE", "1")) > 1
+
+
+def init_from_env(device: torch.device) -> tuple[torch.device, bool]:
+    """Join the process group torchrun describes (gloo on CPU, nccl on CUDA).
+
+    Returns the device this rank should use and whether this call created the group (and so
+    must destroy it).
+    """
+    if not launched_by_torchrun() or dist.is_initialized():
+        return device, False
+    if device.type == "cuda":
+        local = int(os.environ.get("LOCAL_RANK", "0"))
+        torch.cuda.set_device(local)
+        device = torch.device("cuda", local)
+    dist.init_process_group(backend="nccl" if device.type == "cuda" else "gloo")
+    return device, True
+
+
+def any_rank(flag: bool, device: torch.device) -> bool:
+    """True on every rank when `flag` is true on at least one (stop requests, time budgets)."""
+    if not dist.is_initialized():
+        return flag
+    value = torch.tensor([1.0 if flag else 0.0], device=device)
+    dist.all_reduce(value, op=dist.ReduceOp.MAX)
+    return bool(value.item())
+
+
+def barrier() -> None:
+    if dist.is_initialized():
+        dist.barrier()
+
+
+def gather_states(state: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every rank's `state` (RNG states for resume), in rank order, on every rank.
+
+    Sent as torch.save bytes: all_gather_object cannot unpickle tensors of RNG states.
+    """
+    if not dist.is_initialized():
+        return [state]
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    gathered: list[Any] = [None] * dist.get_world_size()
+    dist.all_gather_object(gathered, buffer.getvalue())
+    return [torch.load(io.BytesIO(data), weights_only=True) for data in gathered]

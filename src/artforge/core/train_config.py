@@ -1,0 +1,48 @@
+"""Options of the shared training loop, saved in every checkpoint's training state."""
+
+import dataclasses
+
+from artforge.core.config import Config
+from artforge.errors import UserError
+
+
+@dataclasses.dataclass
+class TrainConfig(Config):
+    steps: int = 1000
+    minutes: float | None = None
+    """Wall-clock budget of this invocation; training stops (and saves) when it is spent."""
+    batch_size: int = 32
+    lr: float = 1e-3
+    weight_decay: float = 0.0
+    betas: tuple[float, float] = (0.9, 0.999)
+    grad_clip: float | None = 1.0
+    accumulate: int = 1
+    """Gradient accumulation: batches per optimizer step."""
+    ema_decay: float | None = None
+    """None: use the model's default (ArtModel.ema_decay); 0: no EMA."""
+    save_every: int = 500
+    eval_every: int = 0
+    """0: validate only at the end (when there is validation data)."""
+    log_every: int = 10
+    keep_checkpoints: int = 2
+    seed: int = 0
+    device: str = "auto"
+    amp: bool = True
+    """Mixed precision on CUDA (bfloat16 where supported, else float16 with loss scaling)."""
+    num_workers: int = 0
+
+    def validate(self) -> None:
+        checks = [
+            (self.steps >= 1, "--steps must be at least 1"),
+            (self.minutes is None or self.minutes > 0, "--minutes must be positive"),
+            (self.batch_size >= 1, "--batch-size must be at least 1"),
+            (self.lr > 0, "--lr must be positive"),
+            (self.accumulate >= 1, "--accumulate must be at least 1"),
+            (self.save_every >= 1, "--save-every must be at least 1"),
+            (self.keep_checkpoints >= 1, "keep_checkpoints must be at least 1"),
+            (self.ema_decay is None or 0 <= self.ema_decay < 1, "--ema must be in [0, 1)"),
+            (self.grad_clip is None or self.grad_clip > 0, "--grad-clip must be positive"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise UserError(message + ".")

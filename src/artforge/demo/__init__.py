@@ -1,0 +1,1 @@
+"""`artforge demo`: one work of every medium, shown on one page."""

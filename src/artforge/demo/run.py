@@ -1,0 +1,62 @@
+"""The main job: a few minutes on a CPU, works saved under one folder with an index.html."""
+
+import shutil
+from pathlib import Path
+
+from artforge.core import checkpoint
+from artforge.core.metrics_log import MetricsLog
+from artforge.core.train_config import TrainConfig
+from artforge.data.images import load_rgb, resolve_image_path
+from artforge.demo.page import Work, loss_curve_svg, write_page
+
+DEFAULT_PAINTING = "hokusai-great-wave"
+
+
+def run_demo(out: Path, *, painting: str = DEFAULT_PAINTING, steps: int = 800,
+             minutes: float | None = None, seed: int = 0, device: str = "auto",
+             size: int = 160) -> Path:
+    """Make the demo's works under `out` and return the path of its index.html.
+
+    Running it again continues the saved training run instead of starting over.
+    """
+    from artforge.catalog.provenance import read_png_provenance
+    from artforge.toy.pipeline import render_field, train_field
+
+    # 1. Check inputs.
+    out = Path(out)
+    is_name = not any(mark in painting for mark in (":", "/", "."))
+    image = f"builtin:paintings/{painting}" if is_name else painting
+    source = resolve_image_path(image)
+    works_dir = out / "works"
+    works_dir.mkdir(parents=True, exist_ok=True)
+    # 2. Learn the painting with a neural field (the foundation's toy model).
+    run_dir = out / "field-run"
+    train = TrainConfig(steps=steps, minutes=minutes, batch_size=2048, lr=2e-3, save_every=200,
+                        log_every=20, seed=seed, device=device)
+    resume = checkpoint.latest_checkpoint(run_dir) is not None
+    result = train_field(image, run_dir, train, size=size, resume=resume)
+    # 3. The works: the picture it learned from, and the field rendered at twice that size.
+    target = works_dir / f"{source.stem}-target.png"
+    load_rgb(image, max_side=size).save(target)
+    shutil.copy(source.with_name("SOURCES.md"), works_dir / "SOURCES.md")
+    model = checkpoint.resolve(run_dir)
+    config = checkpoint.read_header(model)["config"]
+    render = render_field(model, works_dir / f"{source.stem}-field-2x.png",
+                          height=2 * config["height"], width=2 * config["width"])
+    # 4. The page.
+    metrics = MetricsLog(run_dir).read()
+    psnr = result.metrics.get("val_psnr")
+    works = [
+        Work(f"Neural field painting of {source.stem}", "image", render,
+             caption=f"A network mapping (x, y) to colour, trained {result.step} steps on the "
+                     f"{config['width']}×{config['height']} picture, rendered at 2× that size"
+                     + (f"; PSNR {psnr:.1f} dB" if psnr else "") + ".",
+             provenance=read_png_provenance(render) or {}),
+        Work("What it learned from", "image", target,
+             caption=f"{source.name}, public domain (see SOURCES.md), shrunk to {size} px."),
+        Work("Training loss", "plot", body=loss_curve_svg(metrics),
+             caption=f"Mean squared error per step, from {run_dir / 'metrics.jsonl'}."),
+    ]
+    intro = ("Works made on this machine by artforge's demo. Each says how it was made; the "
+             "catalog (artforge catalog list) remembers them too.")
+    return write_page(out / "index.html", "artforge demo", intro, works)

@@ -1,0 +1,42 @@
+import dataclasses
+
+import pytest
+
+from artforge.core.config import Config
+from artforge.core.train_config import TrainConfig
+from artforge.errors import UserError
+
+
+@dataclasses.dataclass
+class Inner(Config):
+    width: int = 3
+
+
+@dataclasses.dataclass
+class Outer(Config):
+    name: str = "x"
+    betas: tuple[float, float] = (0.5, 0.9)
+    inner: Inner = dataclasses.field(default_factory=Inner)
+    limit: float | None = None
+
+
+def test_json_round_trip_keeps_types():
+    original = Outer(name="y", betas=(0.1, 0.2), inner=Inner(width=7), limit=2.5)
+    again = Outer.from_json(original.to_json())
+    assert again == original
+    assert isinstance(again.betas, tuple) and isinstance(again.inner, Inner)
+
+
+def test_unknown_option_is_a_user_error():
+    with pytest.raises(UserError, match="does not know the option"):
+        Outer.from_dict({"name": "y", "colour": "red"})
+
+
+def test_train_config_round_trip_and_validation(tmp_path):
+    config = TrainConfig(steps=5, minutes=0.5, ema_decay=0.99)
+    config.save(tmp_path / "train.json")
+    assert TrainConfig.from_json((tmp_path / "train.json").read_text()) == config
+    with pytest.raises(UserError, match="--steps must be at least 1"):
+        TrainConfig(steps=0).validate()
+    with pytest.raises(UserError, match="--accumulate"):
+        TrainConfig(accumulate=0).validate()

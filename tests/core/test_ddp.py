@@ -1,0 +1,35 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file
+
+from artforge.core import checkpoint
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_two_gloo_processes_end_with_the_same_weights(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
+               str(ROOT / "tests/core/ddp_driver.py"), str(tmp_path)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "rank 0 world 2 step 6" in done.stdout and "rank 1 world 2 step 6" in done.stdout
+    rank0 = load_file(tmp_path / "rank0.safetensors")
+    rank1 = load_file(tmp_path / "rank1.safetensors")
+    saved = checkpoint.read_weights(checkpoint.latest_checkpoint(tmp_path / "run"))
+    for name, tensor in rank0.items():
+        assert torch.equal(rank1[name], tensor), name
+        assert torch.equal(saved[name], tensor), name
+    # Both ranks trained on different shards, so the weights moved from the seeded start.
+    torch.manual_seed(0)
+    from artforge.toy.model import FieldModel
+    from tests.conftest import TINY_FIELD
+
+    start = FieldModel.from_config(TINY_FIELD).state_dict()
+    assert not torch.equal(start["net.mlp.0.weight"], rank0["net.mlp.0.weight"])
+    state = checkpoint.read_training_state(checkpoint.latest_checkpoint(tmp_path / "run"))
+    assert len(state["rng"]) == 2

@@ -1,0 +1,129 @@
+import json
+
+import pytest
+import torch
+
+from artforge.core import checkpoint
+from artforge.core.trainer import Trainer
+from artforge.errors import UserError
+from artforge.toy.model import FieldModel
+from tests.conftest import TINY_FIELD
+
+
+def fresh_model() -> FieldModel:
+    torch.manual_seed(0)
+    return FieldModel.from_config(TINY_FIELD)
+
+
+def test_loss_goes_down_on_the_toy_task(pixels, train_config, tmp_path):
+    config = train_config.replace(steps=200, lr=3e-2, save_every=200, log_every=20)
+    result = Trainer(fresh_model(), config, tmp_path, pixels).fit()
+    records = map(json.loads, (tmp_path / "metrics.jsonl").open())
+    losses = [r["loss"] for r in records if "loss" in r]
+    assert len(losses) == 10
+    assert losses[-1] < 0.5 * losses[0]
+    assert result.step == 200 and result.stopped_by == "steps"
+
+
+def test_checkpoint_folder_has_every_part(pixels, train_config, tmp_path):
+    result = Trainer(fresh_model(), train_config, tmp_path, pixels, data_note="noise 8x8").fit()
+    names = sorted(p.name for p in result.checkpoint.iterdir())
+    assert names == ["card.md", "config.json", "model.safetensors", "training_state.pt"]
+    assert [p.name for p in checkpoint.list_checkpoints(tmp_path)] == ["step-00000008",
+                                                                        "step-00000012"]
+    card = (result.checkpoint / "card.md").read_text()
+    assert "steps trained: 12" in card and "noise 8x8" in card
+    state = checkpoint.read_training_state(result.checkpoint)
+    assert state["step"] == 12 and state["batches"] == {"epoch": 3, "position": 0}
+
+
+def test_resume_continues_bit_for_bit(pixels, train_config, tmp_path):
+    whole = fresh_model()
+    Trainer(whole, train_config, tmp_path / "whole", pixels).fit()
+
+    Trainer(fresh_model(), train_config.replace(steps=5), tmp_path / "split", pixels).fit()
+    resumed = fresh_model()
+    result = Trainer(resumed, train_config, tmp_path / "split", pixels, resume=True).fit()
+
+    assert result.step == 12
+    for name, tensor in whole.state_dict().items():
+        assert torch.equal(resumed.state_dict()[name], tensor), name
+    steps = [r["step"] for r in map(json.loads, (tmp_path / "split/metrics.jsonl").open())
+             if "loss" in r]
+    assert steps == [2, 4, 5, 6, 8, 10, 12]
+
+
+def test_existing_run_needs_resume_and_resume_needs_a_run(pixels, train_config, tmp_path):
+    with pytest.raises(UserError, match="nothing to resume"):
+        Trainer(fresh_model(), train_config, tmp_path, pixels, resume=True).fit()
+    Trainer(fresh_model(), train_config.replace(steps=4), tmp_path, pixels).fit()
+    with pytest.raises(UserError, match="already holds a training run; pass --resume"):
+        Trainer(fresh_model(), train_config, tmp_path, pixels).fit()
+
+
+def test_gradient_accumulation_matches_one_big_batch(pixels, train_config, tmp_path):
+    small = fresh_model()
+    big = fresh_model()
+    config = train_config.replace(steps=1, grad_clip=None)
+    trainer = Trainer(small, config.replace(batch_size=8, accumulate=2), tmp_path / "a", pixels)
+    trainer.fit()
+    Trainer(big, config.replace(batch_size=16), tmp_path / "b", pixels).fit()
+    # Same 16 examples either way (the first epoch's permutation), so the same update.
+    for name, tensor in big.state_dict().items():
+        torch.testing.assert_close(small.state_dict()[name], tensor, rtol=1e-5, atol=1e-6)
+
+
+def test_ema_weights_are_saved_and_raw_weights_kept_for_resume(pixels, train_config, tmp_path):
+    model = fresh_model()
+    result = Trainer(model, train_config.replace(ema_decay=0.9), tmp_path, pixels).fit()
+    saved = checkpoint.read_weights(result.checkpoint)
+    state = checkpoint.read_training_state(result.checkpoint)
+    name = "net.mlp.0.weight"
+    assert torch.equal(state["model"][name], model.state_dict()[name])
+    assert not torch.equal(saved[name], model.state_dict()[name])
+    assert state["ema"]["updates"] == 12
+
+
+def test_stop_request_saves_and_stops(pixels, train_config, tmp_path):
+    model = fresh_model()
+    trainer = Trainer(model, train_config.replace(steps=1000, save_every=1000), tmp_path, pixels)
+    original = model.training_step
+    calls = []
+
+    def stop_on_third(batch):
+        calls.append(1)
+        if len(calls) == 3:
+            trainer.request_stop()
+        return original(batch)
+
+    model.training_step = stop_on_third
+    result = trainer.fit()
+    assert (result.step, result.stopped_by) == (3, "signal")
+    assert checkpoint.latest_checkpoint(tmp_path).name == "step-00000003"
+
+
+def test_minute_budget_stops_training(pixels, train_config, tmp_path):
+    config = train_config.replace(steps=10**6, minutes=1e-6, save_every=10**6)
+    result = Trainer(fresh_model(), config, tmp_path, pixels).fit()
+    assert (result.step, result.stopped_by) == (1, "minutes")
+    assert checkpoint.latest_checkpoint(tmp_path) is not None
+
+
+def test_validation_hook_reports_metrics(pixels, train_config, tmp_path):
+    result = Trainer(fresh_model(), train_config.replace(eval_every=6), tmp_path, pixels,
+                     val_data=pixels).fit()
+    records = [json.loads(line) for line in (tmp_path / "metrics.jsonl").open()]
+    assert [r["step"] for r in records if "val_loss" in r] == [6, 12]
+    assert result.metrics["val_psnr"] > 0
+
+
+def test_too_little_data_is_a_user_error(pixels, train_config, tmp_path):
+    with pytest.raises(UserError, match="fewer than one batch"):
+        Trainer(fresh_model(), train_config.replace(batch_size=100), tmp_path, pixels).fit()
+
+
+def test_diverging_loss_is_a_user_error(pixels, train_config, tmp_path):
+    model = fresh_model()
+    model.training_step = lambda batch: {"loss": torch.tensor(float("nan"), requires_grad=True)}
+    with pytest.raises(UserError, match="training diverged"):
+        Trainer(model, train_config, tmp_path, pixels).fit()
