@@ -27,7 +27,7 @@ body { font-family: system-ui, "WenQuanYi Zen Hei", sans-serif; margin: 2rem aut
        max-width: 1100px; color: #222; background: #faf8f4; }
 h1 { font-weight: 600; } figure { margin: 0 0 2.5rem; }
 .works { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: 2rem; }
-figure img { max-width: 100%; image-rendering: auto; border: 1px solid #ddd; }
+figure img, figure svg { width: 100%; height: auto; border: 1px solid #ddd; }
 figcaption { font-size: .95rem; margin-top: .4rem; }
 details { font-size: .8rem; color: #555; } pre { white-space: pre-wrap; word-break: break-all; }
 .poem { font-family: Georgia, "WenQuanYi Zen Hei", serif; white-space: pre-wrap; }
@@ -87,8 +87,8 @@ def loss_curve_svg(records: list[dict[str, Any]], key: str = "loss", width: int 
 
     line = " ".join(xy(s, v) for s, v in zip(steps, logs, strict=True))
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'style="background:#fff;border:1px solid #ddd">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" style="background:#fff">'
         f'<polyline fill="none" stroke="#c0392b" stroke-width="2" points="{line}"/>'
         f'<text x="{pad}" y="{pad - 12}" font-size="12">{key} (log scale): '
         f"{10 ** hi:.3g} → {10 ** logs[-1]:.3g}</text>"

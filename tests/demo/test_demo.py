@@ -1,0 +1,34 @@
+import re
+
+from PIL import Image
+
+from artforge.catalog import records
+from artforge.catalog.provenance import read_png_provenance
+from artforge.core import checkpoint
+from artforge.demo.run import run_demo
+
+
+def test_demo_makes_works_a_page_and_catalog_rows(tmp_path):
+    page = run_demo(tmp_path, steps=30, size=16, device="cpu")
+    assert page == tmp_path / "index.html"
+    html = page.read_text()
+    images = re.findall(r'<img src="([^"]+)"', html)
+    assert images == ["works/hokusai-great-wave-field-2x.png",
+                      "works/hokusai-great-wave-target.png"]
+    assert "<svg" in html and "<polyline" in html and "how it was made" in html
+    render = tmp_path / images[0]
+    assert Image.open(render).size == (32, 22)  # 2x the 16x11 picture the field learned
+    provenance = read_png_provenance(render)
+    assert provenance["pipeline"] == "field.render"
+    assert provenance["model_hash"] == checkpoint.folder_hash(tmp_path / "field-run")
+    works = records.list_works()
+    assert [w["path"] for w in works] == [str(render)]
+    runs = records.list_runs()
+    assert [(r["kind"], r["status"]) for r in runs] == [("field.train", "steps")]
+
+
+def test_running_the_demo_again_continues_training(tmp_path):
+    run_demo(tmp_path, steps=20, size=16, device="cpu")
+    run_demo(tmp_path, steps=40, size=16, device="cpu")
+    assert checkpoint.latest_checkpoint(tmp_path / "field-run").name == "step-00000040"
+    assert len(records.list_works()) == 2
