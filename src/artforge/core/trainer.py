@@ -21,7 +21,7 @@ from torch import nn
 from torch.utils.data import DataLoader, Dataset
 
 from artforge.core import checkpoint, distributed
-from artforge.core.batches import Batches
+from artforge.core.batches import Batches, collate_for
 from artforge.core.card import training_card
 from artforge.core.device import pick_device, set_threads
 from artforge.core.ema import EMA
@@ -217,7 +217,8 @@ class Trainer:
             return
         self.model.eval()
         totals: dict[str, float] = {}
-        loader = DataLoader(self.val_data, batch_size=self.config.batch_size, shuffle=False)
+        loader = DataLoader(self.val_data, batch_size=self.config.batch_size, shuffle=False,
+                            collate_fn=collate_for(self.val_data))
         for batch in loader:
             for name, value in self.model.validation_step(to_device(batch, self.device)).items():
                 totals[name] = totals.get(name, 0.0) + value

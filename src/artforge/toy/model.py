@@ -68,3 +68,8 @@ class PixelDataset(Dataset):
 
     def __getitem__(self, index: int) -> tuple[torch.Tensor, torch.Tensor]:
         return self.coords[index], self.colours[index]
+
+    def __getitems__(self, indices: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
+        """A whole batch in one gather (see artforge.core.batches)."""
+        index = torch.as_tensor(indices)
+        return self.coords[index], self.colours[index]
