@@ -1,4 +1,8 @@
-"""Run under torchrun by test_ddp.py: trains the tiny field, each rank saves its final weights."""
+"""Run under torchrun by test_ddp.py: trains a tiny field, each rank saves its final weights.
+
+Mode "auto" lets the Trainer wrap the model in DDP; "manual" drives two optimizers itself, with
+gradients averaged across ranks by artforge.core.optimizers.
+"""
 
 import os
 import sys
@@ -11,11 +15,13 @@ from artforge.core.train_config import TrainConfig
 from artforge.core.trainer import Trainer
 from artforge.toy.model import FieldModel, PixelDataset
 from tests.conftest import TINY_FIELD
+from tests.core.manual_model import TwoOptimizerField
 
 
-def main(out: Path) -> None:
+def main(out: Path, mode: str) -> None:
     torch.manual_seed(0)
-    model = FieldModel.from_config(TINY_FIELD)
+    cls = TwoOptimizerField if mode == "manual" else FieldModel
+    model = cls.from_config(TINY_FIELD)
     ramp = torch.linspace(0.1, 0.9, 8)
     rgb = torch.stack([ramp.expand(8, 8), ramp[:, None].expand(8, 8), torch.full((8, 8), 0.5)], -1)
     config = TrainConfig(steps=6, batch_size=8, lr=1e-2, save_every=3, log_every=1, device="cpu")
@@ -27,4 +33,4 @@ def main(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main(Path(sys.argv[1]), sys.argv[2])

@@ -3,6 +3,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import torch
 from safetensors.torch import load_file
 
@@ -11,10 +12,11 @@ from artforge.core import checkpoint
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_two_gloo_processes_end_with_the_same_weights(tmp_path):
+@pytest.mark.parametrize("mode", ["auto", "manual"])
+def test_two_gloo_processes_end_with_the_same_weights(mode, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
     command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
-               str(ROOT / "tests/core/ddp_driver.py"), str(tmp_path)]
+               str(ROOT / "tests/core/ddp_driver.py"), str(tmp_path), mode]
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "rank 0 world 2 step 6" in done.stdout and "rank 1 world 2 step 6" in done.stdout

@@ -127,3 +127,40 @@ def test_diverging_loss_is_a_user_error(pixels, train_config, tmp_path):
     model.training_step = lambda batch: {"loss": torch.tensor(float("nan"), requires_grad=True)}
     with pytest.raises(UserError, match="training diverged"):
         Trainer(model, train_config, tmp_path, pixels).fit()
+
+
+def test_cosine_schedule_with_warmup_is_logged(pixels, train_config, tmp_path):
+    config = train_config.replace(steps=10, log_every=1, schedule="cosine", warmup_steps=2,
+                                  min_lr_ratio=0.0, lr=1.0, grad_clip=None)
+    model = fresh_model()
+    model.configure_optimizer = lambda lr, wd, betas: torch.optim.SGD(model.parameters(), lr=lr)
+    Trainer(model, config, tmp_path, pixels).fit()
+    lrs = [r["lr"] for r in map(json.loads, (tmp_path / "metrics.jsonl").open()) if "lr" in r]
+    # Logged after each step: warm-up 1/2 → 1, then a cosine from 1 to 0 over steps 2..10.
+    assert lrs[:3] == [1.0, 1.0, pytest.approx(0.9619397)]
+    assert lrs[-1] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_manual_optimization_drives_both_optimizers_and_resumes_exactly(
+        pixels, train_config, tmp_path):
+    from tests.core.manual_model import TwoOptimizerField
+
+    def two() -> TwoOptimizerField:
+        torch.manual_seed(0)
+        return TwoOptimizerField.from_config(TINY_FIELD)
+
+    whole = two()
+    start = {k: v.clone() for k, v in whole.state_dict().items()}
+    Trainer(whole, train_config, tmp_path / "whole", pixels).fit()
+    assert not torch.equal(start["net.mlp.0.weight"], whole.state_dict()["net.mlp.0.weight"])
+    assert not torch.equal(start["net.mlp.2.weight"], whole.state_dict()["net.mlp.2.weight"])
+
+    Trainer(two(), train_config.replace(steps=5), tmp_path / "split", pixels).fit()
+    resumed = two()
+    Trainer(resumed, train_config, tmp_path / "split", pixels, resume=True).fit()
+    for name, tensor in whole.state_dict().items():
+        assert torch.equal(resumed.state_dict()[name], tensor), name
+    state = checkpoint.read_training_state(checkpoint.latest_checkpoint(tmp_path / "split"))
+    assert sorted(state["optimizers"]["optimizers"]) == ["first", "rest"]
+    records = [json.loads(line) for line in (tmp_path / "split/metrics.jsonl").open()]
+    assert "first_loss" in records[-1]

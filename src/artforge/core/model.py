@@ -20,6 +20,9 @@ class ArtModel(nn.Module):
     config_class: ClassVar[type[Config]]
     ema_decay: ClassVar[float | None] = None
     """Models that sample better from averaged weights (GANs) set a default EMA decay here."""
+    manual_optimization: ClassVar[bool] = False
+    """True: `training_step(batch, optimizers)` runs its own backward and optimizer steps
+    (see artforge.core.optimizers); `configure_optimizer` then returns a dict by name."""
 
     def __init__(self, config: Config) -> None:
         super().__init__()
@@ -30,15 +33,19 @@ class ArtModel(nn.Module):
         return cls(config)
 
     # Training hooks -------------------------------------------------------------------------
-    def training_step(self, batch: Any) -> dict[str, torch.Tensor]:
-        """Return the losses of one batch; the key "loss" is the one minimised."""
+    def training_step(self, batch: Any, *args: Any) -> dict[str, torch.Tensor]:
+        """Return the losses of one batch; the key "loss" is the one minimised.
+
+        With `manual_optimization`, the second argument is the Optimizers to drive, and the
+        returned losses are only logged."""
         raise NotImplementedError(f"{type(self).__name__} does not define training_step")
 
     def validation_step(self, batch: Any) -> dict[str, float]:
         """Return metrics of one validation batch; the Trainer averages them over batches."""
         return {"loss": float(self.training_step(batch)["loss"])}
 
-    def configure_optimizer(self, lr: float, weight_decay: float, betas: tuple[float, float]):
+    def configure_optimizer(self, lr: float, weight_decay: float, betas: tuple[float, float]
+                            ) -> torch.optim.Optimizer | dict[str, torch.optim.Optimizer]:
         return torch.optim.AdamW(self.parameters(), lr=lr, weight_decay=weight_decay, betas=betas)
 
     # Files besides config.json and model.safetensors (tokenizers, preprocessing) ----------

@@ -13,6 +13,10 @@ class TrainConfig(Config):
     """Wall-clock budget of this invocation; training stops (and saves) when it is spent."""
     batch_size: int = 32
     lr: float = 1e-3
+    schedule: str = "constant"
+    """Learning rate after warm-up: "constant" or "cosine" (down to min_lr_ratio * lr)."""
+    warmup_steps: int = 0
+    min_lr_ratio: float = 0.1
     weight_decay: float = 0.0
     betas: tuple[float, float] = (0.9, 0.999)
     grad_clip: float | None = 1.0
@@ -37,6 +41,9 @@ class TrainConfig(Config):
             (self.minutes is None or self.minutes > 0, "--minutes must be positive"),
             (self.batch_size >= 1, "--batch-size must be at least 1"),
             (self.lr > 0, "--lr must be positive"),
+            (self.schedule in ("constant", "cosine"), "--schedule must be constant or cosine"),
+            (self.warmup_steps >= 0, "--warmup-steps must be 0 or more"),
+            (0 <= self.min_lr_ratio <= 1, "min_lr_ratio must be in [0, 1]"),
             (self.accumulate >= 1, "--accumulate must be at least 1"),
             (self.save_every >= 1, "--save-every must be at least 1"),
             (self.keep_checkpoints >= 1, "keep_checkpoints must be at least 1"),

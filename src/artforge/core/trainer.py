@@ -8,6 +8,7 @@ checkpoints, bit-for-bit resume, and DDP under torchrun (only rank 0 writes).
 
 import contextlib
 import dataclasses
+import math
 import shutil
 import signal
 import threading
@@ -27,6 +28,7 @@ from artforge.core.device import pick_device, set_threads
 from artforge.core.ema import EMA
 from artforge.core.metrics_log import MetricsLog
 from artforge.core.model import ArtModel
+from artforge.core.optimizers import Optimizers
 from artforge.core.progress import Progress
 from artforge.core.seeding import rng_state, seed_everything, set_rng_state
 from artforge.core.train_config import TrainConfig
@@ -88,7 +90,10 @@ class Trainer:
         self.device, self._owns_group = distributed.init_from_env(pick_device(cfg.device))
         seed_everything(cfg.seed + distributed.rank())
         self.model.to(self.device).train()
-        self.optimizer = self.model.configure_optimizer(cfg.lr, cfg.weight_decay, cfg.betas)
+        manual = self.model.manual_optimization
+        if manual and cfg.accumulate > 1:
+            raise UserError(f"{self.model.kind} models drive their own optimizers and do not "
+                            "support --accumulate.")
         decay = self.model.ema_decay if cfg.ema_decay is None else cfg.ema_decay
         self.ema = EMA(self.model, decay) if decay else None
         self.batches = Batches(self.train_data, cfg.batch_size, cfg.seed, distributed.rank(),
@@ -96,13 +101,16 @@ class Trainer:
         self.metrics = MetricsLog(self.run_dir)
         self._amp_dtype = self._pick_amp_dtype()
         self.scaler = torch.amp.GradScaler("cuda", enabled=self._amp_dtype == torch.float16)
+        self.optimizers = Optimizers(
+            self.model.configure_optimizer(cfg.lr, cfg.weight_decay, cfg.betas), cfg,
+            self.scaler, sync_gradients=manual)
         if self.resume:
             self._restore()
         elif checkpoint.latest_checkpoint(self.run_dir) is not None:
             raise UserError(f"{self.run_dir} already holds a training run; pass --resume to "
                             "continue it or choose another --out.")
         self.wrapped: nn.Module = _StepModule(self.model)
-        if distributed.world_size() > 1:
+        if distributed.world_size() > 1 and not manual:
             ids = [self.device.index] if self.device.type == "cuda" else None
             self.wrapped = nn.parallel.DistributedDataParallel(self.wrapped, device_ids=ids)
 
@@ -120,7 +128,7 @@ class Trainer:
         checkpoint.load_weights(self.model, state["model"] or saved, source=folder)
         if self.ema is not None and state.get("ema"):
             self.ema.load_state_dict(state["ema"], saved)
-        self.optimizer.load_state_dict(state["optimizer"])
+        self.optimizers.load_state_dict(state["optimizers"])
         if state.get("scaler"):
             self.scaler.load_state_dict(state["scaler"])
         self.step = state["step"]
@@ -173,41 +181,54 @@ class Trainer:
         final = checkpoint.checkpoint_dir(self.run_dir, self.step)
         return TrainResult(self.step, stopped_by, final, dict(self.last_metrics), world)
 
+    def _amp(self) -> contextlib.AbstractContextManager:
+        return torch.autocast(self.device.type, dtype=self._amp_dtype,
+                              enabled=self._amp_dtype is not None)
+
     def _optimizer_step(self, batch_iter: Iterator[Any]) -> dict[str, float]:
-        cfg = self.config
-        self.optimizer.zero_grad(set_to_none=True)
-        totals: dict[str, float] = {}
-        for micro in range(cfg.accumulate):
-            batch = to_device(next(batch_iter), self.device)
-            last = micro == cfg.accumulate - 1
-            no_sync = getattr(self.wrapped, "no_sync", None)
-            sync_ctx = no_sync() if (no_sync and not last) else contextlib.nullcontext()
-            amp_ctx = torch.autocast(self.device.type, dtype=self._amp_dtype,
-                                     enabled=self._amp_dtype is not None)
-            with sync_ctx, amp_ctx:
-                losses = self.wrapped(batch)
-            loss = losses["loss"]
-            if not torch.isfinite(loss):
-                raise UserError(f"training diverged: the loss is {loss.item()} at step "
-                                f"{self.step + 1}; lower --lr or resume from the last checkpoint.")
-            self.scaler.scale(loss / cfg.accumulate).backward()
-            for name, value in losses.items():
-                totals[name] = totals.get(name, 0.0) + float(value.detach()) / cfg.accumulate
-        if cfg.grad_clip:
-            self.scaler.unscale_(self.optimizer)
-            torch.nn.utils.clip_grad_norm_(self.model.parameters(), cfg.grad_clip)
-        self.scaler.step(self.optimizer)
+        if self.model.manual_optimization:
+            with self._amp():
+                losses = self.model.training_step(to_device(next(batch_iter), self.device),
+                                                  self.optimizers)
+            totals = {name: self._checked(value) for name, value in losses.items()}
+        else:
+            totals = self._automatic_step(batch_iter)
         self.scaler.update()
         if self.ema is not None:
             self.ema.update(self.model)
         return totals
+
+    def _automatic_step(self, batch_iter: Iterator[Any]) -> dict[str, float]:
+        accumulate = self.config.accumulate
+        self.optimizers.zero_grad()
+        totals: dict[str, float] = {}
+        for micro in range(accumulate):
+            batch = to_device(next(batch_iter), self.device)
+            no_sync = getattr(self.wrapped, "no_sync", None)
+            last = micro == accumulate - 1
+            sync_ctx = no_sync() if (no_sync and not last) else contextlib.nullcontext()
+            with sync_ctx, self._amp():
+                losses = self.wrapped(batch)
+            self._checked(losses["loss"])
+            self.optimizers.backward(losses["loss"] / accumulate)
+            for name, value in losses.items():
+                totals[name] = totals.get(name, 0.0) + float(value.detach()) / accumulate
+        self.optimizers.step()
+        return totals
+
+    def _checked(self, loss: torch.Tensor) -> float:
+        value = float(loss.detach())
+        if not math.isfinite(value):
+            raise UserError(f"training diverged: the loss is {value} at step {self.step + 1}; "
+                            "lower --lr or resume from the last checkpoint.")
+        return value
 
     def _log(self, sums: dict[str, float], started: float) -> None:
         count = self.step % self.config.log_every or self.config.log_every
         means = {k: v / count for k, v in sums.items()}
         self.last_metrics.update(means)
         if distributed.is_main():
-            lr = self.optimizer.param_groups[0]["lr"]
+            lr = self.optimizers.lr()
             self.metrics.append({"step": self.step, "time": round(time.monotonic() - started, 3),
                                  "lr": lr, **means})
 
@@ -237,7 +258,7 @@ class Trainer:
     def _write_checkpoint(self, rngs: list[dict[str, Any]]) -> None:
         state = {
             "step": self.step,
-            "optimizer": self.optimizer.state_dict(),
+            "optimizers": self.optimizers.state_dict(),
             "batches": self.batches.state_dict(),
             "rng": rngs,
             "ema": self.ema.state_dict() if self.ema else None,

@@ -1,0 +1,94 @@
+"""The optimizers of one model, by name, with their learning-rate schedules and AMP scaling.
+
+Most models have one optimizer and let the Trainer drive it. Models with several (a GAN's
+generator and discriminator) set `manual_optimization = True` and drive them from their
+`training_step(batch, optimizers)` with `optimizers.backward(loss)` and
+`optimizers.step(name)`; gradients are then averaged across DDP ranks here.
+"""
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import torch
+import torch.distributed as dist
+from torch.optim import Optimizer
+from torch.optim.lr_scheduler import LambdaLR
+
+from artforge.core.train_config import TrainConfig
+
+MAIN = "main"
+
+
+def lr_factor(config: TrainConfig) -> Callable[[int], float]:
+    """Learning-rate multiplier by optimizer step: linear warm-up, then constant or cosine."""
+
+    def factor(step: int) -> float:
+        if step < config.warmup_steps:
+            return (step + 1) / config.warmup_steps
+        if config.schedule == "constant":
+            return 1.0
+        span = max(1, config.steps - config.warmup_steps)
+        progress = min(1.0, (step - config.warmup_steps) / span)
+        cosine = 0.5 * (1.0 + math.cos(math.pi * progress))
+        return config.min_lr_ratio + (1.0 - config.min_lr_ratio) * cosine
+
+    return factor
+
+
+class Optimizers:
+    def __init__(self, optimizers: Optimizer | dict[str, Optimizer], config: TrainConfig,
+                 scaler: torch.amp.GradScaler, sync_gradients: bool) -> None:
+        self.by_name = optimizers if isinstance(optimizers, dict) else {MAIN: optimizers}
+        self.config, self.scaler, self.sync_gradients = config, scaler, sync_gradients
+        self.schedulers = {name: LambdaLR(opt, lr_factor(config))
+                           for name, opt in self.by_name.items()}
+
+    def __getitem__(self, name: str) -> Optimizer:
+        return self.by_name[name]
+
+    def lr(self, name: str = MAIN) -> float:
+        name = name if name in self.by_name else next(iter(self.by_name))
+        return self.by_name[name].param_groups[0]["lr"]
+
+    def zero_grad(self, name: str | None = None) -> None:
+        for key, optimizer in self.by_name.items():
+            if name is None or key == name:
+                optimizer.zero_grad(set_to_none=True)
+
+    def backward(self, loss: torch.Tensor) -> None:
+        self.scaler.scale(loss).backward()
+
+    def step(self, name: str = MAIN) -> None:
+        """Average gradients across ranks (manual mode), unscale, clip, step, schedule."""
+        optimizer = self.by_name[name]
+        params = [p for group in optimizer.param_groups for p in group["params"]]
+        if self.sync_gradients and dist.is_initialized():
+            _average_gradients(params)
+        if self.config.grad_clip:
+            self.scaler.unscale_(optimizer)
+            torch.nn.utils.clip_grad_norm_(params, self.config.grad_clip)
+        self.scaler.step(optimizer)
+        self.schedulers[name].step()
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"optimizers": {k: o.state_dict() for k, o in self.by_name.items()},
+                "schedulers": {k: s.state_dict() for k, s in self.schedulers.items()}}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        for name, optimizer in self.by_name.items():
+            optimizer.load_state_dict(state["optimizers"][name])
+            self.schedulers[name].load_state_dict(state["schedulers"][name])
+
+
+def _average_gradients(params: list[torch.Tensor]) -> None:
+    grads = [p.grad for p in params if p.grad is not None]
+    if not grads:
+        return
+    flat = torch.cat([g.reshape(-1) for g in grads])
+    dist.all_reduce(flat)
+    flat /= dist.get_world_size()
+    offset = 0
+    for grad in grads:
+        grad.copy_(flat[offset:offset + grad.numel()].view_as(grad))
+        offset += grad.numel()
