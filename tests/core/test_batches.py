@@ -48,3 +48,10 @@ def test_ranks_get_disjoint_shards(pixels):
     rank1 = torch.cat([c for c, _ in take(Batches(pixels, 8, 0, rank=1, world_size=2), 4)])
     together = {tuple(r.tolist()) for r in torch.cat([rank0, rank1])}
     assert len(together) == 64
+
+
+def test_worker_processes_give_the_same_batches(pixels):
+    in_process = take(Batches(pixels, 16, seed=5), 5)
+    with_workers = take(Batches(pixels, 16, seed=5, num_workers=1), 5)
+    for (a, _), (b, _) in zip(in_process, with_workers, strict=True):
+        assert torch.equal(a, b)

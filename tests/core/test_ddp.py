@@ -35,3 +35,17 @@ def test_two_gloo_processes_end_with_the_same_weights(mode, tmp_path):
     assert not torch.equal(start["net.mlp.0.weight"], rank0["net.mlp.0.weight"])
     state = checkpoint.read_training_state(checkpoint.latest_checkpoint(tmp_path / "run"))
     assert len(state["rng"]) == 2
+
+
+def test_demo_under_torchrun_writes_once(tmp_path):
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
+               "-m", "artforge", "demo", "--out", str(tmp_path / "demo"), "--steps", "20",
+               "--size", "16", "--device", "cpu"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.count("Your works are in") == 1
+    from artforge.catalog import records
+
+    assert len(records.list_works()) == 1 and len(records.list_runs()) == 1
+    assert checkpoint.latest_checkpoint(tmp_path / "demo/field-run").name == "step-00000020"

@@ -63,3 +63,13 @@ def test_bad_sampling_options_are_user_errors():
         SamplingConfig(top_p=0).validate()
     with pytest.raises(UserError, match="--temperature"):
         SamplingConfig(temperature=0).validate()
+
+
+def test_filters_never_remove_every_allowed_token():
+    # The only allowed token would repeat the bigram (4, 2): the ban would leave nothing, so
+    # the constraint wins and the allowed token is kept.
+    logits = torch.zeros(1, 5)
+    history = torch.tensor([[4, 2, 4]])
+    allowed = torch.tensor([[False, False, True, False, False]])
+    out = process_logits(logits, history, SamplingConfig(no_repeat_ngram_size=2), allowed)
+    assert torch.isfinite(out[0]).nonzero().flatten().tolist() == [2]

@@ -22,8 +22,10 @@ def demo(out: str, seed: int, device: str, steps: int, minutes: float | None, pa
     Example:
       artforge demo --out ./artforge-demo --steps 800
     """
+    from artforge.core import distributed
     from artforge.demo.run import run_demo
 
     page = run_demo(out, painting=painting, steps=steps, minutes=minutes, seed=seed,
                     device=device, size=size)
-    click.echo(f"Your works are in {page.parent}/ — open {page.resolve()} in a browser.")
+    if distributed.is_main():
+        click.echo(f"Your works are in {page.parent}/ — open {page.resolve()} in a browser.")

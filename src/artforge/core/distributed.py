@@ -9,11 +9,15 @@ import torch.distributed as dist
 
 
 def world_size() -> int:
-    return dist.get_world_size() if dist.is_initialized() else 1
+    """Processes in the run; torchrun's WORLD_SIZE before the group is joined or after it."""
+    if dist.is_initialized():
+        return dist.get_world_size()
+    return int(os.environ.get("WORLD_SIZE", "1"))
 
 
 def rank() -> int:
-    return dist.get_rank() if dist.is_initialized() else 0
+    """This process's rank; torchrun's RANK before the group is joined or after it is left."""
+    return dist.get_rank() if dist.is_initialized() else int(os.environ.get("RANK", "0"))
 
 
 def is_main() -> bool:
@@ -21,7 +25,7 @@ def is_main() -> bool:
 
 
 def launched_by_torchrun() -> bool:
-    return int(os.environ.get("WORLD_SIZE", "1")) > 1
+    return world_size() > 1
 
 
 def init_from_env(device: torch.device) -> tuple[torch.device, bool]:

@@ -3,7 +3,7 @@
 import shutil
 from pathlib import Path
 
-from artforge.core import checkpoint
+from artforge.core import checkpoint, distributed
 from artforge.core.metrics_log import MetricsLog
 from artforge.core.train_config import TrainConfig
 from artforge.data.images import load_rgb, resolve_image_path
@@ -35,6 +35,8 @@ def run_demo(out: Path, *, painting: str = DEFAULT_PAINTING, steps: int = 800,
                         log_every=20, seed=seed, device=device)
     resume = checkpoint.latest_checkpoint(run_dir) is not None
     result = train_field(image, run_dir, train, size=size, resume=resume)
+    if not distributed.is_main():  # under torchrun, only rank 0 writes
+        return out / "index.html"
     # 3. The works: the picture it learned from, and the field rendered at twice that size.
     target = works_dir / f"{source.stem}-target.png"
     load_rgb(image, max_side=size).save(target)

@@ -42,8 +42,9 @@ def train_field(image: str, out: Path, train: TrainConfig, model_config: FieldCo
     picture = picture.resize((config.width, config.height), Image.Resampling.LANCZOS)
     pixels = torch.from_numpy(np.asarray(picture, dtype=np.float32) / 255.0)
     dataset = PixelDataset(pixels)
-    # A batch larger than the picture is simply the whole picture.
-    train = train.replace(batch_size=min(train.batch_size, len(dataset)))
+    # A batch larger than the picture (or this process's share of it) is the whole share.
+    share = len(dataset) // distributed.world_size()
+    train = train.replace(batch_size=min(train.batch_size, share))
     # 3. Seeded model, then the shared training loop.
     seed_everything(train.seed)
     model = FieldModel.from_config(config)
