@@ -164,3 +164,15 @@ def test_manual_optimization_drives_both_optimizers_and_resumes_exactly(
     assert sorted(state["optimizers"]["optimizers"]) == ["first", "rest"]
     records = [json.loads(line) for line in (tmp_path / "split/metrics.jsonl").open()]
     assert "first_loss" in records[-1]
+
+
+def test_resuming_a_finished_run_changes_nothing(pixels, train_config, tmp_path):
+    Trainer(fresh_model(), train_config, tmp_path, pixels, val_data=pixels).fit()
+    log_before = (tmp_path / "metrics.jsonl").read_text()
+    weights_before = checkpoint.read_weights(checkpoint.latest_checkpoint(tmp_path))
+    result = Trainer(fresh_model(), train_config, tmp_path, pixels, val_data=pixels,
+                     resume=True).fit()
+    assert result.step == 12
+    assert (tmp_path / "metrics.jsonl").read_text() == log_before
+    weights_after = checkpoint.read_weights(checkpoint.latest_checkpoint(tmp_path))
+    assert all(torch.equal(weights_after[k], v) for k, v in weights_before.items())

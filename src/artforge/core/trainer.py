@@ -140,9 +140,22 @@ class Trainer:
 
     # The loop --------------------------------------------------------------------------------
     def fit(self) -> TrainResult:
-        self._setup()
-        cfg, started = self.config, time.monotonic()
-        stopped_by, saved_at = "steps", self.step if self.resume else -1
+        """Train until --steps, the --minutes budget or a stop request; save and report."""
+        self._owns_group = False
+        try:
+            self._setup()
+            stopped_by = self._loop()
+            distributed.barrier()
+            world = distributed.world_size()
+        finally:
+            if self._owns_group:
+                torch.distributed.destroy_process_group()
+        final = checkpoint.checkpoint_dir(self.run_dir, self.step)
+        return TrainResult(self.step, stopped_by, final, dict(self.last_metrics), world)
+
+    def _loop(self) -> str:
+        cfg, started, first_step = self.config, time.monotonic(), self.step
+        stopped_by = "steps"
         batch_iter = iter(self.batches)
         sums: dict[str, float] = {}
         with self._signals_handled(), Progress(cfg.steps, self.step, self.model.kind,
@@ -159,27 +172,20 @@ class Trainer:
                     self._validate()
                 if self.step % cfg.save_every == 0:
                     self._save()
-                    saved_at = self.step
                 spent = time.monotonic() - started
                 out_of_time = cfg.minutes is not None and spent > cfg.minutes * 60
                 if distributed.any_rank(self._stop_requested.is_set() or out_of_time, self.device):
                     stopped_by = "signal" if self._stop_requested.is_set() else "minutes"
                     break
+        if self.step == first_step:  # resumed a run that had already reached --steps
+            return stopped_by
         if sums:
             self._log(sums, started)
         if not cfg.eval_every or self.step % cfg.eval_every:
             self._validate()
-        if saved_at != self.step:
+        if self.step % cfg.save_every:
             self._save()
-        return self._finish(stopped_by)
-
-    def _finish(self, stopped_by: str) -> TrainResult:
-        distributed.barrier()
-        world = distributed.world_size()
-        if self._owns_group:
-            torch.distributed.destroy_process_group()
-        final = checkpoint.checkpoint_dir(self.run_dir, self.step)
-        return TrainResult(self.step, stopped_by, final, dict(self.last_metrics), world)
+        return stopped_by
 
     def _amp(self) -> contextlib.AbstractContextManager:
         return torch.autocast(self.device.type, dtype=self._amp_dtype,
