@@ -146,3 +146,15 @@ def test_bad_limit_and_seed_are_user_errors(tmp_path: Path, db):
 def test_to_json_refuses_what_it_cannot_store():
     with pytest.raises(TypeError, match="object"):
         records.to_json({"x": object()})
+
+
+def test_a_run_killed_before_finishing_is_marked_interrupted(tmp_path):
+    from artforge.catalog.db import connect
+
+    conn = connect(tmp_path / "c.db")
+    killed = records.record_run("field.train", "artforge demo", {}, 0, tmp_path / "a", conn=conn)
+    other = records.record_run("field.train", "artforge demo", {}, 0, tmp_path / "b", conn=conn)
+    resumed = records.record_run("field.train", "artforge demo", {}, 0, tmp_path / "a", conn=conn)
+    assert records.get_run(killed, conn=conn)["status"] == "interrupted"
+    assert records.get_run(other, conn=conn)["status"] == "running"
+    assert records.get_run(resumed, conn=conn)["status"] == "running"

@@ -52,6 +52,9 @@ def test_kill_9_then_resume_loses_at_most_one_save_interval(tmp_path):
     assert steps_logged == sorted(set(steps_logged)), "steps after the kill were logged twice"
     assert steps_logged[-1] == finish
     assert (out / "index.html").is_file()
+    from artforge.catalog import records
+
+    assert [run["status"] for run in records.list_runs()] == ["steps", "interrupted"]
 
 
 def test_sigterm_saves_then_exits_cleanly(tmp_path):

@@ -89,7 +89,11 @@ def record_run(
     out_dir: Path | None,
     conn: sqlite3.Connection | None = None,
 ) -> int:
-    """Add a run in status "running"; call `finish_run` when it ends."""
+    """Add a run in status "running"; call `finish_run` when it ends.
+
+    An earlier run into the same `out_dir` that is still "running" was killed before it could
+    say so (kill -9, power loss): it is marked "interrupted".
+    """
     _check_seed(seed)
     values = {
         "kind": kind,
@@ -102,6 +106,9 @@ def record_run(
         "versions": to_json(package_versions()),
     }
     with connection(conn) as db:
+        if values["out_dir"] is not None:
+            db.execute("UPDATE runs SET status = 'interrupted' WHERE out_dir = ? AND "
+                       "status = 'running'", (values["out_dir"],))
         return _insert(db, "runs", values)
 
 
