@@ -14,7 +14,7 @@ from artforge.cli.options import common_options, training_options
               help="Longer side, in pixels, of the picture the field learns.")
 def demo(out: str, seed: int, device: str, steps: int, minutes: float | None, painting: str,
          size: int) -> None:
-    """Make one work of every medium on built-in data, and a page that shows them.
+    """Make one work of every medium artforge has, on built-in data, and a page that shows them.
 
     Running it again continues where the last run stopped (Ctrl-C saves first).
 
