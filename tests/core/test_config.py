@@ -40,3 +40,21 @@ def test_train_config_round_trip_and_validation(tmp_path):
         TrainConfig(steps=0).validate()
     with pytest.raises(UserError, match="--accumulate"):
         TrainConfig(accumulate=0).validate()
+
+
+@pytest.mark.parametrize("data, message", [
+    ([1], "must be a JSON object"),
+    ({"name": 3}, r"Outer.name must be a str, not 3"),
+    ({"limit": "2"}, r'Outer.limit must be a float, not "2"'),
+    ({"inner": {"width": 8.5}}, r"Inner.width must be a int, not 8.5"),
+    ({"inner": {"width": True}}, r"Inner.width must be a int, not true"),
+    ({"inner": 4}, r"Outer.inner must be a JSON object"),
+])
+def test_wrong_types_are_user_errors(data, message):
+    with pytest.raises(UserError, match=message):
+        Outer.from_dict(data)
+
+
+def test_ints_are_accepted_where_floats_are_expected():
+    assert Outer.from_dict({"limit": 2}).limit == 2.0
+    assert isinstance(Outer.from_dict({"limit": 2}).limit, float)

@@ -48,4 +48,5 @@ def test_demo_under_torchrun_writes_once(tmp_path):
     from artforge.catalog import records
 
     assert len(records.list_works()) == 1 and len(records.list_runs()) == 1
-    assert checkpoint.latest_checkpoint(tmp_path / "demo/field-run").name == "step-00000020"
+    run = tmp_path / "demo/field-hokusai-great-wave"
+    assert checkpoint.latest_checkpoint(run).name == "step-00000020"

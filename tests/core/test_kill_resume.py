@@ -27,7 +27,7 @@ def logged_steps(run: Path) -> list[int]:
 
 def test_kill_9_then_resume_loses_at_most_one_save_interval(tmp_path):
     out, steps = tmp_path / "demo", 100_000
-    run = out / "field-run"
+    run = out / "field-hokusai-great-wave"
     process = start_demo(out, steps)
     deadline = time.monotonic() + 240
     while (checkpoint.latest_checkpoint(run) or Path("step-0")).name < "step-00000400":
@@ -61,11 +61,11 @@ def test_sigterm_saves_then_exits_cleanly(tmp_path):
     out = tmp_path / "demo"
     process = start_demo(out, 100_000)
     deadline = time.monotonic() + 240
-    while not (out / "field-run" / "metrics.jsonl").exists():
+    while not (out / "field-hokusai-great-wave" / "metrics.jsonl").exists():
         assert process.poll() is None and time.monotonic() < deadline
         time.sleep(0.05)
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 0, stderr
-    last = logged_steps(out / "field-run")[-1]
-    assert checkpoint.latest_checkpoint(out / "field-run").name == f"step-{last:08d}"
+    last = logged_steps(out / "field-hokusai-great-wave")[-1]
+    assert checkpoint.latest_checkpoint(out / "field-hokusai-great-wave").name == f"step-{last:08d}"

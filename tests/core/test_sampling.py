@@ -73,3 +73,10 @@ def test_filters_never_remove_every_allowed_token():
     allowed = torch.tensor([[False, False, True, False, False]])
     out = process_logits(logits, history, SamplingConfig(no_repeat_ngram_size=2), allowed)
     assert torch.isfinite(out[0]).nonzero().flatten().tolist() == [2]
+
+
+def test_an_allowed_token_that_is_already_impossible_does_not_count():
+    logits = torch.tensor([[-1.8, float("-inf")]])
+    allowed = torch.tensor([[False, True]])
+    with pytest.raises(ValueError, match="no allowed token"):
+        process_logits(logits, torch.zeros(1, 0, dtype=torch.long), SamplingConfig(), allowed)

@@ -1,4 +1,5 @@
 import json
+import os
 
 import pytest
 import torch
@@ -176,3 +177,89 @@ def test_resuming_a_finished_run_changes_nothing(pixels, train_config, tmp_path)
     assert (tmp_path / "metrics.jsonl").read_text() == log_before
     weights_after = checkpoint.read_weights(checkpoint.latest_checkpoint(tmp_path))
     assert all(torch.equal(weights_after[k], v) for k, v in weights_before.items())
+
+
+class NoisyField(FieldModel):
+    """Draws from the global RNG in every step, as dropout or augmentation would."""
+
+    kind = "noisy-field"
+
+    def training_step(self, batch):
+        coords, rgb = batch
+        return super().training_step((coords + 0.01 * torch.randn_like(coords), rgb))
+
+
+def test_validation_does_not_disturb_resume(pixels, train_config, tmp_path):
+    def noisy() -> NoisyField:
+        torch.manual_seed(0)
+        return NoisyField.from_config(TINY_FIELD)
+
+    whole = noisy()
+    Trainer(whole, train_config, tmp_path / "whole", pixels, val_data=pixels).fit()
+    Trainer(noisy(), train_config.replace(steps=5), tmp_path / "split", pixels,
+            val_data=pixels).fit()
+    resumed = noisy()
+    Trainer(resumed, train_config, tmp_path / "split", pixels, val_data=pixels, resume=True).fit()
+    for name, tensor in whole.state_dict().items():
+        assert torch.equal(resumed.state_dict()[name], tensor), name
+
+
+def test_logged_means_cover_exactly_the_steps_since_the_last_line(pixels, train_config, tmp_path):
+    Trainer(fresh_model(), train_config, tmp_path / "whole", pixels).fit()
+    Trainer(fresh_model(), train_config.replace(steps=5), tmp_path / "split", pixels).fit()
+    Trainer(fresh_model(), train_config, tmp_path / "split", pixels, resume=True).fit()
+
+    def losses(run):
+        return {r["step"]: r["loss"] for r in map(json.loads, (run / "metrics.jsonl").open())
+                if "loss" in r}
+
+    whole, split = losses(tmp_path / "whole"), losses(tmp_path / "split")
+    assert split[6] != whole[6]  # the split run logged step 5 alone, then step 6 alone
+    assert (split[5] + split[6]) / 2 == pytest.approx(whole[6], rel=1e-12)
+
+
+def test_ema_turned_on_at_resume_starts_from_the_trained_weights(pixels, train_config, tmp_path):
+    first = fresh_model()
+    Trainer(first, train_config.replace(steps=5), tmp_path, pixels).fit()
+    trained = {k: v.clone() for k, v in first.state_dict().items()}
+    model = fresh_model()
+    Trainer(model, train_config.replace(steps=6, ema_decay=0.9), tmp_path, pixels,
+            resume=True).fit()
+    ema = checkpoint.read_weights(checkpoint.latest_checkpoint(tmp_path))
+    decay = 2 / 11  # the EMA's warm-up decay after its first update
+    for name, value in model.state_dict().items():
+        expected = decay * trained[name] + (1 - decay) * value
+        torch.testing.assert_close(ema[name], expected)
+
+
+def test_resume_refuses_other_data_or_another_process_count(pixels, train_config, tmp_path):
+    Trainer(fresh_model(), train_config.replace(steps=4), tmp_path, pixels,
+            data_note="picture A").fit()
+    with pytest.raises(UserError, match="was trained on picture A, not picture B"):
+        Trainer(fresh_model(), train_config, tmp_path, pixels, data_note="picture B",
+                resume=True).fit()
+    folder = checkpoint.latest_checkpoint(tmp_path)
+    state = checkpoint.read_training_state(folder)
+    torch.save({**state, "world_size": 2}, folder / "training_state.pt")
+    with pytest.raises(UserError, match="trained by 2 process"):
+        Trainer(fresh_model(), train_config, tmp_path, pixels, data_note="picture A",
+                resume=True).fit()
+
+
+def test_checkpoints_get_ordinary_permissions_and_killed_saves_are_cleaned(
+        pixels, train_config, tmp_path):
+    debris = tmp_path / "checkpoints" / ".step-00000003.abcd.tmp"
+    debris.mkdir(parents=True)
+    result = Trainer(fresh_model(), train_config, tmp_path, pixels).fit()
+    umask = os.umask(0)
+    os.umask(umask)
+    assert result.checkpoint.stat().st_mode & 0o777 == 0o777 & ~umask
+    assert (result.checkpoint / "config.json").stat().st_mode & 0o777 == 0o666 & ~umask
+    assert not debris.exists()
+
+
+def test_out_of_range_options_are_user_errors(pixels, train_config, tmp_path):
+    for bad, message in [({"log_every": 0}, "--log-every"), ({"eval_every": -1}, "--eval-every"),
+                         ({"num_workers": -1}, "--num-workers")]:
+        with pytest.raises(UserError, match=message):
+            Trainer(fresh_model(), train_config.replace(**bad), tmp_path, pixels)

@@ -7,6 +7,11 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+# mkstemp / mkdtemp create private files (0600 / 0700); what we publish gets the permissions an
+# ordinary open() or mkdir() would give under the user's umask.
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
 
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
@@ -30,6 +35,7 @@ def write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(tmp, 0o666 & ~_UMASK)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -58,6 +64,7 @@ def atomic_folder(target: Path) -> Iterator[Path]:
     recover_folder(target)
     tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
     try:
+        os.chmod(tmp, 0o777 & ~_UMASK)
         yield tmp
         _fsync_tree(tmp)
         old = target.with_name(target.name + ".old")

@@ -9,6 +9,17 @@ from torch.utils.data import DataLoader, Dataset, DistributedSampler
 from artforge.errors import UserError
 
 
+def to_device(batch: Any, device: torch.device) -> Any:
+    """Move the tensors of a batch (nested in dicts, lists and tuples) to `device`."""
+    if isinstance(batch, torch.Tensor):
+        return batch.to(device, non_blocking=True)
+    if isinstance(batch, dict):
+        return {k: to_device(v, device) for k, v in batch.items()}
+    if isinstance(batch, list | tuple):
+        return type(batch)(to_device(v, device) for v in batch)
+    return batch
+
+
 def _already_batched(batch: Any) -> Any:
     return batch
 
@@ -31,6 +42,7 @@ class Batches:
     def __init__(self, dataset: Dataset, batch_size: int, seed: int, rank: int = 0,
                  world_size: int = 1, num_workers: int = 0) -> None:
         self.dataset, self.batch_size, self.num_workers = dataset, batch_size, num_workers
+        self.seed, self.rank = seed, rank
         self.sampler = DistributedSampler(dataset, num_replicas=world_size, rank=rank,
                                           shuffle=True, seed=seed, drop_last=True)
         per_rank = len(self.sampler)
@@ -59,8 +71,12 @@ class Batches:
                     for i in range(self.position, self.batches_per_epoch)]
             loader = DataLoader(self.dataset, batch_sampler=plan, num_workers=self.num_workers,
                                 collate_fn=collate_for(self.dataset),
-                                generator=torch.Generator().manual_seed(self.epoch))
+                                generator=torch.Generator().manual_seed(self._worker_seed()))
             for batch in loader:
                 self.position += 1
                 yield batch
             self.epoch, self.position = self.epoch + 1, 0
+
+    def _worker_seed(self) -> int:
+        """Seeds the DataLoader's workers: differs by run seed, epoch and rank."""
+        return (self.seed * 1_000_003 + self.epoch * 1009 + self.rank) % 2**63

@@ -8,6 +8,7 @@ run folder into its newest checkpoint, so users can pass either.
 import hashlib
 import io
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +91,15 @@ def list_checkpoints(run_dir: Path) -> list[Path]:
     for old in root.glob("step-*.old"):
         recover_folder(old.with_name(old.name.removesuffix(".old")))
     return sorted(p for p in root.glob("step-*") if p.name[5:].isdigit() and p.is_dir())
+
+
+def prune(run_dir: Path, keep: int) -> None:
+    """Keep the `keep` newest checkpoints; remove older ones and temporary folders that a
+    killed save left behind (only one process writes a run's checkpoints)."""
+    for old in list_checkpoints(run_dir)[:-keep]:
+        shutil.rmtree(old, ignore_errors=True)
+    for debris in (Path(run_dir) / CHECKPOINTS_DIR).glob(".step-*.tmp"):
+        shutil.rmtree(debris, ignore_errors=True)
 
 
 def latest_checkpoint(run_dir: Path) -> Path | None:

@@ -19,6 +19,8 @@ class Config:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
+        if not isinstance(data, dict):
+            raise UserError(f"{cls.__name__} must be a JSON object, not {json.dumps(data)[:40]}.")
         fields = {f.name: f for f in dataclasses.fields(cls)}
         unknown = sorted(set(data) - set(fields))
         if unknown:
@@ -27,7 +29,9 @@ class Config:
                 f"known: {', '.join(fields)}."
             )
         hints = typing.get_type_hints(cls)
-        return cls(**{name: _coerce(hints[name], value) for name, value in data.items()})
+        values = {name: _coerce(hints[name], value, f"{cls.__name__}.{name}")
+                  for name, value in data.items()}
+        return cls(**values)
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, sort_keys=True)
@@ -43,13 +47,27 @@ class Config:
         Path(path).write_text(self.to_json() + "\n")
 
 
-def _coerce(hint: Any, value: Any) -> Any:
-    """JSON has lists where configs have tuples, and dicts where configs nest dataclasses."""
+_SCALARS: dict[type, tuple[type, ...]] = {bool: (bool,), int: (int,), float: (int, float),
+                                         str: (str,)}
+
+
+def _coerce(hint: Any, value: Any, where: str) -> Any:
+    """Check `value` against the field's type hint, converting what JSON cannot express
+    (tuples, nested configs); a mismatch is a UserError naming the field."""
     if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        if value is None and type(None) in typing.get_args(hint):
+            return None
         non_none = [h for h in typing.get_args(hint) if h is not type(None)]
-        return value if value is None or len(non_none) != 1 else _coerce(non_none[0], value)
-    if isinstance(hint, type) and issubclass(hint, Config) and isinstance(value, dict):
+        return _coerce(non_none[0], value, where) if len(non_none) == 1 else value
+    if isinstance(hint, type) and issubclass(hint, Config):
+        if not isinstance(value, dict):
+            raise UserError(f"{where} must be a JSON object.")
         return hint.from_dict(value)
-    if typing.get_origin(hint) is tuple and isinstance(value, list):
+    if typing.get_origin(hint) is tuple and isinstance(value, list | tuple):
         return tuple(value)
+    accepted = _SCALARS.get(hint)
+    if accepted is not None:
+        if isinstance(value, bool) and hint is not bool or not isinstance(value, accepted):
+            raise UserError(f"{where} must be a {hint.__name__}, not {json.dumps(value)}.")
+        return float(value) if hint is float else value
     return value

@@ -44,13 +44,13 @@ def init_from_env(device: torch.device) -> tuple[torch.device, bool]:
     return device, True
 
 
-def any_rank(flag: bool, device: torch.device) -> bool:
-    """True on every rank when `flag` is true on at least one (stop requests, time budgets)."""
+def any_rank(flags: list[bool], device: torch.device) -> list[bool]:
+    """Each flag, true on every rank when it is true on at least one (stop requests, budgets)."""
     if not dist.is_initialized():
-        return flag
-    value = torch.tensor([1.0 if flag else 0.0], device=device)
-    dist.all_reduce(value, op=dist.ReduceOp.MAX)
-    return bool(value.item())
+        return list(flags)
+    values = torch.tensor([1.0 if flag else 0.0 for flag in flags], device=device)
+    dist.all_reduce(values, op=dist.ReduceOp.MAX)
+    return [bool(v) for v in values.tolist()]
 
 
 def barrier() -> None:

@@ -47,6 +47,8 @@ class Registry(Generic[T]):
         return sorted(self._entries)
 
     def __contains__(self, name: object) -> bool:
+        if name not in self._entries:
+            self._load_providers()
         return name in self._entries
 
     def __iter__(self) -> Iterator[str]:

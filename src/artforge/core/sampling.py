@@ -97,7 +97,7 @@ def process_logits(logits: torch.Tensor, history: torch.Tensor, config: Sampling
     """
     logits = logits.float()
     if allowed is not None:
-        if not bool(allowed.any(dim=-1).all()):
+        if not bool((allowed & torch.isfinite(logits)).any(dim=-1).all()):
             raise ValueError("a constraint left no allowed token for some sequence")
         logits = logits.masked_fill(~allowed, NEG_INF)
     constrained = logits

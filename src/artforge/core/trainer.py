@@ -9,8 +9,6 @@ checkpoints, bit-for-bit resume, and DDP under torchrun (only rank 0 writes).
 import contextlib
 import dataclasses
 import math
-import shutil
-import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -19,18 +17,20 @@ from typing import Any
 
 import torch
 from torch import nn
-from torch.utils.data import DataLoader, Dataset
+from torch.utils.data import Dataset
 
 from artforge.core import checkpoint, distributed
-from artforge.core.batches import Batches, collate_for
+from artforge.core.batches import Batches, to_device
 from artforge.core.card import training_card
 from artforge.core.device import pick_device, set_threads
 from artforge.core.ema import EMA
+from artforge.core.evaluate import evaluate
 from artforge.core.metrics_log import MetricsLog
 from artforge.core.model import ArtModel
 from artforge.core.optimizers import Optimizers
 from artforge.core.progress import Progress
 from artforge.core.seeding import rng_state, seed_everything, set_rng_state
+from artforge.core.signals import stop_on_signals
 from artforge.core.train_config import TrainConfig
 from artforge.errors import UserError
 
@@ -55,16 +55,6 @@ class _StepModule(nn.Module):
 
     def forward(self, batch: Any) -> dict[str, torch.Tensor]:
         return self.model.training_step(batch)
-
-
-def to_device(batch: Any, device: torch.device) -> Any:
-    if isinstance(batch, torch.Tensor):
-        return batch.to(device, non_blocking=True)
-    if isinstance(batch, dict):
-        return {k: to_device(v, device) for k, v in batch.items()}
-    if isinstance(batch, list | tuple):
-        return type(batch)(to_device(v, device) for v in batch)
-    return batch
 
 
 class Trainer:
@@ -94,8 +84,6 @@ class Trainer:
         if manual and cfg.accumulate > 1:
             raise UserError(f"{self.model.kind} models drive their own optimizers and do not "
                             "support --accumulate.")
-        decay = self.model.ema_decay if cfg.ema_decay is None else cfg.ema_decay
-        self.ema = EMA(self.model, decay) if decay else None
         self.batches = Batches(self.train_data, cfg.batch_size, cfg.seed, distributed.rank(),
                                distributed.world_size(), cfg.num_workers)
         self.metrics = MetricsLog(self.run_dir)
@@ -104,11 +92,15 @@ class Trainer:
         self.optimizers = Optimizers(
             self.model.configure_optimizer(cfg.lr, cfg.weight_decay, cfg.betas), cfg,
             self.scaler, sync_gradients=manual)
-        if self.resume:
-            self._restore()
-        elif checkpoint.latest_checkpoint(self.run_dir) is not None:
+        saved = self._restore() if self.resume else None
+        if saved is None and checkpoint.latest_checkpoint(self.run_dir) is not None:
             raise UserError(f"{self.run_dir} already holds a training run; pass --resume to "
                             "continue it or choose another --out.")
+        # The EMA starts from the restored weights, and takes over a saved average if any.
+        decay = self.model.ema_decay if cfg.ema_decay is None else cfg.ema_decay
+        self.ema = EMA(self.model, decay) if decay else None
+        if self.ema is not None and saved is not None and saved[0].get("ema"):
+            self.ema.load_state_dict(saved[0]["ema"], saved[1])
         self.wrapped: nn.Module = _StepModule(self.model)
         if distributed.world_size() > 1 and not manual:
             ids = [self.device.index] if self.device.type == "cuda" else None
@@ -119,15 +111,15 @@ class Trainer:
             return None
         return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
 
-    def _restore(self) -> None:
+    def _restore(self) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
+        """Load the newest checkpoint; return its training state and its saved weights."""
         folder = checkpoint.latest_checkpoint(self.run_dir)
         if folder is None:
             raise UserError(f"nothing to resume in {self.run_dir}: it has no checkpoints yet.")
         state = checkpoint.read_training_state(folder)
+        self._check_same_run(state)
         saved = checkpoint.read_weights(folder)
         checkpoint.load_weights(self.model, state["model"] or saved, source=folder)
-        if self.ema is not None and state.get("ema"):
-            self.ema.load_state_dict(state["ema"], saved)
         self.optimizers.load_state_dict(state["optimizers"])
         if state.get("scaler"):
             self.scaler.load_state_dict(state["scaler"])
@@ -137,6 +129,17 @@ class Trainer:
         set_rng_state(rngs[distributed.rank() % len(rngs)])
         if distributed.is_main():
             self.metrics.truncate_after(self.step)
+        return state, saved
+
+    def _check_same_run(self, state: dict[str, Any]) -> None:
+        """Resuming must continue the same data with the same number of processes."""
+        old_note, old_world = state.get("data_note", ""), state.get("world_size", 1)
+        if old_note and self.data_note and old_note != self.data_note:
+            raise UserError(f"{self.run_dir} was trained on {old_note}, not {self.data_note}; "
+                            "choose another --out for a new run.")
+        if old_world != distributed.world_size():
+            raise UserError(f"{self.run_dir} was trained by {old_world} process(es); resume it "
+                            f"with the same number (torchrun --nproc_per_node={old_world}).")
 
     # The loop --------------------------------------------------------------------------------
     def fit(self) -> TrainResult:
@@ -157,35 +160,40 @@ class Trainer:
         cfg, started, first_step = self.config, time.monotonic(), self.step
         stopped_by = "steps"
         batch_iter = iter(self.batches)
-        sums: dict[str, float] = {}
-        with self._signals_handled(), Progress(cfg.steps, self.step, self.model.kind,
-                                               enabled=distributed.is_main()) as progress:
+        window: dict[str, list[float]] = {}
+        # Signals stay handled until the final save is written.
+        progress = Progress(cfg.steps, self.step, self.model.kind, enabled=distributed.is_main())
+        with stop_on_signals(self._stop_requested), progress:
             while self.step < cfg.steps:
                 losses = self._optimizer_step(batch_iter)
                 self.step += 1
-                sums = {k: sums.get(k, 0.0) + v for k, v in losses.items()}
+                for name, value in losses.items():
+                    window.setdefault(name, []).append(value)
                 progress.update(self.step, losses)
-                if self.step % cfg.log_every == 0 or self.step == cfg.steps:
-                    self._log(sums, started)
-                    sums = {}
+                if self.step % cfg.log_every == 0:
+                    self._log(window, started)
                 if cfg.eval_every and self.step % cfg.eval_every == 0:
                     self._validate()
                 if self.step % cfg.save_every == 0:
                     self._save()
-                spent = time.monotonic() - started
-                out_of_time = cfg.minutes is not None and spent > cfg.minutes * 60
-                if distributed.any_rank(self._stop_requested.is_set() or out_of_time, self.device):
-                    stopped_by = "signal" if self._stop_requested.is_set() else "minutes"
+                stopped_by = self._stop_reason(started)
+                if stopped_by != "steps":
                     break
-        if self.step == first_step:  # resumed a run that had already reached --steps
-            return stopped_by
-        if sums:
-            self._log(sums, started)
-        if not cfg.eval_every or self.step % cfg.eval_every:
-            self._validate()
-        if self.step % cfg.save_every:
-            self._save()
+            if self.step > first_step:  # else: resumed a run that had already reached --steps
+                self._log(window, started)
+                if not cfg.eval_every or self.step % cfg.eval_every:
+                    self._validate()
+                if self.step % cfg.save_every:
+                    self._save()
         return stopped_by
+
+    def _stop_reason(self, started: float) -> str:
+        """"signal" or "minutes" when any rank must stop now, else "steps" (go on)."""
+        minutes = self.config.minutes
+        out_of_time = minutes is not None and time.monotonic() - started > minutes * 60
+        signal_seen, time_spent = distributed.any_rank(
+            [self._stop_requested.is_set(), out_of_time], self.device)
+        return "signal" if signal_seen else "minutes" if time_spent else "steps"
 
     def _amp(self) -> contextlib.AbstractContextManager:
         return torch.autocast(self.device.type, dtype=self._amp_dtype,
@@ -229,28 +237,23 @@ class Trainer:
                             "lower --lr or resume from the last checkpoint.")
         return value
 
-    def _log(self, sums: dict[str, float], started: float) -> None:
-        count = self.step % self.config.log_every or self.config.log_every
-        means = {k: v / count for k, v in sums.items()}
+    def _log(self, window: dict[str, list[float]], started: float) -> None:
+        """Log the means of the losses since the last log line, and empty the window."""
+        if not window:
+            return
+        means = {name: sum(values) / len(values) for name, values in window.items()}
+        window.clear()
         self.last_metrics.update(means)
         if distributed.is_main():
             lr = self.optimizers.lr()
             self.metrics.append({"step": self.step, "time": round(time.monotonic() - started, 3),
                                  "lr": lr, **means})
 
-    @torch.no_grad()
     def _validate(self) -> None:
         if self.val_data is None or not distributed.is_main():
             return
-        self.model.eval()
-        totals: dict[str, float] = {}
-        loader = DataLoader(self.val_data, batch_size=self.config.batch_size, shuffle=False,
-                            collate_fn=collate_for(self.val_data))
-        for batch in loader:
-            for name, value in self.model.validation_step(to_device(batch, self.device)).items():
-                totals[name] = totals.get(name, 0.0) + value
-        self.model.train()
-        means = {f"val_{k}": v / len(loader) for k, v in totals.items()}
+        metrics = evaluate(self.model, self.val_data, self.config.batch_size, self.device)
+        means = {f"val_{name}": value for name, value in metrics.items()}
         self.last_metrics.update(means)
         self.metrics.append({"step": self.step, **means})
 
@@ -271,30 +274,11 @@ class Trainer:
             "model": self.model.state_dict() if self.ema else None,
             "scaler": self.scaler.state_dict() if self.scaler.is_enabled() else None,
             "train_config": self.config.to_dict(),
+            "data_note": self.data_note,
+            "world_size": distributed.world_size(),
         }
         card = training_card(self.model, self.config, self.step, self.last_metrics, self.data_note)
         weights = self.ema.shadow if self.ema else None
         target = checkpoint.checkpoint_dir(self.run_dir, self.step)
         checkpoint.save(self.model, target, card=card, weights=weights, training_state=state)
-        for old in checkpoint.list_checkpoints(self.run_dir)[: -self.config.keep_checkpoints]:
-            shutil.rmtree(old, ignore_errors=True)
-
-    @contextlib.contextmanager
-    def _signals_handled(self):
-        """Ctrl-C / SIGTERM: save and stop after the current step; a second Ctrl-C aborts."""
-        if threading.current_thread() is not threading.main_thread():
-            yield
-            return
-
-        def handle(signum, frame):
-            if self._stop_requested.is_set() and signum == signal.SIGINT:
-                raise KeyboardInterrupt
-            self._stop_requested.set()
-
-        previous = {s: signal.signal(s, handle) for s in (signal.SIGINT, signal.SIGTERM)}
-        try:
-            yield
-        finally:
-            for sig, old in previous.items():
-                signal.signal(sig, old)
-
+        checkpoint.prune(self.run_dir, self.config.keep_checkpoints)

@@ -3,6 +3,8 @@
 import shutil
 from pathlib import Path
 
+from PIL import Image
+
 from artforge.core import checkpoint, distributed
 from artforge.core.metrics_log import MetricsLog
 from artforge.core.train_config import TrainConfig
@@ -29,33 +31,38 @@ def run_demo(out: Path, *, painting: str = DEFAULT_PAINTING, steps: int = 800,
     source = resolve_image_path(image)
     works_dir = out / "works"
     works_dir.mkdir(parents=True, exist_ok=True)
-    # 2. Learn the painting with a neural field (the foundation's toy model).
-    run_dir = out / "field-run"
+    # 2. Learn the painting with a neural field (the foundation's toy model); each picture
+    #    has its own run, which a second demo continues.
+    run_dir = out / f"field-{source.stem}"
     train = TrainConfig(steps=steps, minutes=minutes, batch_size=2048, lr=2e-3, save_every=200,
                         log_every=20, seed=seed, device=device)
     resume = checkpoint.latest_checkpoint(run_dir) is not None
     result = train_field(image, run_dir, train, size=size, resume=resume)
     if not distributed.is_main():  # under torchrun, only rank 0 writes
         return out / "index.html"
-    # 3. The works: the picture it learned from, and the field rendered at twice that size.
-    target = works_dir / f"{source.stem}-target.png"
-    load_rgb(image, max_side=size).save(target)
-    shutil.copy(source.with_name("SOURCES.md"), works_dir / "SOURCES.md")
+    # 3. The works: the field rendered at twice the size it learned, and that picture.
     model = checkpoint.resolve(run_dir)
     config = checkpoint.read_header(model)["config"]
+    width, height = config["width"], config["height"]
     render = render_field(model, works_dir / f"{source.stem}-field-2x.png",
-                          height=2 * config["height"], width=2 * config["width"])
+                          height=2 * height, width=2 * width)
+    target = works_dir / f"{source.stem}-target.png"
+    load_rgb(image).resize((width, height), Image.Resampling.LANCZOS).save(target)
+    credit = "your picture"
+    if image.startswith("builtin:"):
+        shutil.copy(source.with_name("SOURCES.md"), works_dir / "SOURCES.md")
+        credit = "public domain (see SOURCES.md)"
     # 4. The page.
     metrics = MetricsLog(run_dir).read()
-    psnr = result.metrics.get("val_psnr")
+    psnr = next((r["val_psnr"] for r in reversed(metrics) if "val_psnr" in r), None)
     works = [
         Work(f"Neural field painting of {source.stem}", "image", render,
              caption=f"A network mapping (x, y) to colour, trained {result.step} steps on the "
-                     f"{config['width']}×{config['height']} picture, rendered at 2× that size"
+                     f"{width}×{height} picture, rendered at 2× that size"
                      + (f"; PSNR {psnr:.1f} dB" if psnr else "") + ".",
              provenance=read_png_provenance(render) or {}),
         Work("What it learned from", "image", target,
-             caption=f"{source.name}, public domain (see SOURCES.md), shrunk to {size} px."),
+             caption=f"{source.name}, {credit}, at {width}×{height}."),
         Work("Training loss", "plot", body=loss_curve_svg(metrics),
              caption=f"Mean squared error per step, from {run_dir / 'metrics.jsonl'}."),
     ]
