@@ -24,11 +24,15 @@ def command_paths() -> list[list[str]]:
     code = "\n".join(re.findall(r"```[a-z]*\n(.*?)```", README, re.S))
     for line in re.findall(r"^(?:\$ )?artforge ([a-z| -]+)", code, re.M):
         words = [w for w in line.split() if not w.startswith("-") and w != "|"]
-        group = words[:1]
         if "|" in line.split("--")[0]:  # "artforge text | music | ..." names several groups
             paths += [[w] for w in words]
-        else:
-            paths.append(group + [w for w in words[1:2] if w.isalpha()])
+            continue
+        path = []
+        for word in words:  # command words are lower case; placeholders (ID, PATH) are not
+            if not (word.isalpha() and word.islower()):
+                break
+            path.append(word)
+        paths.append(path)
     return paths
 
 

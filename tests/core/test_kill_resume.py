@@ -11,13 +11,13 @@ from artforge.core import checkpoint
 from artforge.core.metrics_log import MetricsLog
 from artforge.toy.model import FieldModel
 
-SAVE_EVERY = 200  # the demo's save interval
+SAVE_EVERY = 50
 
 
-def start_demo(out: Path, steps: int) -> subprocess.Popen:
-    command = [sys.executable, "-m", "artforge", "demo", "--out", str(out), "--steps", str(steps),
-               "--size", "12", "--device", "cpu"]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def train_command(run: Path, steps: int, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "artforge", "image", "field", "train", "--image",
+            "builtin:paintings/hokusai-great-wave", "--size", "12", "--out", str(run),
+            "--steps", str(steps), "--save-every", str(SAVE_EVERY), "--device", "cpu", *extra]
 
 
 def logged_steps(run: Path) -> list[int]:
@@ -25,15 +25,20 @@ def logged_steps(run: Path) -> list[int]:
     return [record["step"] for record in MetricsLog(run).read() if "loss" in record]
 
 
-def test_kill_9_then_resume_loses_at_most_one_save_interval(tmp_path):
-    out, steps = tmp_path / "demo", 100_000
-    run = out / "field-hokusai-great-wave"
-    process = start_demo(out, steps)
+def wait_for(condition, process: subprocess.Popen) -> None:
     deadline = time.monotonic() + 240
-    while (checkpoint.latest_checkpoint(run) or Path("step-0")).name < "step-00000400":
+    while not condition():
         assert process.poll() is None, process.stderr.read()
-        assert time.monotonic() < deadline, "no checkpoint appeared"
-        time.sleep(0.05)
+        assert time.monotonic() < deadline, "training made no progress"
+        time.sleep(0.02)
+
+
+def test_kill_9_then_resume_loses_at_most_one_save_interval(tmp_path):
+    run = tmp_path / "run"
+    process = subprocess.Popen(train_command(run, 100_000), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    wait_for(lambda: (checkpoint.latest_checkpoint(run) or Path("step-0")).name
+             >= "step-00000200", process)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
 
@@ -43,29 +48,38 @@ def test_kill_9_then_resume_loses_at_most_one_save_interval(tmp_path):
     assert isinstance(checkpoint.load(run), FieldModel)  # loadable right after the kill
 
     finish = saved_step + 60
-    done = subprocess.run([sys.executable, "-m", "artforge", "demo", "--out", str(out), "--steps",
-                           str(finish), "--size", "12", "--device", "cpu"],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(train_command(run, finish, "--resume"), capture_output=True,
+                          text=True, timeout=300)
     assert done.returncode == 0, done.stderr
+    assert f"Trained to step {finish} (steps)" in done.stdout
     assert checkpoint.latest_checkpoint(run).name == f"step-{finish:08d}"
     steps_logged = logged_steps(run)
     assert steps_logged == sorted(set(steps_logged)), "steps after the kill were logged twice"
     assert steps_logged[-1] == finish
-    assert (out / "index.html").is_file()
     from artforge.catalog import records
 
     assert [run["status"] for run in records.list_runs()] == ["steps", "interrupted"]
 
 
 def test_sigterm_saves_then_exits_cleanly(tmp_path):
-    out = tmp_path / "demo"
-    process = start_demo(out, 100_000)
-    deadline = time.monotonic() + 240
-    while not (out / "field-hokusai-great-wave" / "metrics.jsonl").exists():
-        assert process.poll() is None and time.monotonic() < deadline
-        time.sleep(0.05)
+    run = tmp_path / "run"
+    process = subprocess.Popen(train_command(run, 100_000), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    wait_for(lambda: (run / "metrics.jsonl").exists(), process)
     process.send_signal(signal.SIGTERM)
-    _, stderr = process.communicate(timeout=120)
+    stdout, stderr = process.communicate(timeout=120)
     assert process.returncode == 0, stderr
-    last = logged_steps(out / "field-hokusai-great-wave")[-1]
-    assert checkpoint.latest_checkpoint(out / "field-hokusai-great-wave").name == f"step-{last:08d}"
+    last = logged_steps(run)[-1]
+    assert f"Trained to step {last} (signal)" in stdout
+    assert checkpoint.latest_checkpoint(run).name == f"step-{last:08d}"
+
+
+def test_train_without_resume_refuses_an_existing_run(tmp_path):
+    run = tmp_path / "run"
+    first = subprocess.run(train_command(run, 5), capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    again = subprocess.run(train_command(run, 10), capture_output=True, text=True, timeout=300)
+    assert again.returncode == 2
+    assert again.stderr.strip() == (f"error: {run} already holds a training run; pass --resume "
+                                    "to continue it or choose another --out.")
+    assert checkpoint.latest_checkpoint(run).name == "step-00000005"

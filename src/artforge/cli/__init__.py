@@ -60,8 +60,9 @@ def studio() -> None:
 
 
 def _register_commands() -> None:
-    from artforge.cli import catalog, demo, doctor
+    from artforge.cli import catalog, demo, doctor, field
 
+    image.add_command(field.field)
     app.add_command(catalog.catalog)
     app.add_command(demo.demo)
     app.add_command(doctor.doctor)

@@ -2,12 +2,12 @@
 
 import click
 
-from artforge.cli.options import common_options, training_options
+from artforge.cli.options import budget_options, common_options
 
 
 @click.command()
 @common_options(default_out="artforge-demo")
-@training_options(default_steps=800)
+@budget_options(default_steps=800)
 @click.option("--painting", default="hokusai-great-wave", show_default=True,
               help="A built-in painting name, or the path of your own picture.")
 @click.option("--size", type=click.IntRange(8, 1024), default=160, show_default=True,

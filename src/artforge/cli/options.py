@@ -1,29 +1,57 @@
-"""Options every command shares: --seed, --device, --out, and the training budget options."""
+"""Options commands share: --seed, --device, --out, and the training options."""
 
 from collections.abc import Callable
+from typing import Any
 
 import click
 
 
+def _apply(fn: Callable, options: list[Callable]) -> Callable:
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
 def common_options(default_out: str) -> Callable:
-    def decorate(fn: Callable) -> Callable:
-        fn = click.option("--device", default="auto", show_default=True,
-                          help="auto (CUDA, then MPS, then CPU), cpu, cuda, cuda:N or mps.")(fn)
-        fn = click.option("--seed", default=0, show_default=True, type=int,
-                          help="Random seed; the same seed gives the same result.")(fn)
-        fn = click.option("--out", default=default_out, show_default=True,
-                          type=click.Path(file_okay=False), help="Folder the results go to.")(fn)
-        return fn
+    """--out, --seed, --device: every command that makes something has them."""
+    return lambda fn: _apply(fn, [
+        click.option("--out", default=default_out, show_default=True,
+                     type=click.Path(file_okay=False), help="Folder the results go to."),
+        click.option("--seed", default=0, show_default=True, type=int,
+                     help="Random seed; the same seed gives the same result."),
+        click.option("--device", default="auto", show_default=True,
+                     help="auto (CUDA, then MPS, then CPU), cpu, cuda, cuda:N or mps."),
+    ])
 
-    return decorate
+
+def budget_options(default_steps: int) -> Callable:
+    """--steps and --minutes: how long to train."""
+    return lambda fn: _apply(fn, [
+        click.option("--steps", type=click.IntRange(min=1), default=default_steps,
+                     show_default=True, help="Optimizer steps to train for."),
+        click.option("--minutes", type=click.FloatRange(min=0, min_open=True), default=None,
+                     help="Wall-clock budget; training saves and stops when it is spent."),
+    ])
 
 
-def training_options(default_steps: int) -> Callable:
-    def decorate(fn: Callable) -> Callable:
-        fn = click.option("--minutes", type=float, default=None,
-                          help="Wall-clock budget; training saves and stops when it is spent.")(fn)
-        fn = click.option("--steps", type=click.IntRange(min=1), default=default_steps,
-                          show_default=True, help="Optimizer steps to train for.")(fn)
-        return fn
+def training_options(default_steps: int, default_batch_size: int, default_lr: float) -> Callable:
+    """Everything a `train` command takes besides its data and model options."""
+    return lambda fn: _apply(fn, [
+        budget_options(default_steps),
+        click.option("--batch-size", type=click.IntRange(min=1), default=default_batch_size,
+                     show_default=True, help="Examples per optimizer step."),
+        click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=default_lr,
+                     show_default=True, help="Learning rate (AdamW)."),
+        click.option("--save-every", type=click.IntRange(min=1), default=200,
+                     show_default=True, help="Save a checkpoint every N steps."),
+        click.option("--resume", is_flag=True,
+                     help="Continue the run in --out from its newest checkpoint."),
+    ])
 
-    return decorate
+
+def train_config(options: dict[str, Any]):
+    """The TrainConfig that the training options (and --seed, --device) describe."""
+    from artforge.core.train_config import TrainConfig
+
+    keys = ("steps", "minutes", "batch_size", "lr", "save_every", "seed", "device")
+    return TrainConfig(**{key: options[key] for key in keys})
