@@ -48,3 +48,13 @@ def test_readme_error_example_is_what_the_cli_prints(tmp_path):
                            "--out", str(tmp_path)], capture_output=True, text=True)
     assert done.returncode == 2
     assert done.stderr.strip() == shown.group(2)
+
+
+def test_readme_python_example_runs(tmp_path, monkeypatch):
+    code = re.search(r"```python\n(.*?)```", README, re.S).group(1)
+    assert "steps=500" in code
+    monkeypatch.chdir(tmp_path)
+    exec(code.replace("steps=500", "steps=3"), {})
+    from PIL import Image
+
+    assert Image.open(tmp_path / "starry.png").size == (640, 512)
