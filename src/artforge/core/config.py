@@ -47,6 +47,13 @@ class Config:
         Path(path).write_text(self.to_json() + "\n")
 
 
+def require(checks: list[tuple[bool, str]]) -> None:
+    """Raise a UserError with the message of the first check that failed (configs' validate)."""
+    for ok, message in checks:
+        if not ok:
+            raise UserError(message + ".")
+
+
 _SCALARS: dict[type, tuple[type, ...]] = {bool: (bool,), int: (int,), float: (int, float),
                                          str: (str,)}
 

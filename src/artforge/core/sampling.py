@@ -9,8 +9,7 @@ import dataclasses
 
 import torch
 
-from artforge.core.config import Config
-from artforge.errors import UserError
+from artforge.core.config import Config, require
 
 NEG_INF = float("-inf")
 
@@ -30,16 +29,13 @@ class SamplingConfig(Config):
     """Forbid any n-gram of this size from appearing twice; 0 is off."""
 
     def validate(self) -> None:
-        checks = [
+        require([
             (self.temperature > 0, "--temperature must be positive"),
             (self.top_k >= 0, "--top-k must be 0 (off) or more"),
             (0 < self.top_p <= 1, "--top-p must be in (0, 1]"),
             (self.repetition_penalty >= 1, "--repetition-penalty must be at least 1"),
             (self.no_repeat_ngram_size >= 0, "--no-repeat-ngram-size must be 0 (off) or more"),
-        ]
-        for ok, message in checks:
-            if not ok:
-                raise UserError(message + ".")
+        ])
 
 
 def apply_temperature(logits: torch.Tensor, temperature: float) -> torch.Tensor:

@@ -2,8 +2,7 @@
 
 import dataclasses
 
-from artforge.core.config import Config
-from artforge.errors import UserError
+from artforge.core.config import Config, require
 
 
 @dataclasses.dataclass
@@ -36,7 +35,7 @@ class TrainConfig(Config):
     num_workers: int = 0
 
     def validate(self) -> None:
-        checks = [
+        require([
             (self.steps >= 1, "--steps must be at least 1"),
             (self.minutes is None or self.minutes > 0, "--minutes must be positive"),
             (self.batch_size >= 1, "--batch-size must be at least 1"),
@@ -52,7 +51,4 @@ class TrainConfig(Config):
             (self.keep_checkpoints >= 1, "keep_checkpoints must be at least 1"),
             (self.ema_decay is None or 0 <= self.ema_decay < 1, "--ema must be in [0, 1)"),
             (self.grad_clip is None or self.grad_clip > 0, "--grad-clip must be positive"),
-        ]
-        for ok, message in checks:
-            if not ok:
-                raise UserError(message + ".")
+        ])
