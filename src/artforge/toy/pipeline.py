@@ -7,6 +7,7 @@ import numpy as np
 import torch
 from PIL import Image
 
+from artforge.catalog.runs import RunRecord
 from artforge.core import checkpoint, distributed
 from artforge.core.card import invoking_command
 from artforge.core.registry import PIPELINES
@@ -50,34 +51,16 @@ def train_field(image: str, out: Path, train: TrainConfig, model_config: FieldCo
     model = FieldModel.from_config(config)
     trainer = Trainer(model, train, out, dataset, val_data=dataset, resume=resume,
                       data_note=f"{image} at {config.width}x{config.height}")
-    run_id = _record_run(image, out, train, config) if catalog else None
+    params = {"image": image, "train": train.to_dict(), "model": config.to_dict()}
+    run = RunRecord("field.train", params, train.seed, out, enabled=catalog)
     try:
         result = trainer.fit()
     except BaseException:
-        _finish_run(run_id, "failed", {})
+        run.failed()
         raise
-    _finish_run(run_id, result.stopped_by, result.metrics, result.checkpoint, config)
+    run.finished(result.stopped_by, result.metrics, result.checkpoint, FieldModel.kind,
+                 config.to_dict())
     return result
-
-
-def _record_run(image: str, out: Path, train: TrainConfig, config: FieldConfig) -> int | None:
-    if not distributed.is_main():
-        return None
-    from artforge.catalog import records
-
-    params = {"image": image, "train": train.to_dict(), "model": config.to_dict()}
-    return records.record_run("field.train", invoking_command(), params, train.seed, str(out))
-
-
-def _finish_run(run_id: int | None, status: str, metrics: dict[str, float],
-                folder: Path | None = None, config: FieldConfig | None = None) -> None:
-    if run_id is None or not distributed.is_main():
-        return
-    from artforge.catalog import records
-
-    records.finish_run(run_id, status, metrics)
-    if folder is not None and config is not None:
-        records.record_model(run_id, str(folder), FieldModel.kind, config.to_dict())
 
 
 def render_field(model_path: Path, out: Path, *, height: int | None = None,

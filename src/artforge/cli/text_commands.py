@@ -1,0 +1,149 @@
+"""`artforge text train | generate | eval`: GPT models for poems, stories and scripts."""
+
+import click
+
+from artforge.cli.options import common_options, train_config, training_options
+
+FORMS = ("jueju5", "jueju7", "lushi5", "lushi7", "quatrain", "couplet", "sonnet", "lines")
+
+
+@click.command()
+@click.option("--data", required=True,
+              help="A text file or folder (sub-folders become control codes), or builtin:NAME "
+                   "(shakespeare, english-poetry, tang, tang/wuyan, tang/qiyan).")
+@click.option("--tokenizer", type=click.Choice(["char", "bpe"]), default="char",
+              show_default=True, help="Characters (best for Chinese verse) or byte-level BPE.")
+@click.option("--vocab-size", type=click.IntRange(min=260), default=4096, show_default=True,
+              help="BPE vocabulary size.")
+@click.option("--preset", type=click.Choice(["tiny", "small", "base"]), default="tiny",
+              show_default=True, help="Model size: tiny (CPU minutes), small (CPU hours), base (GPU).")
+@click.option("--block-size", type=click.IntRange(min=2), default=None,
+              help="Context length in tokens (default: the preset's).")
+@click.option("--init-from", type=click.Path(), default=None,
+              help="Fine-tune this model folder (artforge or Hugging Face GPT-2) instead.")
+@click.option("--simplified", is_flag=True, help="Convert traditional Chinese to simplified.")
+@common_options(default_out="runs/text")
+@training_options(default_steps=2000, default_batch_size=32, default_lr=2e-3)
+def train(data: str, tokenizer: str, vocab_size: int, preset: str, block_size: int | None,
+          init_from: str | None, simplified: bool, out: str, resume: bool, **options) -> None:
+    """Train a GPT on your text; Ctrl-C saves, --resume continues.
+
+    \b
+    Example:
+      artforge text train --data builtin:shakespeare --out runs/sonnets --minutes 5
+      artforge text train --data builtin:tang/wuyan --simplified --out runs/tang --minutes 10
+      artforge text train --data my-poems/ --tokenizer bpe --vocab-size 2000 --out runs/mine
+    """
+    from artforge.text.pipeline import TextTrainOptions, train_text
+
+    config = train_config(options).replace(schedule="cosine", warmup_steps=100,
+                                           weight_decay=0.1, betas=(0.9, 0.99))
+    text_options = TextTrainOptions(tokenizer, vocab_size, preset, block_size, init_from,
+                                    simplified)
+    result = train_text(data, out, config, text_options, resume=resume)
+    loss = result.metrics.get("val_loss")
+    shown = f", validation loss {loss:.3f}" if loss is not None else ""
+    click.echo(f"Trained to step {result.step} ({result.stopped_by}){shown}; "
+               f"model in {result.checkpoint}")
+
+
+@click.command()
+@click.option("--model", required=True, type=click.Path(),
+              help="A run or model folder, or a Hugging Face GPT-2 folder.")
+@click.option("--prompt", default="", help="Text to continue (for forms: the poem's start).")
+@click.option("--max-length", type=click.IntRange(min=1), default=100, show_default=True,
+              help="Total tokens, prompt included (as in the brief and Hugging Face).")
+@click.option("--max-new-tokens", type=click.IntRange(min=1), default=None,
+              help="Tokens to add after the prompt (overrides --max-length).")
+@click.option("--num-return-sequences", "-n", type=click.IntRange(1, 256), default=1,
+              show_default=True, help="How many texts to write.")
+@click.option("--greedy", is_flag=True, help="Always take the most likely token (no sampling).")
+@click.option("--top-k", type=click.IntRange(min=0), default=50, show_default=True,
+              help="Sample among the k most likely tokens (0: all).")
+@click.option("--top-p", type=click.FloatRange(0, 1, min_open=True), default=0.95,
+              show_default=True, help="Nucleus sampling threshold.")
+@click.option("--temperature", type=click.FloatRange(min=0, min_open=True), default=1.0,
+              show_default=True, help="Below 1: safer; above 1: wilder.")
+@click.option("--repetition-penalty", type=click.FloatRange(min=1), default=1.0,
+              show_default=True, help="Penalise tokens already used (1: off).")
+@click.option("--no-repeat-ngram-size", type=click.IntRange(min=0), default=0,
+              show_default=True, help="Never repeat an n-gram of this size (0: off).")
+@click.option("--num-beams", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Beam search with this many beams (1: sampling).")
+@click.option("--stop", multiple=True, help="End a text at this string (repeatable).")
+@click.option("--control", default=None, help="Control code: a corpus sub-folder's name.")
+@click.option("--form", type=click.Choice(FORMS), default=None,
+              help="Verse form, held exactly: 绝句/律诗 (jueju5/7, lushi5/7) or English lines.")
+@click.option("--rhyme", is_flag=True, help="Chinese forms: even lines rhyme.")
+@click.option("--lines", type=click.IntRange(0, 200), default=0,
+              help="English forms: number of lines (0: the form's own).")
+@click.option("--syllables", type=click.IntRange(1, 40), default=10, show_default=True,
+              help="English forms: syllables per line, give or take one.")
+@click.option("--stream/--no-stream", default=True, show_default=True,
+              help="Print the text as it is written (one sequence only).")
+@click.option("--out", type=click.Path(dir_okay=False), default=None,
+              help="Also save the texts to this file (and the catalog).")
+@click.option("--seed", default=0, show_default=True, type=int, help="Random seed.")
+@click.option("--device", default="cpu", show_default=True, help="cpu, cuda, cuda:N or mps.")
+def generate(model: str, prompt: str, max_length: int, max_new_tokens: int | None,
+             num_return_sequences: int, greedy: bool, top_k: int, top_p: float,
+             temperature: float, repetition_penalty: float, no_repeat_ngram_size: int,
+             num_beams: int, stop: tuple[str, ...], control: str | None, form: str | None,
+             rhyme: bool, lines: int, syllables: int, stream: bool, out: str | None,
+             seed: int, device: str) -> None:
+    """Write text with a trained model, free or in an exact verse form.
+
+    \b
+    Example:
+      artforge text generate --model runs/sonnets --prompt "Shall I compare thee" -n 3
+      artforge text generate --model runs/tang --form jueju5 --rhyme --prompt 春
+      artforge text generate --model runs/sonnets --form quatrain --temperature 0.8
+    """
+    from artforge.text.forms import FormConfig
+    from artforge.text.generate import GenerationConfig
+    from artforge.text.pipeline import generate_text, load_text_model, save_generation
+
+    config = GenerationConfig(
+        do_sample=not greedy, temperature=temperature, top_k=top_k, top_p=top_p,
+        repetition_penalty=repetition_penalty, no_repeat_ngram_size=no_repeat_ngram_size,
+        max_length=max_length, max_new_tokens=max_new_tokens,
+        num_return_sequences=num_return_sequences, num_beams=num_beams, seed=seed, stop=stop)
+    form_config = FormConfig(form or "", rhyme, lines, syllables)
+    loaded = load_text_model(model, device=device)
+    streaming = stream and num_return_sequences == 1 and num_beams == 1
+    if streaming:
+        click.echo(prompt, nl=False)
+    result = generate_text(loaded, prompt, config, form_config, control=control,
+                           on_text=(lambda t: click.echo(t, nl=False)) if streaming else None)
+    for i, (text, report) in enumerate(zip(result.texts, result.reports, strict=True)):
+        if not streaming:
+            click.echo(f"--- {i + 1} ---\n{text}" if num_return_sequences > 1 else text)
+        click.echo(f"\n[originality] {report.summary()}" if report else
+                   "\n[originality] no training text in this model folder to compare with")
+    if out:
+        params = {"prompt": prompt, "control": control, "config": config.to_dict(),
+                  "form": form_config.to_dict()}
+        path = save_generation(result, params, str(model), out)
+        click.echo(f"Wrote {path}")
+
+
+@click.command(name="eval")
+@click.option("--model", required=True, type=click.Path(), help="A run or model folder.")
+@click.option("--data", required=True, help="The corpus whose validation part is scored.")
+@click.option("--simplified", is_flag=True, help="Convert traditional Chinese to simplified.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True,
+              help="Windows per batch.")
+@click.option("--device", default="cpu", show_default=True, help="cpu, cuda, cuda:N or mps.")
+def evaluate(model: str, data: str, simplified: bool, batch_size: int, device: str) -> None:
+    """Validation loss, perplexity and bits per character of a model on a corpus.
+
+    \b
+    Example:
+      artforge text eval --model runs/sonnets --data builtin:shakespeare
+    """
+    from artforge.text.pipeline import eval_text
+
+    metrics = eval_text(model, data, batch_size=batch_size, device=device, simplified=simplified)
+    click.echo(f"validation loss {metrics['loss']:.4f} nats/token, perplexity "
+               f"{metrics['perplexity']:.2f}, {metrics['bits_per_char']:.3f} bits/char "
+               f"over {int(metrics['tokens'])} tokens")

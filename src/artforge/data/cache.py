@@ -1,0 +1,12 @@
+"""The user cache: downloaded packages and converted data live under `$ARTFORGE_HOME/cache`."""
+
+from pathlib import Path
+
+from artforge.catalog.db import artforge_home
+
+
+def cache_dir(*parts: str) -> Path:
+    """`$ARTFORGE_HOME/cache/<parts>`, created on first use."""
+    folder = artforge_home().joinpath("cache", *parts)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -1,0 +1,157 @@
+"""Constrained decoding: a constraint says which tokens may come next, so a form holds in every
+output by construction (no retries).
+
+`Template` is the Chinese regular-verse constraint: a pattern such as "HHHHH，HHHHH。\\n..."
+where H is any Han character, with optional rhyme slots. A token may come next only if its
+text fits the pattern there *and* the rest of the pattern can still be completed with the
+tokenizer's vocabulary (checked once, backwards, when the template is built).
+"""
+
+import torch
+
+from artforge.errors import UserError
+from artforge.text.rhyme import rhyme_class
+from artforge.text.tokenizer import TextTokenizer
+
+SLOT = "H"
+
+
+def is_han(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+class Constraint:
+    def allowed(self) -> torch.Tensor:
+        """Bool mask (vocab,) of the tokens that may come next."""
+        raise NotImplementedError
+
+    def advance(self, token: int) -> None:
+        raise NotImplementedError
+
+    def finished(self) -> bool:
+        raise NotImplementedError
+
+    def max_tokens(self) -> int:
+        """An upper bound on the tokens still to generate."""
+        raise NotImplementedError
+
+
+class Template(Constraint):
+    def __init__(self, tokenizer: TextTokenizer, pattern: str, rhyme_slots: list[int],
+                 start: str = "") -> None:
+        self.pattern, self.rhyme_slots = pattern, sorted(rhyme_slots)
+        strings = tokenizer.token_strings()
+        self.vocab = len(strings)
+        self.han_len = torch.tensor([len(s) if s and all(map(is_han, s)) else 0 for s in strings])
+        self.literals: dict[str, list[int]] = {}
+        for i, s in enumerate(strings):
+            if s and not any(map(is_han, s)) and "\ufffd" not in s:
+                self.literals.setdefault(s, []).append(i)
+        self.strings = strings
+        self.rhyme_groups = self._rhyme_groups()
+        self._check_feasible()
+        self.text = ""
+        self.rhyme: str | None = None
+        self._consume_prompt(start)
+
+    # Set-up ------------------------------------------------------------------------------------
+    def _rhyme_groups(self) -> dict[str, set[int]]:
+        """Single-character tokens by rhyme class; only classes with enough distinct
+        characters for every rhyme slot can be chosen."""
+        groups: dict[str, set[int]] = {}
+        if not self.rhyme_slots:
+            return groups
+        for i, s in enumerate(self.strings):
+            if len(s) == 1 and is_han(s):
+                cls = rhyme_class(s)
+                if cls:
+                    groups.setdefault(cls, set()).add(i)
+        need = len(self.rhyme_slots)
+        return {cls: ids for cls, ids in groups.items() if len(ids) >= need}
+
+    def _check_feasible(self) -> None:
+        n = len(self.pattern)
+        lengths = sorted({int(v) for v in self.han_len.tolist() if v})
+        can = [False] * (n + 1)
+        can[n] = True
+        for p in range(n - 1, -1, -1):
+            if self.pattern[p] == SLOT:
+                run = self._run(p)
+                can[p] = any(can[p + k] for k in lengths if k <= run)
+            else:
+                can[p] = any(can[p + len(s)] for s in self.literals
+                             if self.pattern.startswith(s, p))
+        self.can_finish = can
+        if not can[0] or (self.rhyme_slots and not self.rhyme_groups):
+            raise UserError("this model's vocabulary cannot write this form (it needs whole Han "
+                            "characters and the form's punctuation as tokens); train a model "
+                            "with --tokenizer char on Chinese verse.")
+
+    def _run(self, p: int) -> int:
+        """How many Han slots follow from position p (up to the next punctuation)."""
+        end = p
+        while end < len(self.pattern) and self.pattern[end] == SLOT:
+            end += 1
+        return end - p
+
+    def _consume_prompt(self, start: str) -> None:
+        for ch in start:
+            p = len(self.text)
+            fits = p < len(self.pattern) and (
+                ch == self.pattern[p] or (self.pattern[p] == SLOT and is_han(ch)))
+            if not fits:
+                raise UserError(f"the prompt {start!r} does not fit the form: character "
+                                f"{p + 1} should be {self._describe(p)}.")
+            self._place(ch)
+
+    def _describe(self, p: int) -> str:
+        if p >= len(self.pattern):
+            return "past the end of the poem"
+        return "a Han character" if self.pattern[p] == SLOT else repr(self.pattern[p])
+
+    # Decoding ----------------------------------------------------------------------------------
+    def allowed(self) -> torch.Tensor:
+        p = len(self.text)
+        mask = torch.zeros(self.vocab, dtype=torch.bool)
+        if p >= len(self.pattern):
+            return mask
+        if self.pattern[p] == SLOT:
+            run = self._run(p)
+            for k in range(1, run + 1):
+                if self.can_finish[p + k]:
+                    mask |= self.han_len == k
+            slot = next((r for r in self.rhyme_slots if p <= r < p + run), None)
+            if slot is not None:
+                self._restrict_rhyme(mask, p, slot)
+        else:
+            for s, ids in self.literals.items():
+                if self.pattern.startswith(s, p) and self.can_finish[p + len(s)]:
+                    mask[ids] = True
+        return mask
+
+    def _restrict_rhyme(self, mask: torch.Tensor, p: int, slot: int) -> None:
+        """Tokens that would put a character in rhyme slot `slot` must rhyme there."""
+        good = (self.rhyme_groups.get(self.rhyme, set()) if self.rhyme
+                else set().union(*self.rhyme_groups.values()))
+        used = {self.text[r] for r in self.rhyme_slots if r < len(self.text)}
+        for i in mask.nonzero().flatten().tolist():
+            s = self.strings[i]
+            if p + len(s) > slot:
+                ch = s[slot - p]
+                if len(s) > 1 or i not in good or ch in used:
+                    mask[i] = False
+
+    def advance(self, token: int) -> None:
+        for ch in self.strings[token]:
+            self._place(ch)
+
+    def _place(self, ch: str) -> None:
+        if len(self.text) in self.rhyme_slots and self.rhyme is None:
+            self.rhyme = rhyme_class(ch)
+        self.text += ch
+
+    def finished(self) -> bool:
+        return len(self.text) >= len(self.pattern)
+
+    def max_tokens(self) -> int:
+        return len(self.pattern) - len(self.text) + 1

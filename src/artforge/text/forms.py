@@ -1,0 +1,70 @@
+"""Named verse forms → constraints for each sequence being generated.
+
+Chinese regular verse, one couplet per line as the Tang corpus writes it:
+  jueju5 五言绝句 (4 lines of 5), jueju7 七言绝句 (4 of 7), lushi5 五言律诗 (8 of 5),
+  lushi7 七言律诗 (8 of 7); with rhyme, the last character of every even line rhymes.
+English: quatrain (4 lines), couplet (2), sonnet (14), or `lines` (any number), each with
+`syllables` per line (10 by default, give or take one).
+"""
+
+import dataclasses
+
+from artforge.core.config import Config, require
+from artforge.errors import UserError
+from artforge.text.constraint import SLOT, Constraint, Template
+from artforge.text.meter import LineMeter
+from artforge.text.tokenizer import TextTokenizer
+
+CHINESE = {"jueju5": (4, 5), "jueju7": (4, 7), "lushi5": (8, 5), "lushi7": (8, 7)}
+ENGLISH = {"quatrain": 4, "couplet": 2, "sonnet": 14, "lines": 0}
+NAMES = tuple(CHINESE) + tuple(ENGLISH)
+
+
+@dataclasses.dataclass
+class FormConfig(Config):
+    form: str = ""
+    """One of NAMES, or "" for free text."""
+    rhyme: bool = False
+    """Chinese forms: even lines end in characters of one rhyme class."""
+    lines: int = 0
+    """English: number of lines (0: the form's own)."""
+    syllables: int = 10
+    """English: syllables per line, give or take one."""
+
+    def validate(self) -> None:
+        require([
+            (self.form in ("", *NAMES), f"unknown form {self.form!r}; choose one of "
+                                         + ", ".join(NAMES)),
+            (0 <= self.lines <= 200, "--lines must be 0 to 200"),
+            (1 <= self.syllables <= 40, "--syllables must be 1 to 40"),
+            (not self.rhyme or self.form in CHINESE, "--rhyme works with the Chinese forms"),
+            (self.form != "lines" or self.lines > 0, "--form lines needs --lines N"),
+        ])
+
+
+def chinese_pattern(lines: int, chars: int) -> tuple[str, list[int]]:
+    """The character pattern of a Chinese form and the positions of its rhyme slots."""
+    couplet = SLOT * chars + "，" + SLOT * chars + "。"
+    pattern = "\n".join([couplet] * (lines // 2))
+    width = len(couplet) + 1
+    rhyme_slots = [i * width + len(couplet) - 2 for i in range(lines // 2)]
+    return pattern, rhyme_slots
+
+
+def build_constraints(config: FormConfig, tokenizer: TextTokenizer, prompt_text: str,
+                      count: int) -> list[Constraint] | None:
+    """One constraint per sequence, each already past the prompt's text; None for free text."""
+    config.validate()
+    if not config.form:
+        return None
+    if config.form in CHINESE:
+        pattern, slots = chinese_pattern(*CHINESE[config.form])
+        make = lambda: Template(tokenizer, pattern, slots if config.rhyme else [],  # noqa: E731
+                                start=prompt_text)
+    else:
+        lines = config.lines or ENGLISH[config.form]
+        if lines <= 0:
+            raise UserError("--form lines needs --lines N.")
+        make = lambda: LineMeter(tokenizer, lines, config.syllables,  # noqa: E731
+                                 start=prompt_text)
+    return [make() for _ in range(count)]

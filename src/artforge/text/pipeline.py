@@ -1,0 +1,221 @@
+"""Text tasks: train a GPT on a corpus, generate from it (free or in a verse form), evaluate it."""
+
+import dataclasses
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from artforge.catalog.runs import RunRecord
+from artforge.core import checkpoint
+from artforge.core.evaluate import evaluate
+from artforge.core.registry import PIPELINES
+from artforge.core.seeding import seed_everything
+from artforge.core.train_config import TrainConfig
+from artforge.core.trainer import Trainer, TrainResult
+from artforge.data.text import Corpus, Document, load_corpus
+from artforge.errors import UserError
+from artforge.text.forms import FormConfig, build_constraints
+from artforge.text.generate import GenerationConfig, sample
+from artforge.text.model import PRESETS, GPTModel, TokenWindows
+from artforge.text.originality import Originality, originality
+from artforge.text.tokenizer import TextTokenizer, control_token
+
+GENERATE_PIPELINE = "text.generate"
+
+
+@dataclasses.dataclass
+class TextTrainOptions:
+    tokenizer: str = "char"
+    vocab_size: int = 4096
+    preset: str = "tiny"
+    block_size: int | None = None
+    init_from: str | None = None
+    """A model folder (ours or a Hugging Face GPT-2 one) to fine-tune instead of starting fresh."""
+    simplified: bool = False
+
+
+def train_text(data: str, out: Path, train: TrainConfig, options: TextTrainOptions | None = None,
+               *, resume: bool = False, catalog: bool = True) -> TrainResult:
+    """Train (or fine-tune, or resume) a GPT on the corpus `data` into run folder `out`."""
+    options = options or TextTrainOptions()
+    out = Path(out)
+    # 1. Check inputs and read the corpus.
+    if options.preset not in PRESETS:
+        raise UserError(f"unknown preset {options.preset!r}; choose one of {', '.join(PRESETS)}.")
+    corpus = load_corpus(data, simplified=options.simplified)
+    # 2. The model and its tokenizer: from the run when resuming, from `init_from` when
+    #    fine-tuning, else a new tokenizer learned from the corpus and a preset-sized GPT.
+    seed_everything(train.seed)
+    previous = checkpoint.latest_checkpoint(out) if resume else None
+    if previous is not None:
+        model = GPTModel.load(previous)
+    elif options.init_from:
+        model = load_text_model(options.init_from)
+    else:
+        model = _new_model(corpus, options)
+    model.corpus_text = corpus.train_text()
+    # 3. Token streams and windows.
+    block = model.config.block_size
+    train_tokens = encode_documents(model.tokenizer, corpus.train)
+    val_tokens = encode_documents(model.tokenizer, corpus.validation)
+    if len(train_tokens) <= block + 1:
+        raise UserError(f"the corpus has {len(train_tokens)} training tokens, fewer than the "
+                        f"block size {block}; give more text or a smaller --block-size.")
+    train_data = TokenWindows(train_tokens, block)
+    val_block = min(block, len(val_tokens) - 1)
+    val_data = TokenWindows(val_tokens, val_block, stride=val_block) if val_block > 1 else None
+    # 4. The shared training loop, catalogued.
+    trainer = Trainer(model, train, out, train_data, val_data, resume=resume,
+                      data_note=f"{data}: {corpus.characters():,} characters, "
+                                f"{len(train_tokens):,} training tokens")
+    params = {"data": data, "options": dataclasses.asdict(options), "train": train.to_dict()}
+    run = RunRecord("text.train", params, train.seed, out, enabled=catalog)
+    try:
+        result = trainer.fit()
+    except BaseException:
+        run.failed()
+        raise
+    run.finished(result.stopped_by, result.metrics, result.checkpoint, model.kind,
+                 model.config.to_dict())
+    return result
+
+
+def _new_model(corpus: Corpus, options: TextTrainOptions) -> GPTModel:
+    controls = [control_token(c) for c in corpus.controls()]
+    texts = [d.text for d in corpus.train + corpus.validation]
+    tokenizer = TextTokenizer.train(texts, options.tokenizer, options.vocab_size, controls)
+    config = PRESETS[options.preset].replace(vocab_size=tokenizer.vocab_size)
+    if options.block_size:
+        config = config.replace(block_size=options.block_size)
+    return GPTModel(config, tokenizer)
+
+
+def encode_documents(tokenizer: TextTokenizer, documents: list[Document]) -> torch.Tensor:
+    """One token stream: each document is [control] text <|endoftext|>."""
+    encodings = tokenizer.tokenizer.encode_batch([d.text for d in documents],
+                                                 add_special_tokens=False)
+    stream: list[int] = []
+    for doc, encoding in zip(documents, encodings, strict=True):
+        control = tokenizer.token_id(control_token(doc.control)) if doc.control else None
+        stream += ([control] if control is not None else []) + encoding.ids
+        stream += [tokenizer.eos_id] if tokenizer.eos_id is not None else []
+    return torch.tensor(stream, dtype=torch.long)
+
+
+def load_text_model(path: str | Path, device: str = "cpu") -> GPTModel:
+    """A GPT from an artforge model/run folder or a Hugging Face GPT-2 folder."""
+    from artforge.text.hf import import_hf, is_hf_folder
+
+    path = Path(path).expanduser()
+    if is_hf_folder(path):
+        return import_hf(path).to(device).eval()
+    return GPTModel.load(path, device=device)
+
+
+@dataclasses.dataclass
+class Generation:
+    prompt: str
+    texts: list[str]
+    """Prompt + continuation, one per returned sequence."""
+    reports: list[Originality | None]
+    """Originality of each continuation; None when the model folder has no training text."""
+
+
+def generate_text(model: GPTModel | str | Path, prompt: str = "",
+                  config: GenerationConfig | None = None, form: FormConfig | None = None, *,
+                  control: str | None = None,
+                  on_text: Callable[[str], None] | None = None) -> Generation:
+    """Continue `prompt` with the model: free text, or exactly in a verse form."""
+    config, form = config or GenerationConfig(), form or FormConfig()
+    # 1. Check inputs.
+    config.validate()
+    form.validate()
+    if not isinstance(model, GPTModel):
+        model = load_text_model(model)
+    tokenizer = model.tokenizer
+    if config.num_beams > 1 and form.form:
+        raise UserError("verse forms are decoded by sampling; use --num-beams 1 with --form.")
+    # 2. Encode: start of text, control code, then the prompt.
+    ids = [tokenizer.eos_id] if tokenizer.eos_id is not None else []
+    if control:
+        control_id = tokenizer.token_id(control_token(control))
+        if control_id is None:
+            raise UserError(f"this model has no control code {control!r}; it knows: "
+                            f"{', '.join(_controls(tokenizer)) or 'none'}.")
+        ids.append(control_id)
+    prompt_ids = tokenizer.encode(prompt, strict=tokenizer.kind == "char")
+    ids += prompt_ids
+    if config.max_new_tokens is None:  # max_length counts the prompt, not our start tokens
+        config = config.replace(max_new_tokens=config.new_tokens(len(prompt_ids)))
+    # 3. Constraints for the form, then decoding.
+    constraints = build_constraints(form, tokenizer, prompt, config.num_return_sequences)
+    seed_everything(config.seed)
+    if config.num_beams > 1:
+        from artforge.text.beam import beam_search
+
+        new = beam_search(model.net, tokenizer, ids, config)
+    else:
+        new = sample(model.net, tokenizer, ids, config, constraints, on_text)
+    # 4. Texts and their originality against the training text.
+    continuations = [tokenizer.decode(row) for row in new]
+    corpus = model.corpus_text
+    lines = {line.strip() for line in corpus.splitlines()} if corpus else set()
+    reports = [originality(text, corpus, lines) if corpus else None for text in continuations]
+    return Generation(prompt, [prompt + text for text in continuations], reports)
+
+
+def _controls(tokenizer: TextTokenizer) -> list[str]:
+    vocab = tokenizer.tokenizer.get_vocab()
+    return sorted(t[2:-2] for t in vocab if t.startswith("<|") and t.endswith("|>")
+                  and t not in ("<|endoftext|>", "<|unk|>"))
+
+
+def eval_text(model_path: str | Path, data: str, *, batch_size: int = 16, device: str = "cpu",
+              simplified: bool = False) -> dict[str, float]:
+    """Validation loss, perplexity and bits per character of the model on `data`'s split."""
+    model = load_text_model(model_path, device=device)
+    corpus = load_corpus(data, simplified=simplified)
+    tokens = encode_documents(model.tokenizer, corpus.validation)
+    block = min(model.config.block_size, len(tokens) - 1)
+    if block < 2:
+        raise UserError(f"{data}'s validation part is too short to evaluate.")
+    metrics = evaluate(model, TokenWindows(tokens, block, stride=block), batch_size,
+                       torch.device(device))
+    windows = (len(tokens) - 1) // block
+    characters = len(model.tokenizer.decode(tokens[:windows * block + 1][1:].tolist(),
+                                            skip_special_tokens=False))
+    nats = metrics["loss"] * windows * block
+    return {"loss": metrics["loss"], "perplexity": math.exp(metrics["loss"]),
+            "bits_per_char": nats / max(characters, 1) / math.log(2),
+            "tokens": float(windows * block)}
+
+
+def save_generation(result: Generation, params: dict[str, Any], model_path: str | None,
+                    out: Path, catalog: bool = True) -> Path:
+    """Write the texts to `out` (one after another, separated by a blank line) and catalogue it."""
+    from artforge.core.atomic import write_text
+
+    out = Path(out)
+    write_text(out, "\n\n".join(result.texts) + "\n")
+    if catalog:
+        from artforge.catalog import records
+        from artforge.core.card import invoking_command
+
+        records.record_work("text", GENERATE_PIPELINE, params, params["config"]["seed"],
+                            str(out), model_path=model_path, command=invoking_command())
+    return out
+
+
+@PIPELINES.register(GENERATE_PIPELINE)
+def reproduce_generation(params: dict[str, Any], seed: int, model_path: str | None,
+                         out: Path) -> Path:
+    """Re-create a catalogued text: same model, prompt, options and seed."""
+    if model_path is None:
+        raise UserError("this text has no model folder recorded, so it cannot be reproduced.")
+    config = GenerationConfig.from_dict(params["config"])
+    form = FormConfig.from_dict(params["form"])
+    result = generate_text(model_path, params["prompt"], config, form, control=params["control"])
+    return save_generation(result, params, model_path, out, catalog=False)
