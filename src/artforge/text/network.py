@@ -36,13 +36,17 @@ class KVCache:
         self.values = [v.index_select(0, rows) for v in self.values]
 
 
+def _dropout(p: float) -> nn.Module:
+    return nn.Dropout(p) if p > 0 else nn.Identity()  # p=0 still costs a pass in train mode
+
+
 class CausalSelfAttention(nn.Module):
     def __init__(self, n_embd: int, n_head: int, dropout: float) -> None:
         super().__init__()
         self.n_head, self.dropout = n_head, dropout
         self.c_attn = nn.Linear(n_embd, 3 * n_embd)
         self.c_proj = nn.Linear(n_embd, n_embd)
-        self.resid_dropout = nn.Dropout(dropout)
+        self.resid_dropout = _dropout(dropout)
 
     def forward(self, x: torch.Tensor, cache: KVCache | None = None, layer: int = 0
                 ) -> torch.Tensor:
@@ -69,7 +73,7 @@ class MLP(nn.Module):
         super().__init__()
         self.c_fc = nn.Linear(n_embd, 4 * n_embd)
         self.c_proj = nn.Linear(4 * n_embd, n_embd)
-        self.dropout = nn.Dropout(dropout)
+        self.dropout = _dropout(dropout)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         # GPT-2's GELU is the tanh approximation ("gelu_new"); matching it keeps HF logits equal.
@@ -99,7 +103,7 @@ class GPT(nn.Module):
         self.transformer = nn.ModuleDict({
             "wte": nn.Embedding(vocab_size, n_embd),
             "wpe": nn.Embedding(block_size, n_embd),
-            "drop": nn.Dropout(dropout),
+            "drop": _dropout(dropout),
             "h": nn.ModuleList(Block(n_embd, n_head, dropout, layer_norm_eps)
                                for _ in range(n_layer)),
             "ln_f": nn.LayerNorm(n_embd, eps=layer_norm_eps),

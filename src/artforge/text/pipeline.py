@@ -24,6 +24,7 @@ from artforge.text.originality import Originality, originality
 from artforge.text.tokenizer import TextTokenizer, control_token
 
 GENERATE_PIPELINE = "text.generate"
+VAL_WINDOWS = 256
 
 
 @dataclasses.dataclass
@@ -66,7 +67,10 @@ def train_text(data: str, out: Path, train: TrainConfig, options: TextTrainOptio
                         f"block size {block}; give more text or a smaller --block-size.")
     train_data = TokenWindows(train_tokens, block)
     val_block = min(block, len(val_tokens) - 1)
-    val_data = TokenWindows(val_tokens, val_block, stride=val_block) if val_block > 1 else None
+    # Validation during training scores at most VAL_WINDOWS evenly spread windows
+    # (`artforge text eval` scores every token).
+    stride = max(val_block, (len(val_tokens) - 1) // VAL_WINDOWS)
+    val_data = TokenWindows(val_tokens, val_block, stride=stride) if val_block > 1 else None
     # 4. The shared training loop, catalogued.
     trainer = Trainer(model, train, out, train_data, val_data, resume=resume,
                       data_note=f"{data}: {corpus.characters():,} characters, "
