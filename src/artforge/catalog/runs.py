@@ -1,9 +1,12 @@
 """The catalog row of a training run: opened before training, closed with its outcome."""
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from artforge.core import distributed
+
+if TYPE_CHECKING:
+    from artforge.core.trainer import Trainer, TrainResult
 
 
 class RunRecord:
@@ -17,6 +20,17 @@ class RunRecord:
             from artforge.core.card import invoking_command
 
             self.run_id = records.record_run(kind, invoking_command(), params, seed, str(out))
+
+    def fit(self, trainer: "Trainer") -> "TrainResult":
+        """Run `trainer.fit()`, closing the row as it ends: with the model it saved, or failed."""
+        try:
+            result = trainer.fit()
+        except BaseException:
+            self.failed()
+            raise
+        self.finished(result.stopped_by, result.metrics, result.checkpoint, trainer.model.kind,
+                      trainer.model.config.to_dict())
+        return result
 
     def failed(self) -> None:
         self._finish("failed", {})

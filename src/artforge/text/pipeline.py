@@ -76,15 +76,7 @@ def train_text(data: str, out: Path, train: TrainConfig, options: TextTrainOptio
                       data_note=f"{data}: {corpus.characters():,} characters, "
                                 f"{len(train_tokens):,} training tokens")
     params = {"data": data, "options": dataclasses.asdict(options), "train": train.to_dict()}
-    run = RunRecord("text.train", params, train.seed, out, enabled=catalog)
-    try:
-        result = trainer.fit()
-    except BaseException:
-        run.failed()
-        raise
-    run.finished(result.stopped_by, result.metrics, result.checkpoint, model.kind,
-                 model.config.to_dict())
-    return result
+    return RunRecord("text.train", params, train.seed, out, enabled=catalog).fit(trainer)
 
 
 def _new_model(corpus: Corpus, options: TextTrainOptions) -> GPTModel:

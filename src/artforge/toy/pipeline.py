@@ -52,15 +52,7 @@ def train_field(image: str, out: Path, train: TrainConfig, model_config: FieldCo
     trainer = Trainer(model, train, out, dataset, val_data=dataset, resume=resume,
                       data_note=f"{image} at {config.width}x{config.height}")
     params = {"image": image, "train": train.to_dict(), "model": config.to_dict()}
-    run = RunRecord("field.train", params, train.seed, out, enabled=catalog)
-    try:
-        result = trainer.fit()
-    except BaseException:
-        run.failed()
-        raise
-    run.finished(result.stopped_by, result.metrics, result.checkpoint, FieldModel.kind,
-                 config.to_dict())
-    return result
+    return RunRecord("field.train", params, train.seed, out, enabled=catalog).fit(trainer)
 
 
 def render_field(model_path: Path, out: Path, *, height: int | None = None,
