@@ -144,3 +144,22 @@ def test_bad_generation_requests_are_one_line_and_exit_2(corpus, tmp_path):
         result = run("text", "generate", *args)
         assert result.exit_code == 2, (args, result.output)
         assert message in result.output, (args, result.output)
+
+
+def test_fine_tune_a_hugging_face_folder(corpus, tmp_path):
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    from artforge.text.tokenizer import TextTokenizer
+
+    tokenizer = TextTokenizer.train([ENGLISH], "char")  # knows no Chinese: those become unknown
+    hf = GPT2LMHeadModel(GPT2Config(vocab_size=tokenizer.vocab_size, n_positions=16, n_embd=16,
+                                    n_layer=1, n_head=2))
+    hf.save_pretrained(tmp_path / "gpt2")
+    for name, data in tokenizer.files().items():
+        (tmp_path / "gpt2" / name).write_bytes(data)
+    result = train(corpus, tmp_path / "tuned", 2, "--init-from", str(tmp_path / "gpt2"))
+    assert result.exit_code == 0, result.output
+    tuned = GPTModel.load(tmp_path / "tuned")
+    assert tuned.config.n_layer == 1 and tuned.tokenizer.vocab_size == tokenizer.vocab_size
+    before = {k: v for k, v in hf.state_dict().items() if k == "transformer.wte.weight"}
+    assert not torch.equal(before["transformer.wte.weight"], tuned.net.transformer.wte.weight)
