@@ -48,6 +48,7 @@ def test_train_generate_eval_on_a_folder(corpus, tmp_path):
     result = train(corpus, out, 3)
     assert result.exit_code == 0, result.output
     assert "Trained to step 3 (steps)" in result.output
+    assert "picture.txt: binary file" in result.output and "empty.txt: empty" in result.output
     model = GPTModel.load(out)
     assert model.tokenizer.token_id("<|poems|>") is not None
     assert model.corpus_text and "temperate" in model.corpus_text

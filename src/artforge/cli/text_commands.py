@@ -16,7 +16,8 @@ FORMS = ("jueju5", "jueju7", "lushi5", "lushi7", "quatrain", "couplet", "sonnet"
 @click.option("--vocab-size", type=click.IntRange(min=260), default=4096, show_default=True,
               help="BPE vocabulary size.")
 @click.option("--preset", type=click.Choice(["tiny", "small", "base"]), default="tiny",
-              show_default=True, help="Model size: tiny (CPU minutes), small (CPU hours), base (GPU).")
+              show_default=True,
+              help="Model size: tiny (CPU minutes), small (CPU hours), base (GPU).")
 @click.option("--block-size", type=click.IntRange(min=2), default=None,
               help="Context length in tokens (default: the preset's).")
 @click.option("--init-from", type=click.Path(), default=None,
@@ -40,7 +41,8 @@ def train(data: str, tokenizer: str, vocab_size: int, preset: str, block_size: i
                                            weight_decay=0.1, betas=(0.9, 0.99))
     text_options = TextTrainOptions(tokenizer, vocab_size, preset, block_size, init_from,
                                     simplified)
-    result = train_text(data, out, config, text_options, resume=resume)
+    result = train_text(data, out, config, text_options, resume=resume,
+                        report=lambda line: click.echo(line, err=True))
     loss = result.metrics.get("val_loss")
     shown = f", validation loss {loss:.3f}" if loss is not None else ""
     click.echo(f"Trained to step {result.step} ({result.stopped_by}){shown}; "

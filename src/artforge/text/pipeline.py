@@ -39,14 +39,19 @@ class TextTrainOptions:
 
 
 def train_text(data: str, out: Path, train: TrainConfig, options: TextTrainOptions | None = None,
-               *, resume: bool = False, catalog: bool = True) -> TrainResult:
-    """Train (or fine-tune, or resume) a GPT on the corpus `data` into run folder `out`."""
+               *, resume: bool = False, catalog: bool = True,
+               report: Callable[[str], None] | None = None) -> TrainResult:
+    """Train (or fine-tune, or resume) a GPT on the corpus `data` into run folder `out`.
+
+    `report` is told about every file of the corpus that was skipped, and why."""
     options = options or TextTrainOptions()
     out = Path(out)
     # 1. Check inputs and read the corpus.
     if options.preset not in PRESETS:
         raise UserError(f"unknown preset {options.preset!r}; choose one of {', '.join(PRESETS)}.")
     corpus = load_corpus(data, simplified=options.simplified)
+    for file, reason in corpus.skipped if report else ():
+        report(f"skipped {file}: {reason}")
     # 2. The model and its tokenizer: from the run when resuming, from `init_from` when
     #    fine-tuning, else a new tokenizer learned from the corpus and a preset-sized GPT.
     seed_everything(train.seed)
