@@ -86,7 +86,8 @@ class GPTModel(ArtModel):
         return files
 
     def load_extra_files(self, folder: Path) -> None:
-        self.tokenizer = TextTokenizer.load(folder)
+        if (Path(folder) / "tokenizer.json").is_file():
+            self.tokenizer = TextTokenizer.load(folder)
         corpus = Path(folder) / CORPUS_FILE
         self.corpus_text = (gzip.decompress(corpus.read_bytes()).decode() if corpus.is_file()
                             else None)

@@ -111,9 +111,11 @@ def load_text_model(path: str | Path, device: str = "cpu") -> GPTModel:
     from artforge.text.hf import import_hf, is_hf_folder
 
     path = Path(path).expanduser()
-    if is_hf_folder(path):
-        return import_hf(path).to(device).eval()
-    return GPTModel.load(path, device=device)
+    model = import_hf(path).to(device).eval() if is_hf_folder(path) else GPTModel.load(
+        path, device=device)
+    if model.tokenizer is None:
+        raise UserError(f"{path} has no tokenizer.json, so its text cannot be encoded.")
+    return model
 
 
 @dataclasses.dataclass

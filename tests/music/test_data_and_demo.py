@@ -1,0 +1,87 @@
+"""Built-in data (music21's Bach chorales, split by BWV number) and the demo's music piece."""
+
+from pathlib import Path
+
+import symusic
+from PIL import Image
+
+from artforge.core.atomic import write_bytes
+from artforge.data import music as music_data
+from artforge.data.music import bwv_part, hash_split
+from tests.music.fixtures import C_MAJOR, melody_score
+
+
+def test_bwv_numbers_fix_the_split():
+    assert bwv_part(Path("bwv18.5.mxl")) == "validation"
+    assert bwv_part(Path("bwv119.9.mxl")) == "test"
+    assert bwv_part(Path("bwv1.6.mxl")) == "train"
+    assert bwv_part(Path("bwv250.mxl")) == "train"
+
+
+def test_user_folders_hold_out_one_file_in_ten_by_name():
+    files = [Path(f"song{i:02d}.mid") for i in range(20)]
+    train, validation, test = hash_split(files)
+    assert len(validation) == 2 and not test and set(train) | set(validation) == set(files)
+    assert hash_split(files[::-1])[1] == validation[::-1] or set(
+        hash_split(files[::-1])[1]) == set(validation)  # the order of files does not matter
+    assert hash_split(files[:1]) == (files[:1], [], [])
+
+
+def test_two_real_chorales_are_converted_to_their_four_voices():
+    splits = music_data.builtin_splits("bach", limit=2)
+    files = splits.train + splits.validation + splits.test
+    assert len(files) == 2 and splits.note == "builtin:bach (2 pieces)"
+    for path in files:
+        names = [track.name for track in symusic.Score(path).tracks]
+        assert names == ["Soprano", "Alto", "Tenor", "Bass"]
+    assert not (music_data.cache_dir() / "builtin" / "bach" / ".complete").exists()
+
+
+def fake_bach_cache(monkeypatch) -> None:
+    """A few C-major 'chorales' in place of the shipped ones, so that the demo test trains
+    on a known key and little data."""
+    root = music_data.cache_dir() / "builtin" / "bach"
+    monkeypatch.setattr(music_data, "SHIPPED_BACH", root)
+    for part in ("train", "test"):
+        (root / part).mkdir(parents=True)
+    for index in range(40):
+        part = "test" if index < 3 else "train"
+        up = [p + (index % 3) * 2 for p in C_MAJOR]
+        melody_score((up + up[::-1]) * 2).dump_midi(root / part / f"bwv{index}.mid")
+    for index in range(6):
+        melody_score(C_MAJOR * 4).dump_midi(root / "train" / f"bwv{100 + index}.mid")
+    write_bytes(root / ".complete", music_data.CACHE_VERSION)
+
+
+def test_demo_piece_is_midi_wav_and_png_and_a_second_run_continues(tmp_path, monkeypatch):
+    from artforge.core import checkpoint
+    from artforge.music.demo import RUN_NAME, make_demo_piece
+
+    fake_bach_cache(monkeypatch)
+    works = make_demo_piece(tmp_path / "demo", seed=1, device="cpu", minutes=0.02)
+    assert [w.kind for w in works] == ["audio", "image"]
+    assert works[0].path.suffix == ".wav" and works[0].path.stat().st_size > 44
+    assert Image.open(works[1].path).size == (1200, 420)
+    assert "continues the first 2 bars of bwv1" in works[0].caption
+    assert "kept to D major" in works[0].caption  # bwv1 here is the C major scale moved up 2
+    assert works[0].provenance["pipeline"] == "music.generate"
+    first = checkpoint.latest_checkpoint(tmp_path / "demo" / RUN_NAME)
+    make_demo_piece(tmp_path / "demo", seed=1, device="cpu", minutes=0.02)
+    assert checkpoint.latest_checkpoint(tmp_path / "demo" / RUN_NAME).name > first.name
+
+
+def test_folk_tunes_are_read_one_by_one_from_the_abc_collections():
+    from artforge.data.music import abc_tunes
+
+    text = "% header\nX:1\nT:a\nK:G\nGAB|\n\nX:2\nT:b\nK:D\nDEF|\n"
+    assert abc_tunes(text) == ["X:1\nT:a\nK:G\nGAB|\n", "X:2\nT:b\nK:D\nDEF|\n"]
+    splits = music_data.builtin_splits("folk", limit=3)
+    files = splits.train + splits.validation + splits.test
+    assert 1 <= len(files) <= 3
+    assert all(len(symusic.Score(path).tracks[0].notes) > 10 for path in files)
+
+
+def test_the_shipped_chorales_are_split_by_bwv_number():
+    splits = music_data.builtin_splits("bach")
+    assert (len(splits.train), len(splits.validation), len(splits.test)) == (321, 53, 36)
+    assert all(music_data.bwv_part(p) == "test" for p in splits.test)
