@@ -9,7 +9,7 @@ from artforge.demo.run import run_demo
 
 
 def test_demo_makes_works_a_page_and_catalog_rows(tmp_path):
-    page = run_demo(tmp_path, steps=30, size=16, device="cpu")
+    page = run_demo(tmp_path, steps=30, size=16, device="cpu", media=())
     assert page == tmp_path / "index.html"
     html = page.read_text()
     images = re.findall(r'<img src="([^"]+)"', html)
@@ -28,8 +28,8 @@ def test_demo_makes_works_a_page_and_catalog_rows(tmp_path):
 
 
 def test_running_the_demo_again_continues_training(tmp_path):
-    run_demo(tmp_path, steps=20, size=16, device="cpu")
-    run_demo(tmp_path, steps=40, size=16, device="cpu")
+    run_demo(tmp_path, steps=20, size=16, device="cpu", media=())
+    run_demo(tmp_path, steps=40, size=16, device="cpu", media=())
     run = tmp_path / "field-hokusai-great-wave"
     assert checkpoint.latest_checkpoint(run).name == "step-00000040"
     assert len(records.list_works()) == 2
@@ -38,8 +38,9 @@ def test_running_the_demo_again_continues_training(tmp_path):
 def test_demo_on_your_own_picture_keeps_runs_apart(tmp_path):
     mine = tmp_path / "mine.png"
     Image.new("RGB", (20, 10), (200, 30, 30)).save(mine)
-    run_demo(tmp_path / "out", steps=10, size=16, device="cpu")
-    page = run_demo(tmp_path / "out", painting=str(mine), steps=10, size=16, device="cpu")
+    run_demo(tmp_path / "out", steps=10, size=16, device="cpu", media=())
+    page = run_demo(tmp_path / "out", painting=str(mine), steps=10, size=16, device="cpu",
+                    media=())
     html = page.read_text()
     assert "mine.png, your picture, at 16×8." in html
     assert (tmp_path / "out/works/mine-field-2x.png").is_file()

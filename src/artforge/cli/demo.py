@@ -12,8 +12,11 @@ from artforge.cli.options import budget_options, common_options
               help="A built-in painting name, or the path of your own picture.")
 @click.option("--size", type=click.IntRange(8, 1024), default=160, show_default=True,
               help="Longer side, in pixels, of the picture the field learns.")
+@click.option("--media", type=click.Choice(["text", "music", "gan"]), multiple=True,
+              default=("text", "music", "gan"), show_default=True,
+              help="What to make besides the field painting (repeatable); about a minute each.")
 def demo(out: str, seed: int, device: str, steps: int, minutes: float | None, painting: str,
-         size: int) -> None:
+         size: int, media: tuple[str, ...]) -> None:
     """Make one work of every medium artforge has, on built-in data, and a page that shows them.
 
     Running it again continues where the last run stopped (Ctrl-C saves first).
@@ -21,11 +24,12 @@ def demo(out: str, seed: int, device: str, steps: int, minutes: float | None, pa
     \b
     Example:
       artforge demo --out ./artforge-demo --steps 800
+      artforge demo --media text --media music
     """
     from artforge.core import distributed
     from artforge.demo.run import run_demo
 
     page = run_demo(out, painting=painting, steps=steps, minutes=minutes, seed=seed,
-                    device=device, size=size)
+                    device=device, size=size, media=media)
     if distributed.is_main():
         click.echo(f"Your works are in {page.parent}/ — open {page.resolve()} in a browser.")

@@ -12,11 +12,13 @@ from artforge.data.images import load_rgb, resolve_image_path
 from artforge.demo.page import Work, loss_curve_svg, write_page
 
 DEFAULT_PAINTING = "hokusai-great-wave"
+MEDIA = ("text", "music", "gan")
+"""What the demo makes besides the neural-field painting: a poem, music, a GAN grid."""
 
 
 def run_demo(out: Path, *, painting: str = DEFAULT_PAINTING, steps: int = 800,
              minutes: float | None = None, seed: int = 0, device: str = "auto",
-             size: int = 160) -> Path:
+             size: int = 160, media: tuple[str, ...] = MEDIA) -> Path:
     """Make the demo's works under `out` and return the path of its index.html.
 
     Running it again continues the saved training run instead of starting over.
@@ -66,6 +68,25 @@ def run_demo(out: Path, *, painting: str = DEFAULT_PAINTING, steps: int = 800,
         Work("Training loss", "plot", body=loss_curve_svg(metrics),
              caption=f"Mean squared error per step, from {run_dir / 'metrics.jsonl'}."),
     ]
+    works += _other_media(out, media, seed, device)
     intro = ("Works made on this machine by artforge's demo. Each says how it was made; the "
              "catalog (artforge catalog list) remembers them too.")
     return write_page(out / "index.html", "artforge demo", intro, works)
+
+
+def _other_media(out: Path, media: tuple[str, ...], seed: int, device: str) -> list[Work]:
+    """About a minute of training each (continued by the next demo), then their works."""
+    works: list[Work] = []
+    if "text" in media:
+        from artforge.text.demo import make_demo_poem
+
+        works += make_demo_poem(out, seed=seed, device=device)
+    if "music" in media:
+        from artforge.music.demo import make_demo_piece
+
+        works += make_demo_piece(out, seed=seed, device=device)
+    if "gan" in media:
+        from artforge.image.gan.demo import make_demo_grid
+
+        works += make_demo_grid(out, seed=seed, device=device)
+    return works

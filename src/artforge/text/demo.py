@@ -9,10 +9,9 @@ from artforge.core.train_config import TrainConfig
 from artforge.demo.page import Work
 from artforge.errors import UserError
 
-SECONDS = 75
 
-
-def make_demo_poem(out_dir: Path, *, seed: int = 0, device: str = "auto") -> list[Work]:
+def make_demo_poem(out_dir: Path, *, seed: int = 0, device: str = "auto",
+                   minutes: float = 1.25) -> list[Work]:
     from artforge.text.forms import FormConfig
     from artforge.text.generate import GenerationConfig
     from artforge.text.pipeline import TextTrainOptions, generate_text, save_generation, train_text
@@ -28,7 +27,7 @@ def make_demo_poem(out_dir: Path, *, seed: int = 0, device: str = "auto") -> lis
     run = Path(out_dir) / f"text-{data.split(':')[1].replace('/', '-')}"
     # 2. Train for about a minute (a second demo continues the same run).
     resume = checkpoint.latest_checkpoint(run) is not None
-    train = TrainConfig(steps=1_000_000, minutes=SECONDS / 60, batch_size=32, lr=2e-3,
+    train = TrainConfig(steps=1_000_000, minutes=minutes, batch_size=32, lr=2e-3,
                         warmup_steps=50, betas=(0.9, 0.99), weight_decay=0.1,
                         save_every=500, log_every=25, seed=seed, device=device)
     # A block of 64 characters holds a whole 绝句 or 五言律诗, and trains twice as fast as 128.
