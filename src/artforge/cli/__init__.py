@@ -63,6 +63,19 @@ def _register_commands() -> None:
     from artforge.cli import catalog, demo, doctor, field
 
     image.add_command(field.field)
+    from artforge.cli import gan, image_eval
+
+    image.add_command(gan.gan)
+    image.add_command(image_eval.image_eval)
+    from artforge.cli import music_commands
+
+    for command in (music_commands.train, music_commands.generate, music_commands.eval_,
+                    music_commands.render):
+        music.add_command(command)
+    from artforge.cli import text_commands
+
+    for command in (text_commands.train, text_commands.generate, text_commands.evaluate):
+        text.add_command(command)
     app.add_command(catalog.catalog)
     app.add_command(demo.demo)
     app.add_command(doctor.doctor)

@@ -48,6 +48,11 @@ class ArtModel(nn.Module):
                             ) -> torch.optim.Optimizer | dict[str, torch.optim.Optimizer]:
         return torch.optim.AdamW(self.parameters(), lr=lr, weight_decay=weight_decay, betas=betas)
 
+    def on_checkpoint(self, folder: Path, weights: dict[str, torch.Tensor]) -> None:
+        """Called by the Trainer (main rank) after it saved `weights` (the EMA ones when EMA is
+        on) to `folder`; a GAN writes its fixed-seed sample grid here. Must leave the global
+        RNGs alone, so that a resumed run stays bit-for-bit."""
+
     # Files besides config.json and model.safetensors (tokenizers, preprocessing) ----------
     def extra_files(self) -> dict[str, bytes]:
         return {}

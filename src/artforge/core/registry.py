@@ -55,8 +55,12 @@ class Registry(Generic[T]):
         return iter(self.names())
 
 
-MODELS: Registry[type] = Registry("model", providers=("artforge.toy.model",))
+MODELS: Registry[type] = Registry("model", providers=(
+    "artforge.toy.model", "artforge.text.model", "artforge.music.model",
+    "artforge.music.frame_model", "artforge.image.gan.architectures"))
 """Model classes by kind; `artforge.core.checkpoint.load` rebuilds a folder through it."""
 
-PIPELINES: Registry[Callable] = Registry("pipeline", providers=("artforge.toy.pipeline",))
+PIPELINES: Registry[Callable] = Registry("pipeline", providers=(
+    "artforge.toy.pipeline", "artforge.text.pipeline", "artforge.music.pipeline",
+    "artforge.image.gan.pipeline"))
 """Functions that re-create a catalogued work from its parameters (`artforge catalog reproduce`)."""

@@ -281,4 +281,5 @@ class Trainer:
         weights = self.ema.shadow if self.ema else None
         target = checkpoint.checkpoint_dir(self.run_dir, self.step)
         checkpoint.save(self.model, target, card=card, weights=weights, training_state=state)
+        self.model.on_checkpoint(target, self.model.state_dict() if weights is None else weights)
         checkpoint.prune(self.run_dir, self.config.keep_checkpoints)

@@ -51,3 +51,22 @@ def load_rgb(spec: str, max_side: int | None = None) -> Image.Image:
         size = (max(1, round(rgb.width * scale)), max(1, round(rgb.height * scale)))
         rgb = rgb.resize(size, Image.Resampling.LANCZOS)
     return rgb
+
+
+def painting_crops(count: int, size: int, seed: int = 0):
+    """`count` random square crops (40–100 % of the shorter side) of the built-in paintings,
+    taken in turn, as a (count, 3, size, size) uint8 array: the few-shot art set for GANs."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    pictures = [load_rgb(f"{BUILTIN_PREFIX}{PAINTINGS}/{name}") for name in builtin_paintings()]
+    out = np.empty((count, 3, size, size), dtype=np.uint8)
+    for index in range(count):
+        picture = pictures[index % len(pictures)]
+        side = int(min(picture.size) * rng.uniform(0.4, 1.0))
+        left = int(rng.integers(0, picture.width - side + 1))
+        top = int(rng.integers(0, picture.height - side + 1))
+        crop = picture.crop((left, top, left + side, top + side))
+        resized = crop.resize((size, size), Image.Resampling.LANCZOS)
+        out[index] = np.asarray(resized, dtype=np.uint8).transpose(2, 0, 1)
+    return out

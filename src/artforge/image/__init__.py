@@ -1,0 +1,1 @@
+"""Images: GANs (artforge.image.gan) and, later, sketch-to-painting translation."""

@@ -1,0 +1,1 @@
+"""GANs for art images: networks, losses, small-data augmentation, training and sampling."""

@@ -1,0 +1,48 @@
+"""The `image eval` task: how close a GAN's pictures are to its training set, and whether it
+copies them (the nearest-neighbour sheet)."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from artforge.errors import UserError
+
+SHEET_FILE = "nearest-neighbours.png"
+METRICS_FILE = "metrics.json"
+
+
+def evaluate_gan(model_path: Path, data: str, out: Path, *, n: int = 500, count: int = 500,
+                 seed: int = 0, sheet_pairs: int = 16, device: str = "cpu") -> dict[str, Any]:
+    """FID-VGG16 and KID of `n` samples against `data`, plus a sheet of `sheet_pairs`
+    samples each beside its nearest training image; written to `out`, returned as a dict."""
+    from artforge.catalog.provenance import save_png
+    from artforge.core import checkpoint
+    from artforge.core.atomic import write_text
+    from artforge.data.image_folders import load_image_set
+    from artforge.image.gan import metrics
+    from artforge.image.gan.pipeline import load_gan
+    from artforge.image.gan.sampling import generate, seeded_latents
+
+    # 1. Check inputs, load the model and the real pictures at its size.
+    if not 2 <= n <= 50_000:
+        raise UserError(f"--n must be between 2 and 50000, not {n}.")
+    model, folder = load_gan(model_path, device)
+    real = load_image_set(data, model.config.size, count=count, seed=seed).images
+    # 2. Samples and features.
+    samples = generate(model, seeded_latents(model, n, seed), seed)
+    fake_features = metrics.vgg_features(samples, device=device)
+    real_features = metrics.vgg_features(real, device=device)
+    # 3. Scores and the memorisation sheet.
+    scores = metrics.distances(fake_features, real_features)
+    index, gap = metrics.nearest_neighbours(fake_features, real_features)
+    shown = min(sheet_pairs, n)
+    sheet = metrics.nearest_sheet(samples[:shown], real.float() / 255.0, index[:shown])
+    result = {"model": str(folder), "data": data, "n_generated": n, "n_real": len(real),
+              "seed": seed, **scores, "median_nearest_distance": float(gap.median()),
+              "median_nearest_distance_real": metrics.self_nearest_distance(real_features),
+              "model_hash": checkpoint.folder_hash(folder)}
+    out = Path(out)
+    save_png(sheet, out / SHEET_FILE, {"pipeline": "gan.eval", **result})
+    write_text(out / METRICS_FILE, json.dumps(result, indent=2, sort_keys=True) + "\n")
+    return result
+

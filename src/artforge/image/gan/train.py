@@ -1,0 +1,105 @@
+"""Training a GAN on a folder of pictures or a built-in set: the `image gan train` task."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+from artforge.core import checkpoint, distributed
+from artforge.core.card import invoking_command
+from artforge.core.registry import MODELS
+from artforge.core.seeding import seed_everything
+from artforge.core.train_config import TrainConfig
+from artforge.core.trainer import Trainer, TrainResult
+from artforge.data.image_folders import ImageSet, load_image_set
+from artforge.errors import UserError
+from artforge.image.gan.model import GANConfig, GANModel
+
+SAMPLES_DIR = "samples"
+ARCHITECTURES = ("dcgan", "stylegan", "fastgan")
+
+
+def gan_class(arch: str) -> type[GANModel]:
+    if arch not in ARCHITECTURES:
+        raise UserError(f"unknown GAN architecture {arch!r}; choose one of: "
+                        f"{', '.join(ARCHITECTURES)}.")
+    return MODELS.get(arch)
+
+
+def gan_train_config(**overrides) -> TrainConfig:
+    """The Trainer options GANs want: no gradient clipping, a constant rate, frequent logs."""
+    defaults = {"steps": 5000, "batch_size": 32, "lr": 2e-4, "grad_clip": None,
+                "save_every": 250, "log_every": 25}
+    return TrainConfig(**{**defaults, **overrides})
+
+
+def _resumed_model(out: Path, arch: str) -> tuple[type[GANModel], GANConfig] | None:
+    previous = checkpoint.latest_checkpoint(out)
+    if previous is None:
+        return None
+    header = checkpoint.read_header(previous)
+    cls = gan_class(header["kind"]) if header["kind"] in ARCHITECTURES else None
+    if cls is None:
+        raise UserError(f"{out} holds a {header['kind']!r} model, not a GAN.")
+    if header["kind"] != arch:
+        raise UserError(f"{out} holds a {header['kind']} run; resume it with --arch "
+                        f"{header['kind']} or choose another --out.")
+    return cls, GANConfig.from_dict(header["config"])
+
+
+def train_gan(data: str, out: Path, train: TrainConfig, arch: str = "dcgan",
+              model_config: GANConfig | None = None, *, count: int = 500, flip: bool = True,
+              resume: bool = False, catalog: bool = True,
+              on_data: Callable[[ImageSet], None] | None = None) -> TrainResult:
+    """Train a GAN on `data` (a folder, builtin:abstract, builtin:paintings or builtin:digits)
+    into run folder `out`; sample grids at fixed seeds go to out/samples/ at every save.
+
+    A resumed run keeps the architecture and config it was started with.
+    """
+    # 1. Check inputs: the architecture, and when resuming, the saved config.
+    out = Path(out)
+    cls = gan_class(arch)
+    saved = _resumed_model(out, arch) if resume else None
+    config = saved[1] if saved else (model_config or GANConfig())
+    # 2. Build the model first, so a bad size fails before any data is read.
+    seed_everything(train.seed)
+    model = cls.from_config(config)
+    # 3. Read the pictures (cached as uint8) at the model's size.
+    images = load_image_set(data, config.size, count=count, seed=train.seed)
+    if on_data is not None:
+        on_data(images)
+    dataset = images.dataset(flip=flip)
+    share = len(dataset) // distributed.world_size()
+    train = train.replace(batch_size=min(train.batch_size, share))
+    # 4. The shared training loop, with the run and its model in the catalog.
+    model.grid_dir = out / SAMPLES_DIR if distributed.is_main() else None
+    note = f"{data} ({len(dataset)} images at {config.size}px{', flipped' if flip else ''})"
+    trainer = Trainer(model, train, out, dataset, resume=resume, data_note=note)
+    run_id = _record_run(data, out, train, arch, config, count) if catalog else None
+    try:
+        result = trainer.fit()
+    except BaseException:
+        _finish_run(run_id, "failed", {})
+        raise
+    _finish_run(run_id, result.stopped_by, result.metrics, result.checkpoint, model)
+    return result
+
+
+def _record_run(data: str, out: Path, train: TrainConfig, arch: str, config: GANConfig,
+                count: int) -> int | None:
+    if not distributed.is_main():
+        return None
+    from artforge.catalog import records
+
+    params = {"data": data, "arch": arch, "count": count, "train": train.to_dict(),
+              "model": config.to_dict()}
+    return records.record_run("gan.train", invoking_command(), params, train.seed, str(out))
+
+
+def _finish_run(run_id: int | None, status: str, metrics: dict[str, float],
+                folder: Path | None = None, model: GANModel | None = None) -> None:
+    if run_id is None or not distributed.is_main():
+        return
+    from artforge.catalog import records
+
+    records.finish_run(run_id, status, metrics)
+    if folder is not None and model is not None:
+        records.record_model(run_id, str(folder), model.kind, model.config.to_dict())
