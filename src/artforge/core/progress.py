@@ -7,8 +7,11 @@ import time
 class Progress:
     """Shows training progress; `enabled=False` (non-main ranks) shows nothing."""
 
-    def __init__(self, total: int, start: int, description: str, enabled: bool = True) -> None:
+    def __init__(self, total: int, start: int, description: str, enabled: bool = True,
+                 minutes: float | None = None) -> None:
         self.total, self.start, self.enabled = total, start, enabled
+        self.minutes = minutes
+        """A wall-clock budget: the ETA is whichever comes first, the steps or the budget."""
         self.description = description
         self._bar = None
         self._started = time.monotonic()
@@ -56,5 +59,7 @@ class Progress:
             self._next_line = now + 10.0
             done = step - self.start
             eta = (now - self._started) / done * (self.total - step) if done else 0.0
+            if self.minutes is not None:
+                eta = min(eta, max(0.0, self._started + 60 * self.minutes - now))
             print(f"{self.description}: step {step}/{self.total} {text} eta {eta:.0f}s",
                   file=sys.stderr, flush=True)

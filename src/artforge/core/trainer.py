@@ -162,7 +162,8 @@ class Trainer:
         batch_iter = iter(self.batches)
         window: dict[str, list[float]] = {}
         # Signals stay handled until the final save is written.
-        progress = Progress(cfg.steps, self.step, self.model.kind, enabled=distributed.is_main())
+        progress = Progress(cfg.steps, self.step, self.model.kind, enabled=distributed.is_main(),
+                            minutes=cfg.minutes)
         with stop_on_signals(self._stop_requested), progress:
             while self.step < cfg.steps:
                 losses = self._optimizer_step(batch_iter)
