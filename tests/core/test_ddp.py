@@ -41,7 +41,7 @@ def test_demo_under_torchrun_writes_once(tmp_path):
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
                "-m", "artforge", "demo", "--out", str(tmp_path / "demo"), "--steps", "20",
-               "--size", "16", "--device", "cpu"]
+               "--media", "none", "--size", "16", "--device", "cpu"]
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.count("Your works are in") == 1

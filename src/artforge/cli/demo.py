@@ -12,9 +12,10 @@ from artforge.cli.options import budget_options, common_options
               help="A built-in painting name, or the path of your own picture.")
 @click.option("--size", type=click.IntRange(8, 1024), default=160, show_default=True,
               help="Longer side, in pixels, of the picture the field learns.")
-@click.option("--media", type=click.Choice(["text", "music", "gan"]), multiple=True,
+@click.option("--media", type=click.Choice(["text", "music", "gan", "none"]), multiple=True,
               default=("text", "music", "gan"), show_default=True,
-              help="What to make besides the field painting (repeatable); about a minute each.")
+              help="What to make besides the field painting (repeatable; none: only the "
+                   "field); about a minute each.")
 def demo(out: str, seed: int, device: str, steps: int, minutes: float | None, painting: str,
          size: int, media: tuple[str, ...]) -> None:
     """Make one work of every medium artforge has, on built-in data, and a page that shows them.
@@ -30,6 +31,6 @@ def demo(out: str, seed: int, device: str, steps: int, minutes: float | None, pa
     from artforge.demo.run import run_demo
 
     page = run_demo(out, painting=painting, steps=steps, minutes=minutes, seed=seed,
-                    device=device, size=size, media=media)
+                    device=device, size=size, media=tuple(m for m in media if m != "none"))
     if distributed.is_main():
         click.echo(f"Your works are in {page.parent}/ — open {page.resolve()} in a browser.")

@@ -10,6 +10,7 @@ from artforge.core.metrics_log import MetricsLog
 from artforge.core.train_config import TrainConfig
 from artforge.data.images import load_rgb, resolve_image_path
 from artforge.demo.page import Work, loss_curve_svg, write_page
+from artforge.errors import UserError
 
 DEFAULT_PAINTING = "hokusai-great-wave"
 MEDIA = ("text", "music", "gan")
@@ -27,6 +28,9 @@ def run_demo(out: Path, *, painting: str = DEFAULT_PAINTING, steps: int = 800,
     from artforge.toy.pipeline import render_field, train_field
 
     # 1. Check inputs.
+    if media and distributed.world_size() > 1:
+        raise UserError("under torchrun the demo trains only the field painting (its other "
+                        "works need one process each); add --media none.")
     out = Path(out)
     is_name = not any(mark in painting for mark in (":", "/", "."))
     image = f"builtin:paintings/{painting}" if is_name else painting

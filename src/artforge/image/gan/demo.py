@@ -25,7 +25,7 @@ def make_demo_grid(out_dir: Path, *, seed: int = 0, device: str = "auto") -> lis
     """Train (or continue) the demo GAN for about a minute, then write a 6x6 sample grid and
     a 6x6 sheet of training pictures beside it; return them as demo Works."""
     from artforge.catalog.provenance import read_png_provenance
-    from artforge.core import checkpoint
+    from artforge.core import checkpoint, distributed
     from artforge.data.image_folders import load_image_set
     from artforge.image.gan.pipeline import sample_gan
     from artforge.image.gan.sampling import grid_image
@@ -38,6 +38,8 @@ def make_demo_grid(out_dir: Path, *, seed: int = 0, device: str = "auto") -> lis
     train = gan_train_config(steps=1_000_000, minutes=DEMO_SECONDS / 60, seed=seed,
                              device=device, **options)
     result = train_gan(DEMO_DATA, run, train, arch, config, count=500, resume=resume)
+    if not distributed.is_main():  # under torchrun, only rank 0 writes the works
+        return []
     works_dir = out_dir / "works"
     grid_path = sample_gan(run, works_dir / "gan-abstract-samples.png", n=36, seed=seed)
     real = load_image_set(DEMO_DATA, config.size, count=500, seed=seed).images[:36]
