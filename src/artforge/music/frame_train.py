@@ -13,7 +13,7 @@ from artforge.errors import UserError
 from artforge.music.frame_model import FrameConfig, PianoRollModel
 from artforge.music.ingest import SkipFile, read_score
 from artforge.music.pianoroll import FrameWindows, score_frames
-from artforge.music.train import _finish_run, _record_run
+from artforge.music.train import music_run
 
 
 def rolls_of(files: list[Path], frames_per_beat: int) -> list[torch.Tensor]:
@@ -52,14 +52,7 @@ def train_frames(data: str, out: Path, train: TrainConfig, *,
     model = PianoRollModel.from_config(config)
     trainer = Trainer(model, train, out, dataset, val_data=val if len(val) else None,
                       resume=resume, data_note=f"{splits.note} as piano rolls")
-    run_id = _record_run(data, out, train, config, model.kind) if catalog else None
-    try:
-        result = trainer.fit()
-    except BaseException:
-        _finish_run(run_id, "failed", {})
-        raise
-    _finish_run(run_id, result.stopped_by, result.metrics, result.checkpoint, model)
-    return result
+    return music_run(data, out, train, config, model.kind, catalog).fit(trainer)
 
 
 def frame_nll(model: PianoRollModel, files: list[Path]) -> tuple[float, int]:

@@ -5,10 +5,9 @@ from pathlib import Path
 
 import torch
 
+from artforge.catalog.runs import RunRecord
 from artforge.core import checkpoint, distributed
-from artforge.core.card import invoking_command
 from artforge.core.config import Config
-from artforge.core.model import ArtModel
 from artforge.core.seeding import seed_everything
 from artforge.core.train_config import TrainConfig
 from artforge.core.trainer import Trainer, TrainResult
@@ -72,13 +71,7 @@ def train_music(data: str, out: Path, train: TrainConfig, *, arch: str = "lstm",
     model.tokenizer = tokens
     trainer = Trainer(model, train, out, dataset, val_data=val if len(val) else None,
                       resume=resume, data_note=splits.note)
-    run_id = _record_run(data, out, train, config, cls.kind) if catalog else None
-    try:
-        result = trainer.fit()
-    except BaseException:
-        _finish_run(run_id, "failed", {})
-        raise
-    _finish_run(run_id, result.stopped_by, result.metrics, result.checkpoint, model)
+    result = music_run(data, out, train, config, cls.kind, catalog).fit(trainer)
     return MusicTrainResult(result, Corpus(corpus.pieces + held.pieces,
                                            corpus.skipped + held.skipped), len(corpus.pieces))
 
@@ -88,23 +81,8 @@ def _pitch_ids(tokens) -> torch.Tensor:
     return torch.tensor([tokens.vocab[f"Pitch_{p}"] for p in range(low, high)])
 
 
-def _record_run(data: str, out: Path, train: TrainConfig, config: Config,
-                kind: str) -> int | None:
-    if not distributed.is_main():
-        return None
-    from artforge.catalog import records
-
+def music_run(data: str, out: Path, train: TrainConfig, config: Config, kind: str,
+              catalog: bool) -> RunRecord:
+    """The catalog row of a music training run."""
     params = {"data": data, "arch": kind, "train": train.to_dict(), "model": config.to_dict()}
-    return records.record_run(f"music.train.{kind}", invoking_command(), params, train.seed,
-                              str(out))
-
-
-def _finish_run(run_id: int | None, status: str, metrics: dict[str, float],
-                folder: Path | None = None, model: ArtModel | None = None) -> None:
-    if run_id is None or not distributed.is_main():
-        return
-    from artforge.catalog import records
-
-    records.finish_run(run_id, status, metrics)
-    if folder is not None and model is not None:
-        records.record_model(run_id, str(folder), model.kind, model.config.to_dict())
+    return RunRecord(f"music.train.{kind}", params, train.seed, out, enabled=catalog)

@@ -3,8 +3,8 @@
 from collections.abc import Callable
 from pathlib import Path
 
+from artforge.catalog.runs import RunRecord
 from artforge.core import checkpoint, distributed
-from artforge.core.card import invoking_command
 from artforge.core.registry import MODELS
 from artforge.core.seeding import seed_everything
 from artforge.core.train_config import TrainConfig
@@ -73,33 +73,6 @@ def train_gan(data: str, out: Path, train: TrainConfig, arch: str = "dcgan",
     model.grid_dir = out / SAMPLES_DIR if distributed.is_main() else None
     note = f"{data} ({len(dataset)} images at {config.size}px{', flipped' if flip else ''})"
     trainer = Trainer(model, train, out, dataset, resume=resume, data_note=note)
-    run_id = _record_run(data, out, train, arch, config, count) if catalog else None
-    try:
-        result = trainer.fit()
-    except BaseException:
-        _finish_run(run_id, "failed", {})
-        raise
-    _finish_run(run_id, result.stopped_by, result.metrics, result.checkpoint, model)
-    return result
-
-
-def _record_run(data: str, out: Path, train: TrainConfig, arch: str, config: GANConfig,
-                count: int) -> int | None:
-    if not distributed.is_main():
-        return None
-    from artforge.catalog import records
-
     params = {"data": data, "arch": arch, "count": count, "train": train.to_dict(),
               "model": config.to_dict()}
-    return records.record_run("gan.train", invoking_command(), params, train.seed, str(out))
-
-
-def _finish_run(run_id: int | None, status: str, metrics: dict[str, float],
-                folder: Path | None = None, model: GANModel | None = None) -> None:
-    if run_id is None or not distributed.is_main():
-        return
-    from artforge.catalog import records
-
-    records.finish_run(run_id, status, metrics)
-    if folder is not None and model is not None:
-        records.record_model(run_id, str(folder), model.kind, model.config.to_dict())
+    return RunRecord("gan.train", params, train.seed, out, enabled=catalog).fit(trainer)
