@@ -7,6 +7,7 @@ English: quatrain (4 lines), couplet (2), sonnet (14), or `lines` (any number), 
 `syllables` per line (10 by default, give or take one).
 """
 
+import copy
 import dataclasses
 
 from artforge.core.config import Config, require
@@ -67,4 +68,7 @@ def build_constraints(config: FormConfig, tokenizer: TextTokenizer, prompt_text:
             raise UserError("--form lines needs --lines N.")
         make = lambda: LineMeter(tokenizer, lines, config.syllables,  # noqa: E731
                                  start=prompt_text)
-    return [make() for _ in range(count)]
+    # One set of vocabulary tables serves every sequence; only the (immutable) progress
+    # values differ, so shallow copies are independent.
+    first = make()
+    return [first] + [copy.copy(first) for _ in range(count - 1)]
