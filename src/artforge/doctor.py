@@ -68,9 +68,10 @@ def _compute() -> list[Check]:
 
 
 def _tang_source() -> str | None:
-    from artforge.catalog.db import artforge_home
+    from artforge.data.cache import cache_path
+    from artforge.data.tang import CACHE_FILE
 
-    cached = artforge_home() / "cache" / "tang-poems.json"
+    cached = cache_path(CACHE_FILE)
     if cached.is_file():
         return str(cached)
     npm = shutil.which("npm")

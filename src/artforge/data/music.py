@@ -7,8 +7,8 @@ import hashlib
 import re
 from pathlib import Path
 
-from artforge.catalog.db import artforge_home
 from artforge.core.atomic import write_bytes
+from artforge.data.cache import cache_dir as shared_cache_dir
 from artforge.errors import UserError
 
 BUILTINS = ("bach", "folk")
@@ -32,7 +32,7 @@ class MusicSplits:
 
 
 def cache_dir() -> Path:
-    return artforge_home() / "cache" / "music"
+    return shared_cache_dir("music")
 
 
 def music_splits(data: str) -> MusicSplits:

@@ -20,6 +20,7 @@ from artforge.errors import UserError
 
 PACKAGE = "chinese-poetry@2.0.1"
 TARBALL = "chinese-poetry-2.0.1.tgz"
+CACHE_FILE = "tang-poems.json"
 HAN = r"[\u3400-\u9fff]"
 VARIANTS = {"": None,
             "wuyan": re.compile(rf"^{HAN}{{5}}，{HAN}{{5}}。$"),
@@ -39,7 +40,7 @@ def tang_poems(variant: str = "") -> list[str]:
 
 
 def _cached_poems() -> list[list[str]]:
-    cached = cache_dir() / "tang-poems.json"
+    cached = cache_dir() / CACHE_FILE
     if not cached.is_file():
         write_text(cached, json.dumps(_parse(_tarball()), ensure_ascii=False))
     return json.loads(cached.read_text())
