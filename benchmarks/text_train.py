@@ -1,19 +1,20 @@
 """Claim: artforge's GPT trains faster and generates faster than the usual ways of doing it.
 
 On builtin:shakespeare at character level, with the `tiny` preset's shape (4 layers, 4 heads,
-128 wide, block 128), three GPTs of the same size train for the same wall-clock time, one after
-another in this process, from the same seed, with the same optimizer settings (AdamW, lr 2e-3,
-betas 0.9/0.99, weight decay 0.1, 50 warm-up steps, batch 32, dropout 0):
+128 wide, block 128), three GPTs of the same size train for the same wall-clock time, taking
+turns of a few seconds each (so that a busy spell of a shared machine slows all three alike),
+from the same seed, with the same optimizer settings (AdamW, lr 2e-3, betas 0.9/0.99, weight
+decay 0.1, 50 warm-up steps, batch 32, clipping at 1, dropout 0):
   - reference: a plain nanoGPT-style GPT written below, in a plain loop;
   - transformers: `GPT2LMHeadModel` of the same shape, in the same plain loop;
-  - artforge: `artforge.text`'s GPT through the core Trainer (progress bar, metrics and the
-    final checkpoint included in its time).
+  - artforge: `artforge.text`'s GPT driven by the core Trainer's parts (batches, optimizers,
+    the model's own training step and fused AdamW).
 Printed: training tokens/s and validation bits per character of each, and the ratios.
 Then generation: 100 new tokens (prompt and all fit the block, as transformers needs), sampled
 with top-k 50, by artforge's KV-cache decoder and by `transformers`' `generate` on the same
 weights; tokens/s of each and the ratio.
 
-Usage: python benchmarks/text_train.py [--seconds 120] [--threads 2] [--data PATH|builtin:NAME]
+Usage: python benchmarks/text_train.py [--seconds 120] [--slice 5] [--threads 2] [--data PATH|builtin:NAME]
 """
 
 import argparse
@@ -27,8 +28,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from artforge.core.batches import Batches
+from artforge.core.optimizers import Optimizers
 from artforge.core.train_config import TrainConfig
-from artforge.core.trainer import Trainer
 from artforge.data.text import load_corpus
 from artforge.text.model import PRESETS, GPTModel, TokenWindows
 from artforge.text.pipeline import encode_documents
@@ -90,24 +92,62 @@ def optimizer_for(model: nn.Module) -> torch.optim.Optimizer:
                               {"params": rest, "weight_decay": 0.0}], lr=LR, betas=BETAS)
 
 
-def plain_loop(model: nn.Module, logits_of, data: TokenWindows, seconds: float) -> int:
-    """Train until `seconds` have passed; return the tokens trained on."""
-    optimizer = optimizer_for(model)
-    generator = torch.Generator().manual_seed(0)
-    model.train()
-    started, step = time.perf_counter(), 0
-    while time.perf_counter() - started < seconds:
-        for group in optimizer.param_groups:
-            group["lr"] = LR * min(1.0, (step + 1) / WARMUP)
-        index = torch.randint(len(data), (BATCH,), generator=generator).tolist()
-        x, y = data.__getitems__(index)
-        loss = F.cross_entropy(logits_of(model, x).flatten(0, 1), y.flatten())
-        optimizer.zero_grad(set_to_none=True)
+class PlainLoop:
+    """A reference contender: its model in a hand-written loop, one optimizer step per call."""
+
+    def __init__(self, model: nn.Module, logits_of, data: TokenWindows) -> None:
+        self.model, self.logits_of, self.data = model.train(), logits_of, data
+        self.optimizer = optimizer_for(model)
+        self.generator = torch.Generator().manual_seed(0)
+        self.steps = 0
+
+    def step(self) -> None:
+        for group in self.optimizer.param_groups:
+            group["lr"] = LR * min(1.0, (self.steps + 1) / WARMUP)
+        index = torch.randint(len(self.data), (BATCH,), generator=self.generator).tolist()
+        x, y = self.data.__getitems__(index)
+        loss = F.cross_entropy(self.logits_of(self.model, x).flatten(0, 1), y.flatten())
+        self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        optimizer.step()
-        step += 1
-    return step * BATCH * data.block_size
+        torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
+        self.optimizer.step()
+        self.steps += 1
+
+
+class ArtforgeLoop:
+    """artforge's GPT as the core Trainer drives it: its seeded `Batches`, `Optimizers`
+    (warm-up, clipping, the model's own fused AdamW) and `training_step`. The progress bar,
+    metrics log and checkpoints are left out here; `bench_trainer_overhead.py` measures them."""
+
+    def __init__(self, model: GPTModel, data: TokenWindows) -> None:
+        self.model = model.train()
+        config = TrainConfig(steps=10**9, batch_size=BATCH, lr=LR, warmup_steps=WARMUP,
+                             betas=BETAS, weight_decay=WEIGHT_DECAY, schedule="constant",
+                             device="cpu")
+        scaler = torch.amp.GradScaler("cuda", enabled=False)
+        self.optimizers = Optimizers(model.configure_optimizer(LR, WEIGHT_DECAY, BETAS), config,
+                                     scaler, sync_gradients=False)
+        self.batches = iter(Batches(data, BATCH, seed=0))
+        self.steps = 0
+
+    def step(self) -> None:
+        self.optimizers.zero_grad()
+        self.optimizers.backward(self.model.training_step(next(self.batches))["loss"])
+        self.optimizers.step()
+        self.steps += 1
+
+
+def train_interleaved(contenders: dict, seconds: float, slice_seconds: float) -> dict:
+    """Give each contender `seconds` of training in turns of `slice_seconds`, round-robin, so
+    that a busy spell of a shared machine slows all of them alike. Returns busy seconds."""
+    busy = dict.fromkeys(contenders, 0.0)
+    while min(busy.values()) < seconds:
+        for name, contender in contenders.items():
+            started = time.perf_counter()
+            while time.perf_counter() - started < min(slice_seconds, seconds - busy[name]):
+                contender.step()
+            busy[name] += time.perf_counter() - started
+    return busy
 
 
 @torch.no_grad()
@@ -121,12 +161,14 @@ def bits_per_char(model: nn.Module, logits_of, val: TokenWindows) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=120.0)
+    parser.add_argument("--slice", type=float, default=5.0, help="seconds per turn")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--data", default="builtin:shakespeare")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    print(f"text_train: {args.data}, {args.seconds:.0f} s each, {args.threads} threads, "
-          f"torch {torch.__version__}, {platform.processor() or platform.machine()}")
+    print(f"text_train: {args.data}, {args.seconds:.0f} s each in turns of {args.slice:.0f} s, "
+          f"{args.threads} threads, torch {torch.__version__}, "
+          f"{platform.processor() or platform.machine()}")
 
     corpus = load_corpus(args.data)
     tokenizer = TextTokenizer.train([d.text for d in corpus.train + corpus.validation], "char")
@@ -134,41 +176,34 @@ def main() -> None:
     train = TokenWindows(encode_documents(tokenizer, corpus.train), config.block_size)
     val = TokenWindows(encode_documents(tokenizer, corpus.validation), config.block_size,
                        stride=config.block_size)
-    shape = dict(vocab=config.vocab_size, block=config.block_size, layers=config.n_layer,
-                 heads=config.n_head, width=config.n_embd)
-    results = {}
-
-    torch.manual_seed(0)
-    ref = RefGPT(*shape.values())
-    tokens = plain_loop(ref, lambda m, x: m(x), train, args.seconds)
-    results["reference"] = (tokens / args.seconds, bits_per_char(ref, lambda m, x: m(x), val))
 
     from transformers import GPT2Config, GPT2LMHeadModel
 
     torch.manual_seed(0)
-    hf_config = GPT2Config(vocab_size=config.vocab_size, n_positions=config.block_size,
-                           n_embd=config.n_embd, n_layer=config.n_layer, n_head=config.n_head,
-                           resid_pdrop=0.0, embd_pdrop=0.0, attn_pdrop=0.0)
-    hf = GPT2LMHeadModel(hf_config)
-    hf_logits = lambda m, x: m(x).logits  # noqa: E731
-    tokens = plain_loop(hf, hf_logits, train, args.seconds)
-    results["transformers"] = (tokens / args.seconds, bits_per_char(hf, hf_logits, val))
-
+    ref = RefGPT(config.vocab_size, config.block_size, config.n_layer, config.n_head,
+                 config.n_embd)
+    torch.manual_seed(0)
+    hf = GPT2LMHeadModel(GPT2Config(
+        vocab_size=config.vocab_size, n_positions=config.block_size, n_embd=config.n_embd,
+        n_layer=config.n_layer, n_head=config.n_head, resid_pdrop=0.0, embd_pdrop=0.0,
+        attn_pdrop=0.0))
     torch.manual_seed(0)
     ours = GPTModel(config, tokenizer)
-    train_config = TrainConfig(steps=10**9, minutes=args.seconds / 60, batch_size=BATCH, lr=LR,
-                               warmup_steps=WARMUP, betas=BETAS, weight_decay=WEIGHT_DECAY,
-                               save_every=10**9, log_every=50, device="cpu")
-    with tempfile.TemporaryDirectory() as run:
-        started = time.perf_counter()
-        result = Trainer(ours, train_config, Path(run), train).fit()
-        elapsed = time.perf_counter() - started
-    tokens = result.step * BATCH * config.block_size
-    results["artforge"] = (tokens / elapsed, bits_per_char(ours, lambda m, x: m(x), val))
+    plain = lambda m, x: m(x)  # noqa: E731
+    hf_logits = lambda m, x: m(x).logits  # noqa: E731
+    contenders = {"reference": PlainLoop(ref, plain, train),
+                  "transformers": PlainLoop(hf, hf_logits, train),
+                  "artforge": ArtforgeLoop(ours, train)}
+    busy = train_interleaved(contenders, args.seconds, args.slice)
+    tokens_per_step = BATCH * config.block_size
+    models = {"reference": (ref, plain), "transformers": (hf, hf_logits),
+              "artforge": (ours, plain)}
+    results = {name: (contenders[name].steps * tokens_per_step / busy[name],
+                      bits_per_char(*models[name], val)) for name in contenders}
 
-    print(f"{'model':<14}{'train tokens/s':>16}{'val bits/char':>15}")
+    print(f"{'model':<14}{'steps':>7}{'train tokens/s':>16}{'val bits/char':>15}")
     for name, (speed, bpc) in results.items():
-        print(f"{name:<14}{speed:>16.0f}{bpc:>15.3f}")
+        print(f"{name:<14}{contenders[name].steps:>7}{speed:>16.0f}{bpc:>15.3f}")
     best = max(results["reference"][0], results["transformers"][0])
     print(f"training speed ratio artforge / best reference: {results['artforge'][0] / best:.2f}")
     print(f"bits/char artforge {results['artforge'][1]:.3f} vs best reference "
