@@ -12,9 +12,11 @@ decay 0.1, 50 warm-up steps, batch 32, clipping at 1, dropout 0):
 Printed: training tokens/s and validation bits per character of each, and the ratios.
 Then generation: 100 new tokens (prompt and all fit the block, as transformers needs), sampled
 with top-k 50, by artforge's KV-cache decoder and by `transformers`' `generate` on the same
-weights; tokens/s of each and the ratio.
+weights; tokens/s of each and the ratio. Last, a profile of a few steps of the reference and of
+artforge: the share of CPU time in each kernel (both spend most of it in the same ones).
 
-Usage: python benchmarks/text_train.py [--seconds 120] [--slice 5] [--threads 2] [--data PATH|builtin:NAME]
+Usage: python benchmarks/text_train.py [--seconds 120] [--slice 5] [--threads 2]
+                                       [--data PATH|builtin:NAME] [--profile STEPS]
 """
 
 import argparse
@@ -164,6 +166,8 @@ def main() -> None:
     parser.add_argument("--slice", type=float, default=5.0, help="seconds per turn")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--data", default="builtin:shakespeare")
+    parser.add_argument("--profile", type=int, default=10,
+                        help="profile this many steps of each contender at the end (0: off)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     print(f"text_train: {args.data}, {args.seconds:.0f} s each in turns of {args.slice:.0f} s, "
@@ -209,6 +213,23 @@ def main() -> None:
     print(f"bits/char artforge {results['artforge'][1]:.3f} vs best reference "
           f"{min(results['reference'][1], results['transformers'][1]):.3f} (lower is better)")
     generation(ours, tokenizer)
+    if args.profile:
+        for name in ("reference", "artforge"):
+            kernel_shares(name, contenders[name], args.profile)
+
+
+def kernel_shares(name: str, contender, steps: int, top: int = 6) -> None:
+    """Where a training step's CPU time goes: the ops with the most self time, as shares."""
+    from torch.profiler import ProfilerActivity, profile
+
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        for _ in range(steps):
+            contender.step()
+    events = sorted(prof.key_averages(), key=lambda e: e.self_cpu_time_total, reverse=True)
+    total = sum(e.self_cpu_time_total for e in events)
+    shares = ", ".join(f"{e.key.removeprefix('aten::')[:34]} {e.self_cpu_time_total / total:.0%}"
+                       for e in events[:top])
+    print(f"profile {name} ({total / steps / 1000:.0f} ms/step): {shares}")
 
 
 @torch.inference_mode()
