@@ -37,8 +37,8 @@ def _make_v1_database(path: Path) -> None:
 
 def test_fresh_database_gets_the_latest_schema(tmp_path: Path):
     conn = connect(tmp_path / "catalog.db")
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION == 2
-    assert {"runs", "works", "models"} <= _tables(conn)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION == 3
+    assert {"runs", "works", "models", "jobs"} <= _tables(conn)
     indexes = {row[1] for row in conn.execute("PRAGMA index_list(works)")}
     assert "works_created" in indexes
 

@@ -5,6 +5,7 @@
 - `records`: adding and reading runs, models and works.
 - `provenance`: the same facts written into PNG and MIDI files.
 - `reproduce`: making a catalogued work again and checking it is byte-identical.
+- `jobs`: the studio's queue of long work, run by its worker processes.
 
 The submodules are imported one by one so that a caller pays only for what it uses.
 """

@@ -62,7 +62,35 @@ V2_ADD_MODELS: tuple[str, ...] = (
     "CREATE INDEX works_created ON works(created)",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (V1_CREATE_RUNS_AND_WORKS, V2_ADD_MODELS)
+V3_ADD_JOBS: tuple[str, ...] = (
+    # The studio's queue: long work (generation, style transfer, training) run by its worker
+    # processes. `version` grows with every change, so a watcher sees new progress cheaply.
+    """
+    CREATE TABLE jobs (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        lane TEXT NOT NULL,
+        params TEXT NOT NULL DEFAULT '{}',
+        status TEXT NOT NULL DEFAULT 'queued',
+        progress REAL NOT NULL DEFAULT 0,
+        message TEXT NOT NULL DEFAULT '',
+        partial TEXT,
+        result TEXT,
+        error TEXT,
+        resume INTEGER NOT NULL DEFAULT 0,
+        cancel_requested INTEGER NOT NULL DEFAULT 0,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        worker_pid INTEGER,
+        version INTEGER NOT NULL DEFAULT 0,
+        created TEXT NOT NULL,
+        started TEXT,
+        finished TEXT
+    )
+    """,
+    "CREATE INDEX jobs_queue ON jobs(lane, status, id)",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (V1_CREATE_RUNS_AND_WORKS, V2_ADD_MODELS, V3_ADD_JOBS)
 LATEST_VERSION = len(MIGRATIONS)
 
 

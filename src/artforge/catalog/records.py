@@ -215,6 +215,14 @@ def get_work(work_id: int, conn: sqlite3.Connection | None = None) -> dict[str, 
         return _get(db, "works", work_id)
 
 
+def delete_work(work_id: int, conn: sqlite3.Connection | None = None) -> dict[str, Any]:
+    """Remove a work's row (not its file) and return the row as it was."""
+    with connection(conn) as db:
+        work = _get(db, "works", work_id)
+        db.execute("DELETE FROM works WHERE id = ?", (work_id,))
+        return work
+
+
 def _check_limit(limit: int) -> None:
     if limit < 1:
         raise UserError(f"--limit must be at least 1, not {limit}.")

@@ -1,0 +1,74 @@
+"""The models one can create with: the catalog's saved models whose folders still exist."""
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from artforge.studio.problems import Problem
+
+RUN_DIR = "run"
+"""A studio training job trains into this folder of its job folder."""
+MEDIUM_OF_KIND = {
+    "gpt": "text",
+    "lstm": "music", "gru": "music", "transformer": "music",
+    "dcgan": "gan", "stylegan": "gan", "fastgan": "gan",
+    "pix2pix": "sketch", "pix2pixhd": "sketch",
+    "musicvae": "melody", "band-transformer": "band", "band-musegan": "band",
+}
+"""Model kinds by the studio tab that uses them; kinds not listed (the piano-roll scorer, the
+toy field) make nothing there. Media that arrive later add their kinds here."""
+
+
+def list_models(conn: sqlite3.Connection, jobs_dir: Path, medium: str | None = None
+                ) -> list[dict[str, Any]]:
+    """Newest first; one entry per folder (the newest row), named after its training job or
+    its run folder."""
+    rows = conn.execute(
+        "SELECT models.id, models.kind, models.path, models.created, models.folder_hash, "
+        "runs.out_dir, runs.status AS run_status, runs.metrics FROM models "
+        "LEFT JOIN runs ON runs.id = models.run_id ORDER BY models.id DESC").fetchall()
+    names = _job_names(conn, jobs_dir)
+    seen: set[str] = set()
+    found = []
+    for row in rows:
+        kind_medium = MEDIUM_OF_KIND.get(row["kind"])
+        if row["path"] in seen or kind_medium is None or medium not in (None, kind_medium):
+            continue
+        seen.add(row["path"])
+        if not Path(row["path"]).is_dir():
+            continue
+        found.append(_describe(dict(row), kind_medium, names))
+    return found
+
+
+def _describe(row: dict[str, Any], medium: str, names: dict[str, str]) -> dict[str, Any]:
+    path = Path(row["path"])
+    run = Path(row["out_dir"]) if row["out_dir"] else path
+    step = path.name.removeprefix("step-").lstrip("0") if path.name.startswith("step-") else ""
+    name = names.get(str(run)) or run.name
+    metrics = json.loads(row["metrics"]) if row["metrics"] else {}
+    loss = metrics.get("val_loss", metrics.get("loss"))
+    return {"id": row["id"], "kind": row["kind"], "medium": medium, "name": name,
+            "step": int(step) if step.isdigit() else None, "created": row["created"],
+            "loss": loss, "path": str(path), "hash": row["folder_hash"][:12]}
+
+
+def _job_names(conn: sqlite3.Connection, jobs_dir: Path) -> dict[str, str]:
+    """Run folder → the name the user gave its studio training job."""
+    rows = conn.execute("SELECT id, json_extract(params, '$.name') AS name FROM jobs "
+                        "WHERE kind = 'train'")
+    return {str(jobs_dir / str(row["id"]) / RUN_DIR): row["name"] for row in rows if row["name"]}
+
+
+def model_path(conn: sqlite3.Connection, model_id: int, medium: str) -> Path:
+    """The folder of catalog model `model_id`, which must be a `medium` model."""
+    row = conn.execute("SELECT kind, path FROM models WHERE id = ?", (model_id,)).fetchone()
+    if row is None:
+        raise Problem(404, f"there is no model with id {model_id}; pick one from the list.")
+    if MEDIUM_OF_KIND.get(row["kind"]) != medium:
+        raise Problem(400, f"model {model_id} is a {row['kind']} model, which does not make "
+                           f"{medium}.")
+    if not Path(row["path"]).is_dir():
+        raise Problem(410, f"the folder of model {model_id} ({row['path']}) is gone.")
+    return Path(row["path"])

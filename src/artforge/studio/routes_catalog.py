@@ -1,0 +1,86 @@
+"""Routes that read the catalog and the studio's state: features, models, the gallery of works
+(with provenance, remix settings, files, deletion) and the built-in paintings."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import FileResponse
+
+from artforge import __version__
+from artforge.studio import features, gallery, models
+from artforge.studio.problems import Problem
+from artforge.studio.routes_jobs import send_file
+from artforge.studio.service import StudioDep
+from artforge.studio.tasks.training import BUILTIN_DATA
+
+router = APIRouter(prefix="/api")
+MEDIA = ("text", "music", "gan", "sketch", "melody", "band")
+
+
+@router.get("/status", tags=["studio"])
+def status(studio: StudioDep) -> dict[str, Any]:
+    """Version, which features this installation offers (and why not), limits."""
+    settings = studio.settings
+    return {"version": __version__, "home": str(settings.home), "features": features.availability(),
+            "limits": {"max_upload_mb": settings.max_upload_mb,
+                       "max_unpacked_mb": settings.max_unpacked_mb,
+                       "max_megapixels": settings.max_pixels / 1e6},
+            "builtin_data": BUILTIN_DATA, "workers": studio.pool.pids()}
+
+
+@router.get("/models", tags=["studio"])
+def list_models(studio: StudioDep,
+                medium: Annotated[str | None, Query(pattern=f"^({'|'.join(MEDIA)})$")] = None
+                ) -> list[dict[str, Any]]:
+    """Saved models to create with, newest first (trained here or on the command line)."""
+    with studio.db() as conn:
+        return models.list_models(conn, studio.settings.jobs_dir, medium)
+
+
+@router.get("/works", tags=["gallery"])
+def list_works(studio: StudioDep, medium: Annotated[str | None, Query(max_length=80)] = None,
+               limit: Annotated[int, Query(ge=1, le=500)] = 60) -> list[dict[str, Any]]:
+    """Every catalogued work, newest first, with its provenance and remix settings; `medium`
+    keeps one medium or a comma-separated few (text, music, image, style, video...)."""
+    media = {m.strip() for m in medium.split(",") if m.strip()} if medium else None
+    with studio.db() as conn:
+        return gallery.list_gallery(conn, studio.settings.home, media, limit)
+
+
+@router.get("/works/{work_id}", tags=["gallery"])
+def get_work(work_id: int, studio: StudioDep) -> dict[str, Any]:
+    with studio.db() as conn:
+        return gallery.get_described(conn, studio.settings.home, work_id)
+
+
+@router.get("/works/{work_id}/file", tags=["gallery"])
+def work_file(work_id: int, studio: StudioDep, download: bool = False) -> FileResponse:
+    """The work's file; only files inside the artforge home are served."""
+    with studio.db() as conn:
+        path = gallery.work_file(conn, studio.settings.home, work_id)
+    return send_file(path, studio.settings.home, download)
+
+
+@router.delete("/works/{work_id}", tags=["gallery"])
+def delete_work(work_id: int, studio: StudioDep) -> dict[str, Any]:
+    """Remove a work from the catalog; files the studio made are deleted, others kept."""
+    with studio.db() as conn:
+        return gallery.delete_work(conn, studio.settings.home, studio.settings.studio_dir,
+                                   work_id)
+
+
+@router.get("/paintings", tags=["studio"])
+def paintings() -> list[str]:
+    """The built-in public-domain paintings (style sources)."""
+    from artforge.data.images import builtin_paintings
+
+    return builtin_paintings()
+
+
+@router.get("/paintings/{name}", tags=["studio"])
+def painting(name: str) -> FileResponse:
+    from artforge.data.images import builtin_paintings, paintings_dir
+
+    if name not in builtin_paintings():
+        raise Problem(404, f"there is no built-in painting {name!r}.")
+    return FileResponse(paintings_dir() / f"{name}.jpg", media_type="image/jpeg")

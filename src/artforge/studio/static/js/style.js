@@ -1,0 +1,156 @@
+// Style: a photo, a style (a built-in painting or an upload), a mask painted on the photo where
+// the style goes, sliders; and a video stylised frame by frame with its progress shown.
+import { api, follow, jobFile, upload } from "./api.js";
+import { Painter } from "./paint.js";
+import { $, busy, el, number, setProgress, showError } from "./ui.js";
+
+let content = null;    // the uploaded photo's record
+let style = null;      // {painting: name} or {upload: record}
+let mask;
+let video = null;
+
+function chooseStyle(choice, label) {
+  style = choice;
+  for (const button of $("#style-paintings").querySelectorAll("button")) {
+    button.setAttribute("aria-selected", String(button.dataset.name === choice.painting));
+  }
+  $("#style-chosen").textContent = `Style: ${label}`;
+}
+
+async function loadPaintings() {
+  const names = await api("/api/paintings");
+  $("#style-paintings").replaceChildren(...names.map((name) => el("button", {
+    type: "button", role: "option", "data-name": name, title: name.replaceAll("-", " "),
+    onclick: () => chooseStyle({ painting: name }, name.replaceAll("-", " ")) },
+  el("img", { src: `/api/paintings/${encodeURIComponent(name)}`, alt: name.replaceAll("-", " "),
+              loading: "lazy" }))));
+  if (names.length) chooseStyle({ painting: names[0] }, names[0].replaceAll("-", " "));
+}
+
+async function chooseContent(event) {
+  const file = event.target.files[0];
+  if (!file) return;
+  showError("style-error", null);
+  try {
+    content = await upload(file, "image");
+  } catch (error) {
+    content = null;
+    showError("style-error", error);
+    return;
+  }
+  const preview = $("#style-preview");
+  preview.src = URL.createObjectURL(file);
+  await preview.decode();
+  preview.hidden = false;
+  $("#style-placeholder").hidden = true;
+  $("#style-stage").classList.remove("empty");
+  const canvas = $("#style-mask");
+  canvas.width = content.width;
+  canvas.height = content.height;
+  mask.clear();
+  $("#style-note").textContent = `${content.name}, ${content.width}×${content.height}`;
+}
+
+async function chooseStyleUpload(event) {
+  const file = event.target.files[0];
+  if (!file) return;
+  try {
+    chooseStyle({ upload: await upload(file, "image") }, file.name);
+  } catch (error) {
+    showError("style-error", error);
+  }
+}
+
+function styleField() {
+  if (!style) throw new Error("Choose a style: a painting, or upload a picture.");
+  return style.painting ? `builtin:${style.painting}` : style.upload.id;
+}
+
+const options = () => ({ style: styleField(), style_strength: number("style-weight"),
+                         detail: $("#style-detail").value,
+                         preserve_color: $("#style-colour").checked });
+
+async function stylise() {
+  await busy($("#style-go"), "style-error", async () => {
+    if (!content) throw new Error("Choose a photo first.");
+    const body = { content: content.id, size: number("style-size"), ...options() };
+    if (mask.painted) body.mask = (await upload(new File([await mask.maskPng()], "mask.png"), "image")).id;
+    $("#style-note").textContent = "Painting in the style…";
+    setProgress($("#style-progress"), 0);
+    try {
+      const job = await follow(await api("/api/style/image", { method: "POST", body }), {
+        onJob: (j) => { setProgress($("#style-progress"), j.progress); $("#style-note").textContent = j.message; } });
+      $("#style-result-image").src = jobFile(job, job.result.image);
+      $("#style-result-download").href = `${jobFile(job, job.result.image)}?download=true`;
+      $("#style-result").hidden = false;
+      $("#style-note").textContent = "Done: it is in the gallery too.";
+      window.dispatchEvent(new Event("works-changed"));
+    } finally {
+      $("#style-progress").hidden = true;
+    }
+  });
+}
+
+async function chooseVideo(event) {
+  const file = event.target.files[0];
+  video = null;
+  if (!file) return;
+  $("#video-note").textContent = "Checking the video…";
+  try {
+    video = await upload(file, "video");
+    $("#video-note").textContent = `${video.name}, ${video.width}×${video.height}`;
+  } catch (error) {
+    $("#video-note").textContent = "";
+    showError("video-error", error);
+  }
+}
+
+async function styliseVideo() {
+  await busy($("#video-go"), "video-error", async () => {
+    if (!video) throw new Error("Choose a video first.");
+    const body = { video: video.id, ...options() };
+    setProgress($("#video-progress"), 0);
+    try {
+      const job = await follow(await api("/api/style/video", { method: "POST", body }), {
+        onJob: (j) => { setProgress($("#video-progress"), j.progress); $("#video-note").textContent = j.message; } });
+      $("#video-result").src = jobFile(job, job.result.video);
+      $("#video-result").hidden = false;
+      window.dispatchEvent(new Event("works-changed"));
+    } finally {
+      $("#video-progress").hidden = true;
+    }
+  });
+}
+
+export async function init(status) {
+  if (!status.features.style.available) return;
+  mask = new Painter($("#style-mask"), { colour: "rgba(181, 69, 43, 0.45)",
+                                         size: () => number("style-brush") });
+  $("#style-content").addEventListener("change", chooseContent);
+  $("#style-upload").addEventListener("change", chooseStyleUpload);
+  $("#style-clear-mask").addEventListener("click", () => mask.clear());
+  $("#style-erase").addEventListener("click", (event) => {
+    mask.erasing = !mask.erasing;
+    event.target.setAttribute("aria-pressed", String(mask.erasing));
+  });
+  $("#style-go").addEventListener("click", stylise);
+  $("#video-file").addEventListener("change", chooseVideo);
+  $("#video-go").addEventListener("click", styliseVideo);
+  try {
+    await loadPaintings();
+  } catch (error) {
+    showError("style-error", error);
+  }
+}
+
+export function remix(settings) {
+  for (const [id, key] of [["style-weight", "style_strength"], ["style-size", "size"]]) {
+    if (settings[key] !== undefined) {
+      $(`#${id}`).value = settings[key];
+      $(`#${id}`).dispatchEvent(new Event("input"));
+    }
+  }
+  $("#style-colour").checked = Boolean(settings.preserve_color);
+  if (settings.detail) $("#style-detail").value = settings.detail;
+  if (settings.painting) chooseStyle({ painting: settings.painting }, settings.painting);
+}

@@ -1,0 +1,49 @@
+"""Sketch → painting: line art drawn on the page (or drawn from a photo) painted by a pix2pix
+model."""
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from artforge.studio.context import JobContext
+
+LINE_ART_SIDE = 512
+"""Photos are drawn as line art at most this large: the canvas on the page is smaller."""
+
+
+class PaintRequest(BaseModel):
+    """Paint an uploaded sketch (black lines on white) with a pix2pix model."""
+
+    model_config = ConfigDict(extra="forbid")
+    model: int = Field(description="A pix2pix model's id (GET /api/models?medium=sketch).")
+    sketch: str = Field(max_length=32, description="The uploaded sketch's id.")
+
+
+class LinesRequest(BaseModel):
+    """Line art of an uploaded photo, to paint over or to paint from."""
+
+    model_config = ConfigDict(extra="forbid")
+    photo: str = Field(max_length=32, description="The uploaded photo's id.")
+    detail: float = Field(0.5, ge=0, le=1, description="0 only the strongest lines, 1 faint "
+                                                       "ones too.")
+
+
+def paint(context: JobContext, params: dict[str, Any]) -> dict[str, Any]:
+    from artforge.image.pix2pix.translate import translate
+
+    context.progress(0.1, "painting…")
+    made = translate(Path(params["model"]), Path(params["sketch"]), context.out / "painting.png")
+    return {"image": made[0].name}
+
+
+def lines(context: JobContext, params: dict[str, Any]) -> dict[str, Any]:
+    """The line art is a step towards a painting, not a work: it is not catalogued."""
+    from artforge.image.sketch.methods import SketchConfig
+    from artforge.image.sketch.pipeline import extract_sketch
+
+    context.progress(0.1, "finding the lines…")
+    made = extract_sketch(params["photo"], context.out / "lines.png",
+                          SketchConfig(detail=params["detail"]), max_side=LINE_ART_SIDE,
+                          catalog=False)
+    return {"image": Path(made).name}

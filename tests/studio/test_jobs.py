@@ -1,0 +1,232 @@
+"""Jobs run by the studio's real worker processes: each kind makes its work through the
+library, progress streams, a failure says why, cancel stops (training saves), and a job cut
+off by a dead worker or a restart resumes from its checkpoint."""
+
+import os
+import re
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from artforge.catalog import jobs
+from artforge.catalog.db import connect
+from artforge.catalog.reproduce import reproduce
+from artforge.core.checkpoint import latest_checkpoint
+from artforge.studio.app import create_app
+from artforge.studio.settings import StudioSettings
+from tests.studio.conftest import (
+    midi_bytes,
+    more_tiny_models,
+    noise_png,
+    studio_client,
+    tiny_models,
+    upload,
+    zip_bytes,
+)
+from tests.studio.live import environment, share_weights
+
+GIVE_UP_S = 300.0
+"""A job that has not ended by then is stuck (a busy CPU is slow, not that slow)."""
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    home = tmp_path_factory.mktemp("studio-jobs")
+    share_weights(home, tmp_path_factory.getbasetemp())
+    models = {**tiny_models(home), **more_tiny_models(home)}
+    with environment(ARTFORGE_THREADS="1"), studio_client(home, workers=True) as client:
+        yield client, home, models
+
+
+def wait(client, job_id: int, until=jobs.ENDED, check=None) -> dict:
+    deadline = time.monotonic() + GIVE_UP_S
+    while True:
+        job = client.get(f"/api/jobs/{job_id}").json()
+        if job["status"] in until or (check is not None and check(job)):
+            return job
+        assert time.monotonic() < deadline, f"job {job_id} is stuck: {job}"
+        time.sleep(0.1)
+
+
+def submit(client, path: str, body: dict) -> dict:
+    answer = client.post(path, json=body)
+    assert answer.status_code == 202, answer.text
+    return answer.json()
+
+
+def test_suggestions_keep_the_form_and_stream_as_they_are_written(shared):
+    client, _, models = shared
+    job = submit(client, "/api/text/suggest", {"model": models["text"], "prompt": "床",
+                                               "form": "jueju5", "suggestions": 2, "seed": 5})
+    with client.stream("GET", f"/api/jobs/{job['id']}/events") as events:
+        stream = "".join(events.iter_text())
+    done = client.get(f"/api/jobs/{job['id']}").json()
+    assert done["status"] == "done", done
+    made = done["result"]["suggestions"]
+    assert [s["seed"] for s in made] == [5, 6]
+    for suggestion in made:
+        assert re.fullmatch(r".{5}，.{5}。\n.{5}，.{5}。", "床" + suggestion["text"])
+    assert '"status": "running"' in stream and stream.rstrip().endswith('{"status": "done"}')
+
+
+def test_a_failure_says_why(shared):
+    client, _, models = shared
+    job = submit(client, "/api/text/suggest", {"model": models["text"], "prompt": "🙂"})
+    failed = wait(client, job["id"])
+    assert failed["status"] == "failed" and failed["resumable"]
+    assert "🙂" in failed["error"] and "Traceback" not in failed["error"]
+
+
+def test_a_played_melody_is_continued_heard_and_catalogued(shared):
+    client, home, models = shared
+    notes = [{"pitch": p, "start": i, "length": 1} for i, p in enumerate((60, 64, 67, 72))]
+    job = submit(client, "/api/music/continue", {"model": models["music"], "notes": notes,
+                                                 "bars": 2, "key": "C major", "seed": 1})
+    done = wait(client, job["id"])
+    assert done["status"] == "done", done
+    result = done["result"]
+    assert (result["midi"], result["wav"], result["png"], result["primer"]) == (
+        "piece.mid", "piece.wav", "piece.png", "primer.mid")
+    files = {name: client.get(f"/api/jobs/{job['id']}/files/{name}") for name in
+             ("piece.mid", "piece.wav", "piece.png")}
+    assert files["piece.mid"].content.startswith(b"MThd")
+    assert files["piece.wav"].content.startswith(b"RIFF")
+    assert files["piece.png"].headers["content-type"] == "image/png"
+    piece = next(w for w in client.get("/api/works").json() if w["medium"] == "music")
+    assert piece["command"] == f"artforge studio job {job['id']}"
+    assert piece["params"]["primer"] == str(home / "studio" / "jobs" / str(job["id"])
+                                            / "primer.mid")
+    assert {c["type"] for c in piece["companions"]} == {"audio", "image"}
+
+
+def test_grid_variations_and_blend_are_works_that_reproduce(shared):
+    client, home, models = shared
+    base = {"model": models["gan"], "seed": 7, "truncation": 0.8, "count": 9}
+    grid = wait(client, submit(client, "/api/image/grid", base)["id"])
+    assert grid["result"] == {"image": "grid.png", "count": 9, "columns": 3, "gap": 2}
+    vary = wait(client, submit(client, "/api/image/vary", {**base, "index": 4,
+                                                           "variations": 3})["id"])
+    blend = wait(client, submit(client, "/api/image/blend", {**base, "a": 0, "b": 8,
+                                                             "steps": 5})["id"])
+    assert vary["result"]["count"] == 4 and blend["result"]["count"] == 5
+    made = {w["pipeline"]: w for w in client.get("/api/works").json()}
+    assert {"gan.sample", "studio.gan.vary", "studio.gan.blend"} <= set(made)
+    conn = connect(home / "catalog.db")
+    for pipeline in ("studio.gan.vary", "studio.gan.blend"):
+        assert reproduce(made[pipeline]["id"], conn=conn)["identical"]
+    conn.close()
+
+
+def test_a_photo_is_stylised_where_the_mask_says(shared):
+    client, _, _ = shared
+    photo = upload(client, "image", noise_png(1, 48)).json()["id"]
+    mask = upload(client, "image", noise_png(2, 48)).json()["id"]
+    job = submit(client, "/api/style/image", {"content": photo, "mask": mask, "size": 64,
+                                              "style": "builtin:hokusai-great-wave",
+                                              "detail": "preview", "preserve_color": True})
+    done = wait(client, job["id"])
+    assert done["status"] == "done", done
+    image = client.get(f"/api/jobs/{job['id']}/files/{done['result']['image']}")
+    assert image.headers["content-type"] == "image/png"
+    work = client.get("/api/works", params={"medium": "style"}).json()[0]
+    assert work["pipeline"] == "style.transfer" and work["remix"]["settings"]["detail"] == "preview"
+
+
+def test_a_video_is_stylised_frame_by_frame(shared):
+    import imageio.v3 as iio
+
+    client, _, _ = shared
+    frames = [iio.imread(noise_png(seed, 48)) for seed in range(2)]
+    clip = iio.imwrite("<bytes>", frames, extension=".mp4", fps=4, macro_block_size=1)
+    video = upload(client, "video", clip, "clip.mp4").json()["id"]
+    job = submit(client, "/api/style/video", {"video": video, "size": 64, "detail": "preview",
+                                              "style": "builtin:van-gogh-starry-night"})
+    done = wait(client, job["id"])
+    assert done["status"] == "done", done
+    assert (done["result"]["video"], done["result"]["frames"]) == ("styled.mp4", 2)
+    assert done["message"] == "finished"
+
+
+def test_line_art_is_painted_and_melodies_are_blended_and_accompanied(shared):
+    client, _, models = shared
+    photo = upload(client, "image", noise_png(4, 64)).json()["id"]
+    lines = wait(client, submit(client, "/api/sketch/lines", {"photo": photo})["id"])
+    assert lines["status"] == "done" and lines["result"] == {"image": "lines.png"}
+    drawn = client.get(f"/api/jobs/{lines['id']}/files/lines.png").content
+    sketch = upload(client, "image", drawn, "lines.png").json()["id"]
+    painted = wait(client, submit(client, "/api/sketch/paint", {"model": models["sketch"],
+                                                                "sketch": sketch})["id"])
+    assert painted["status"] == "done" and painted["result"] == {"image": "painting.png"}
+    notes = [{"pitch": p, "start": i, "length": 1} for i, p in enumerate([60, 62, 64, 65] * 2)]
+    theme = upload(client, "midi", midi_bytes(bars=2), "theme.mid").json()["id"]
+    blend = wait(client, submit(client, "/api/music/blend", {
+        "model": models["melody"], "a": {"notes": notes}, "b": {"upload": theme},
+        "steps": 3})["id"])
+    assert blend["status"] == "done", blend
+    band = wait(client, submit(client, "/api/music/accompany", {
+        "model": models["band"], "melody": {"notes": notes}})["id"])
+    assert band["status"] == "done", band
+    assert band["result"] == {"midi": "band.mid", "wav": "band.wav", "png": "band.png"}
+    pipelines = {w["pipeline"] for w in client.get("/api/works").json()}
+    assert {"pix2pix.translate", "music.vae.interpolate", "music.band.accompany"} <= pipelines
+    assert "image.sketch" not in pipelines  # line art is a step, not a work
+
+
+def run_dir(home: Path, job_id: int) -> Path:
+    return home / "studio" / "jobs" / str(job_id) / "run"
+
+
+def test_training_survives_a_killed_worker_and_resumes_from_its_checkpoint(shared):
+    client, home, _ = shared
+    pictures = zip_bytes({f"ink/{i}.png": noise_png(i, 16) for i in range(8)})
+    data = upload(client, "zip", pictures, "ink.zip").json()
+    assert data["images"] == 8
+    job = submit(client, "/api/training", {"medium": "gan", "data": data["id"], "size": "test",
+                                           "steps": 100_000, "save_every": 3, "name": "Ink"})
+    run = run_dir(home, job["id"])
+    wait(client, job["id"], check=lambda j: latest_checkpoint(run) is not None)
+    os.kill(client.app.state.studio.pool.pids()["train"], signal.SIGKILL)
+    interrupted = wait(client, job["id"])
+    assert interrupted["status"] == "interrupted" and interrupted["resumable"]
+    saved = int(latest_checkpoint(run).name.removeprefix("step-"))
+    resumed = submit_resume(client, job["id"])
+    assert resumed["status"] == "queued" and resumed["resume"]
+    wait(client, job["id"], check=lambda j: j["status"] == "running"
+         and max(_logged(client, job["id"]), default=0) > saved + 3)
+    client.post(f"/api/jobs/{job['id']}/cancel")
+    stopped = wait(client, job["id"])
+    assert stopped["status"] == "cancelled", stopped
+    assert stopped["result"]["stopped_by"] == "signal" and stopped["result"]["step"] > saved
+    steps = _logged(client, job["id"])
+    assert steps == sorted(set(steps)), "the resumed run logs each step once"
+    assert latest_checkpoint(run).name == f"step-{stopped['result']['step']:08d}"
+    names = [m["name"] for m in client.get("/api/models", params={"medium": "gan"}).json()]
+    assert "Ink" in names
+
+
+def submit_resume(client, job_id: int) -> dict:
+    answer = client.post(f"/api/jobs/{job_id}/resume")
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def _logged(client, job_id: int) -> list[int]:
+    return [r["step"] for r in client.get(f"/api/jobs/{job_id}/metrics").json() if "loss" in r]
+
+
+def test_a_restarted_studio_marks_what_was_running_interrupted(tmp_path):
+    conn = connect(tmp_path / "catalog.db")
+    job_id = jobs.create_job(conn, "train", "train", {"request": {}})
+    jobs.claim_next(conn, "train", worker_pid=99999)
+    conn.close()
+    app = create_app(StudioSettings(home=tmp_path), start_workers=True)
+    assert app.state.studio.pool.start() == [job_id]
+    try:
+        conn = connect(tmp_path / "catalog.db")
+        job = jobs.get_job(conn, job_id)
+        conn.close()
+        assert job["status"] == "interrupted" and job["worker_pid"] is None
+    finally:
+        app.state.studio.pool.stop()
