@@ -1,0 +1,101 @@
+"""`artforge image pix2pix`: train a sketch-to-painting model, then paint sketches with it."""
+
+import click
+
+from artforge.cli import ArtforgeGroup
+from artforge.cli.options import common_options, training_options
+from artforge.cli.sketch import METHODS
+
+# The library's names, spelled out so that `--help` does not import torch (a test checks
+# they match artforge.image.pix2pix's).
+KINDS = ("pix2pix", "pix2pixhd")
+ENGINES = ("auto", "torch", "onnx")
+NORMS = ("instance", "batch")
+
+
+@click.group(cls=ArtforgeGroup)
+def pix2pix() -> None:
+    """Sketch to painting with pix2pix and Pix2PixHD (train | translate)."""
+
+
+@pix2pix.command()
+@click.option("--data", required=True,
+              help="A folder of paintings (line art is drawn for each), a folder with A/ "
+                   "(line art) and B/ (pictures) of matching names, or builtin:paintings.")
+@click.option("--arch", type=click.Choice(KINDS), default="pix2pix", show_default=True,
+              help="pix2pix: U-Net + PatchGAN; pix2pixhd: the brief's ResNet generator, "
+                   "multi-scale D, feature matching and VGG losses.")
+@click.option("--size", type=int, default=128, show_default=True,
+              help="Side of the square training crops (a multiple of 32).")
+@click.option("--ngf", type=click.IntRange(min=4), default=32, show_default=True,
+              help="Generator width.")
+@click.option("--norm", type=click.Choice(NORMS), default="instance", show_default=True)
+@click.option("--local-enhancer", is_flag=True,
+              help="pix2pixhd: add the local enhancer (global generator at half size).")
+@click.option("--method", type=click.Choice(METHODS), default="hed", show_default=True,
+              help="How line art is drawn for a folder of paintings.")
+@click.option("--holdout", type=click.FloatRange(0, 1, max_open=True), default=0.1,
+              show_default=True, help="Share of the pictures kept out for `image eval`.")
+@common_options(default_out="runs/pix2pix")
+@training_options(default_steps=5000, default_batch_size=4, default_lr=2e-4)
+def train(data: str, arch: str, size: int, ngf: int, norm: str, local_enhancer: bool,
+          method: str, holdout: float, out: str, resume: bool, **options) -> None:
+    """Train a model that paints line art in the manner of your pictures.
+
+    Sheets of held-out line art, its painting and the real picture go to OUT/samples/ at
+    every save; Ctrl-C saves; --resume continues (with the saved options).
+
+    \b
+    Example:
+      artforge image pix2pix train --data builtin:paintings --out runs/p2p --minutes 30
+      artforge image pix2pix train --data ~/Paintings --arch pix2pixhd --out runs/hd --resume
+    """
+    from artforge.image.pix2pix.train import pix2pix_train_config, train_pix2pix, translation_class
+    from artforge.image.sketch.methods import SketchConfig
+
+    cls = translation_class(arch)
+    extra = {"local_enhancer": local_enhancer} if arch == "pix2pixhd" else {}
+    config = cls.config_class(size=size, ngf=ngf, norm=norm, holdout=holdout,
+                              sketch=SketchConfig(method=method), **extra)
+    keys = ("steps", "minutes", "batch_size", "lr", "save_every", "seed", "device")
+    train_cfg = pix2pix_train_config(**{key: options[key] for key in keys})
+
+    def report(pairs) -> None:
+        made = "given" if pairs.given else "drawn"
+        click.echo(f"{len(pairs.names)} pairs from {pairs.source} (line art {made})"
+                   + (f"; skipped {len(pairs.skipped)}:" if pairs.skipped else ""))
+        for path, reason in pairs.skipped[:20]:
+            click.echo(f"  skipped {path}: {reason}")
+
+    def progress(index: int, total: int, name: str) -> None:
+        click.echo(f"reading {index + 1}/{total}: {name}", err=True)
+
+    result = train_pix2pix(data, out, train_cfg, arch, config, resume=resume, on_data=report,
+                           progress=progress)
+    click.echo(f"Trained to step {result.step} ({result.stopped_by}); model in {result.checkpoint}")
+
+
+@pix2pix.command()
+@click.option("--model", required=True, type=click.Path(), help="A pix2pix run or model folder.")
+@click.option("--in", "source", required=True, type=click.Path(),
+              help="A sketch (black lines on white), or a folder of them.")
+@click.option("--out", required=True, type=click.Path(),
+              help="The PNG to write, or a folder when --in is a folder.")
+@click.option("--tile", type=click.IntRange(min=64), default=512, show_default=True,
+              help="Larger sketches are painted in overlapping tiles of this size.")
+@click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
+              help="auto: ONNX Runtime on CPU, PyTorch on a GPU.")
+@click.option("--device", default="cpu", show_default=True, help="cpu, cuda, cuda:N or mps.")
+def translate(model: str, source: str, out: str, tile: int, engine: str, device: str) -> None:
+    """Paint sketches with a trained model, at any size.
+
+    \b
+    Example:
+      artforge image sketch --in photo.jpg --out lines.png
+      artforge image pix2pix translate --model runs/p2p --in lines.png --out painting.png
+    """
+    from artforge.image.pix2pix.translate import translate as paint
+
+    written = paint(model, source, out, tile=tile, device=device, engine=engine)
+    click.echo(f"Wrote {written[0]}" if len(written) == 1 else
+               f"Wrote {len(written)} paintings to {out}")

@@ -1,0 +1,95 @@
+"""Training a sketch-to-painting model: the `image pix2pix train` task."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+from artforge.catalog.runs import RunRecord
+from artforge.core import checkpoint, distributed
+from artforge.core.registry import MODELS
+from artforge.core.seeding import seed_everything
+from artforge.core.train_config import TrainConfig
+from artforge.core.trainer import Trainer, TrainResult
+from artforge.errors import UserError
+from artforge.image.pix2pix.architectures import KINDS
+from artforge.image.pix2pix.model import TranslationConfig, TranslationModel
+from artforge.image.pix2pix.pairs import PairedPictures, load_pairs, split_names
+
+SAMPLES_DIR = "samples"
+PREVIEW_CROPS = 6
+
+
+def translation_class(arch: str) -> type[TranslationModel]:
+    if arch not in KINDS:
+        raise UserError(f"unknown translation model {arch!r}; choose one of: {', '.join(KINDS)}.")
+    return MODELS.get(arch)
+
+
+def pix2pix_train_config(**overrides) -> TrainConfig:
+    """What the papers use (Adam 2e-4, no clipping), with small batches for CPUs."""
+    defaults = {"steps": 5000, "batch_size": 4, "lr": 2e-4, "grad_clip": None,
+                "save_every": 200, "log_every": 25}
+    return TrainConfig(**{**defaults, **overrides})
+
+
+def _saved_config(out: Path, arch: str) -> TranslationConfig | None:
+    """The config of the run being resumed in `out`, which must be a run of `arch`."""
+    previous = checkpoint.latest_checkpoint(out)
+    if previous is None:
+        return None
+    header = checkpoint.read_header(previous)
+    if header["kind"] not in KINDS:
+        raise UserError(f"{out} holds a {header['kind']!r} model, not a pix2pix one.")
+    if header["kind"] != arch:
+        raise UserError(f"{out} holds a {header['kind']} run; resume it with --arch "
+                        f"{header['kind']} or choose another --out.")
+    return translation_class(arch).config_class.from_dict(header["config"])
+
+
+def held_out_pairs(pairs: PairedPictures, holdout: float) -> tuple[PairedPictures,
+                                                                   PairedPictures | None]:
+    train_index, held_index = split_names(pairs.names, holdout)
+    return pairs.subset(train_index), pairs.subset(held_index) if held_index else None
+
+
+def train_pix2pix(data: str, out: Path, train: TrainConfig, arch: str = "pix2pix",
+                  model_config: TranslationConfig | None = None, *,
+                  resume: bool = False, catalog: bool = True,
+                  on_data: Callable[[PairedPictures], None] | None = None,
+                  progress: Callable[[int, int, str], None] | None = None) -> TrainResult:
+    """Train `arch` on (line art, picture) pairs from `data` (a folder of paintings, a folder
+    with A/ and B/, or builtin:paintings) into run folder `out`. A share (config.holdout) of
+    the pictures is kept out of training for `image eval`; sheets of held-out crops translated
+    at every save go to out/samples/. A resumed run keeps its saved config."""
+    # 1. Check inputs; when resuming, the saved config wins.
+    out = Path(out)
+    cls = translation_class(arch)
+    saved = _saved_config(out, arch) if resume else None
+    config = saved or model_config or cls.config_class()
+    # 2. Build the model first, so a bad size fails before any line art is drawn.
+    seed_everything(train.seed)
+    model = cls.from_config(config)
+    # 3. Pairs at the model's crop size, split by picture.
+    pairs = load_pairs(data, config.size, config.sketch, progress=progress)
+    if on_data is not None:
+        on_data(pairs)
+    training, held = held_out_pairs(pairs, config.holdout)
+    return _fit(model, training, held, data, out, train, resume, catalog)
+
+
+def _fit(model: TranslationModel, training: PairedPictures, held: PairedPictures | None,
+         data: str, out: Path, train: TrainConfig, resume: bool, catalog: bool) -> TrainResult:
+    from artforge.image.pix2pix.crops import PairedCrops, fixed_crops
+
+    config = model.config
+    dataset = PairedCrops(training, config.size)
+    share = len(dataset) // distributed.world_size()
+    train = train.replace(batch_size=min(train.batch_size, share))
+    if distributed.is_main():
+        model.preview = fixed_crops(held or training, config.size, PREVIEW_CROPS)
+        model.preview_dir = out / SAMPLES_DIR
+    note = (f"{data} ({len(training.names)} training pictures, "
+            f"{len(held.names) if held else 0} held out, {config.size}px crops)")
+    trainer = Trainer(model, train, out, dataset, resume=resume, data_note=note)
+    params = {"data": data, "arch": model.kind, "train": train.to_dict(),
+              "model": config.to_dict()}
+    return RunRecord("pix2pix.train", params, train.seed, out, enabled=catalog).fit(trainer)

@@ -1,0 +1,106 @@
+"""Translation at any size (padding, tiles), the torch and ONNX engines, the pipeline with
+provenance and catalog rows, and bad input."""
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from artforge.catalog import records
+from artforge.catalog.provenance import read_png_provenance
+from artforge.catalog.reproduce import reproduce
+from artforge.errors import UserError
+from artforge.image.pix2pix.engine import make_engine, resolve_engine
+from artforge.image.pix2pix.tiles import translate_tensor
+from artforge.image.pix2pix.train import translation_class
+from artforge.image.pix2pix.translate import translate
+from tests.image.pix2pix.conftest import TINY_HD, TINY_PIX2PIX
+
+
+@pytest.fixture
+def model_folder(tmp_path):
+    torch.manual_seed(0)
+    model = translation_class("pix2pix").from_config(TINY_PIX2PIX)
+    return model.save(tmp_path / "model")
+
+
+@pytest.fixture
+def sketch_file(tmp_path):
+    lines = np.full((45, 70), 255, np.uint8)
+    lines[10, 5:60] = lines[5:40, 30] = 0
+    path = tmp_path / "sketch.png"
+    Image.fromarray(lines).save(path)
+    return path
+
+
+def _checked_identity(multiple: int, seen: list):
+    def run(x: torch.Tensor) -> torch.Tensor:
+        assert x.shape[-2] % multiple == 0 and x.shape[-1] % multiple == 0
+        seen.append(tuple(x.shape[-2:]))
+        return x.expand(-1, 3, -1, -1)
+    return run
+
+
+@pytest.mark.parametrize("height, width, tile, tiles", [(45, 70, 512, 1), (100, 230, 64, 15)])
+def test_padding_and_tiling_give_back_every_pixel(height, width, tile, tiles):
+    sketch = torch.rand(1, 1, height, width) * 2 - 1
+    seen = []
+    out = translate_tensor(_checked_identity(32, seen), sketch, 32, tile, 16)
+    assert out.shape == (1, 3, height, width) and len(seen) == tiles
+    torch.testing.assert_close(out, sketch.expand(-1, 3, -1, -1))
+
+
+def test_onnx_and_torch_engines_agree():
+    torch.manual_seed(0)
+    config = TINY_HD.replace(local_enhancer=True)  # pads, pools, transposed convs, norms
+    model = translation_class("pix2pixhd").from_config(config).eval()
+    sketch = torch.rand(2, 1, 32, 96) * 2 - 1
+    fast = make_engine(model.generator, 1, "torch", torch.device("cpu"), "a" * 64)
+    onnx = make_engine(model.generator, 1, "onnx", torch.device("cpu"), "b" * 64)
+    expected = model.translate(sketch)
+    assert (fast(sketch) - expected).abs().max() < 1e-4
+    assert (onnx(sketch) - expected).abs().max() < 1e-4
+    assert resolve_engine("auto", torch.device("cpu")) == "onnx"
+    with pytest.raises(UserError, match="--engine must be one of"):
+        resolve_engine("tensorrt", torch.device("cpu"))
+
+
+def test_translate_a_file_and_a_folder_with_provenance_that_reproduces(model_folder,
+                                                                       sketch_file, tmp_path):
+    out = tmp_path / "painting.png"
+    assert translate(model_folder, sketch_file, out) == [out]
+    assert Image.open(out).size == (70, 45) and Image.open(out).mode == "RGB"
+    provenance = read_png_provenance(out)
+    assert provenance["pipeline"] == "pix2pix.translate"
+    assert provenance["params"] == {"source": str(sketch_file), "tile": 512, "engine": "onnx"}
+    work = records.list_works()[0]
+    assert work["model_path"] == str(model_folder.resolve())
+    assert reproduce(work["id"])["identical"]
+    folder = tmp_path / "sketches"
+    (folder / "sub").mkdir(parents=True)
+    for name in ("a.png", "sub/b.jpg"):
+        Image.open(sketch_file).convert("RGB").save(folder / name)
+    written = translate(model_folder, folder, tmp_path / "paintings", engine="torch")
+    assert written == [tmp_path / "paintings" / "a.png", tmp_path / "paintings/sub/b.png"]
+    by_torch = np.asarray(Image.open(written[0]), dtype=int)
+    assert np.abs(by_torch - np.asarray(Image.open(out), dtype=int)).max() <= 1  # 8-bit rounding
+
+
+def test_bad_sketches_and_models_are_refused_and_nothing_is_written(model_folder, sketch_file,
+                                                                    tmp_path):
+    from artforge.image.gan.train import gan_class
+    from tests.image.conftest import TINY_GAN
+
+    text = tmp_path / "text.png"
+    text.write_text("no picture here")
+    dot = tmp_path / "dot.png"
+    Image.new("L", (1, 1)).save(dot)
+    out = tmp_path / "out.png"
+    with pytest.raises(UserError, match="not a readable image"):
+        translate(model_folder, text, out)
+    with pytest.raises(UserError, match="1x1 pixels"):
+        translate(model_folder, dot, out)
+    gan = gan_class("dcgan").from_config(TINY_GAN).save(tmp_path / "gan")
+    with pytest.raises(UserError, match="holds a 'dcgan' model, not a pix2pix one"):
+        translate(gan, sketch_file, out)
+    assert not out.exists() and records.list_works() == []
