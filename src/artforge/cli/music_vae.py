@@ -1,0 +1,157 @@
+"""`artforge music vae train | sample | interpolate | attribute`."""
+
+import click
+
+from artforge.cli.options import common_options, train_config, training_options
+
+MODEL = click.option("--model", required=True, type=click.Path(),
+                     help="A melody VAE run or model folder.")
+OUT = click.option("--out", required=True, type=click.Path(dir_okay=False),
+                   help=".mid file to write; the .wav and .png go beside it.")
+SEED = click.option("--seed", default=0, show_default=True, type=int)
+DEVICE = click.option("--device", default="cpu", show_default=True,
+                      help="cpu, cuda, cuda:N or mps.")
+PROGRAM = click.option("--program", type=click.IntRange(0, 127), default=0, show_default=True,
+                       help="General MIDI instrument (0 piano, 40 violin, 73 flute).")
+
+
+def temperature_option(default: float) -> click.Option:
+    return click.option("--temperature", type=click.FloatRange(min=0), default=default,
+                        show_default=True, help="Decoder softmax temperature; 0 is greedy.")
+
+
+def report_work(work) -> None:
+    click.echo(f"Wrote {work.midi}, {work.wav} ({work.synthesiser}) and {work.png}")
+
+
+@click.group("vae")
+def vae() -> None:
+    """A melody latent space (MusicVAE): train | sample | interpolate | attribute."""
+
+
+@vae.command()
+@click.option("--data", required=True,
+              help="A folder of .mid/MusicXML/ABC files, or builtin:bach / builtin:folk.")
+@click.option("--bars", type=click.Choice(["2", "16"]), default="2", show_default=True,
+              help="Melody length: 2 bars (flat decoder) or 16 (hierarchical decoder).")
+@click.option("--latent", type=click.IntRange(min=0), default=64, show_default=True,
+              help="Size of the latent code (0: a plain LSTM melody model, no encoder).")
+@click.option("--hidden", type=click.IntRange(min=1), default=256, show_default=True,
+              help="Encoder, conductor and decoder LSTM size.")
+@click.option("--beta", type=click.FloatRange(min=0), default=0.2, show_default=True,
+              help="Weight of the KL term once annealed.")
+@click.option("--kl-anneal-steps", type=click.IntRange(min=0), default=1000, show_default=True)
+@click.option("--free-bits", type=click.FloatRange(min=0), default=None,
+              help="KL bits per melody that cost nothing [default: 32 for 2 bars, 128 for 16].")
+@click.option("--transpose", type=click.IntRange(0, 12), default=5, show_default=True)
+@common_options(default_out="runs/vae")
+@training_options(default_steps=3000, default_batch_size=32, default_lr=3e-3)
+def train(data: str, bars: str, latent: int, hidden: int, beta: float, kl_anneal_steps: int,
+          free_bits: float | None, transpose: int, out: str, resume: bool, **options) -> None:
+    """Train a melody VAE on the melodies (highest voice of each track) of MIDI files.
+
+    \b
+    Example:
+      artforge music vae train --data builtin:folk --bars 2 --out runs/vae2 --minutes 10
+      artforge music vae train --data my-midi/ --bars 16 --out runs/vae16 --resume
+    """
+    from artforge.music.vae.model import MelodyVAEConfig
+    from artforge.music.vae.train import train_vae
+
+    length = int(bars)
+    config = MelodyVAEConfig(
+        bars=length, latent=latent, encoder_hidden=hidden, conductor_hidden=hidden,
+        decoder_hidden=hidden, beta=beta, kl_anneal_steps=kl_anneal_steps,
+        free_bits=free_bits if free_bits is not None else (32.0 if length <= 2 else 128.0))
+    trained = train_vae(data, out, train_config(options), model_config=config,
+                        transpose=transpose, resume=resume)
+    click.echo(trained.data.report())
+    result = trained.result
+    metrics = result.metrics
+    tail = ""
+    if "val_loss" in metrics:
+        tail = (f"; held out: NLL {metrics['val_loss']:.3f} nats/step, accuracy "
+                f"{metrics['val_accuracy']:.3f}, KL {metrics['val_kl']:.1f} nats")
+    click.echo(f"Trained to step {result.step} ({result.stopped_by}); model in "
+               f"{result.checkpoint}{tail}")
+
+
+@vae.command()
+@MODEL
+@OUT
+@click.option("--count", type=click.IntRange(1, 64), default=4, show_default=True)
+@temperature_option(0.5)
+@PROGRAM
+@SEED
+@DEVICE
+def sample(model: str, out: str, count: int, temperature: float, program: int, seed: int,
+           device: str) -> None:
+    """Decode melodies from random codes of the prior, one after another.
+
+    \b
+    Example:
+      artforge music vae sample --model runs/vae2 --count 8 --out samples.mid
+    """
+    from artforge.music.vae.pipeline import sample_melodies
+
+    report_work(sample_melodies(model, out, count=count, temperature=temperature, program=program,
+                            seed=seed, device=device))
+
+
+@vae.command()
+@MODEL
+@click.argument("melody_a", type=click.Path(dir_okay=False))
+@click.argument("melody_b", type=click.Path(dir_okay=False))
+@OUT
+@click.option("--steps", type=click.IntRange(2, 32), default=8, show_default=True,
+              help="Melodies from A to B, both included.")
+@temperature_option(0.0)
+@PROGRAM
+@SEED
+@DEVICE
+def interpolate(model: str, melody_a: str, melody_b: str, out: str, steps: int,
+                temperature: float, program: int, seed: int, device: str) -> None:
+    """Move from melody A to melody B through the latent space, in N steps.
+
+    \b
+    Example:
+      artforge music vae interpolate --model runs/vae2 a.mid b.mid --steps 8 --out morph.mid
+    """
+    from artforge.music.vae.pipeline import interpolate_melodies
+
+    midi = interpolate_melodies(model, melody_a, melody_b, out, steps, seed,
+                                temperature=temperature, program=program, device=device)
+    click.echo(f"Wrote {midi}, {midi.with_suffix('.wav')} and {midi.with_suffix('.png')}")
+
+
+@vae.command()
+@MODEL
+@OUT
+@click.option("--attribute", type=click.Choice(["density", "range"]), required=True,
+              help="density: notes per bar; range: semitones from lowest to highest note.")
+@click.option("--strength", type=click.FloatRange(-10, 10), default=1.0, show_default=True,
+              help="How far to move along the attribute vector (negative: less).")
+@click.option("--melody", type=click.Path(dir_okay=False), default=None,
+              help="Melody to change (default: one sampled from the prior).")
+@click.option("--data", default="builtin:bach", show_default=True,
+              help="Melodies the attribute vector is measured on.")
+@temperature_option(0.0)
+@PROGRAM
+@SEED
+@DEVICE
+def attribute(model: str, out: str, attribute: str, strength: float, melody: str | None,
+              data: str, temperature: float, program: int, seed: int, device: str) -> None:
+    """Add an attribute vector (more notes, wider range) to a melody's code.
+
+    \b
+    Example:
+      artforge music vae attribute --model runs/vae2 --attribute density --strength 1.5 \\
+          --melody theme.mid --out busier.mid
+    """
+    from artforge.music.vae.pipeline import attribute_melody
+
+    work, before, after = attribute_melody(model, out, attribute, strength, midi=melody,
+                                           data=data, temperature=temperature,
+                                           program=program, seed=seed, device=device)
+    report_work(work)
+    click.echo(f"{attribute}: {before:.2f} before, {after:.2f} after")

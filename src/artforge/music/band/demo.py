@@ -1,0 +1,73 @@
+"""The band part of `artforge demo`: the multi-track Transformer learns the Bach chorales as
+four-voice bands for about a minute (each demo continues the run kept in the user cache, so it
+gets better every time), then writes alto, tenor and bass under the soprano of a chorale it has
+not seen."""
+
+from pathlib import Path
+
+from artforge.core import checkpoint
+from artforge.core.train_config import TrainConfig
+from artforge.demo.page import Work
+
+RUN_NAME = "demo-band-transformer"
+MELODY_BARS = 8
+DEMO_MODEL: dict = {}
+"""Overrides of TransformerBandConfig for the demo model (none: the defaults)."""
+
+
+def held_out_soprano(seed: int, out: Path) -> tuple[Path, str]:
+    """The first bars of the soprano of a test chorale, as a one-track MIDI file."""
+    from artforge.core.atomic import write_bytes
+    from artforge.data.music import music_splits
+    from artforge.music.band.tracks import CHORALE, assign
+    from artforge.music.vae.data import read_tracks
+    from artforge.music.vae.melody import STEPS_PER_BAR, cut, highest_voice, melodies_score
+
+    chorales = [p for p in music_splits("builtin:bach").test
+                if "soprano" in assign(read_tracks(p), CHORALE)]
+    chorale = chorales[seed % len(chorales)]
+    score = read_tracks(chorale)
+    soprano = highest_voice(score.tracks[0].notes, score.tpq)
+    melody = cut(soprano, 0, MELODY_BARS * STEPS_PER_BAR)
+    write_bytes(out, melodies_score([melody], program=73).dumps_midi())
+    return out, chorale.stem.replace("_", ".")
+
+
+def make_demo_band(out_dir: Path, *, seed: int = 0, device: str = "auto",
+                   minutes: float = 0.75) -> list[Work]:
+    """Train (or continue) the demo band model, then accompany a held-out soprano line; the
+    works are a WAV and the piano-roll sheet under `out_dir`/works."""
+    from artforge.catalog.provenance import read_midi_provenance
+    from artforge.core.device import pick_device, set_threads
+    from artforge.data.cache import cache_dir
+    from artforge.music.band.model import TransformerBandConfig
+    from artforge.music.band.pipeline import accompany_melody
+    from artforge.music.band.train import train_band
+    from artforge.music.generate import one_thread_on_cpu
+
+    # 1. About a minute more of training, continuing the run in the user cache.
+    run = cache_dir("music") / RUN_NAME
+    resume = checkpoint.latest_checkpoint(run) is not None
+    train = TrainConfig(steps=10**6, minutes=minutes, batch_size=8, lr=2e-3, warmup_steps=30,
+                        save_every=100, log_every=10, seed=seed, device=device)
+    set_threads()  # the process-wide choice, made before this small model narrows it
+    with one_thread_on_cpu(pick_device(device)):
+        trained = train_band("builtin:bach", run, train, arch="transformer", resume=resume,
+                             model_config=TransformerBandConfig(**DEMO_MODEL))
+    # 2. A soprano line it has not seen, accompanied by the other three voices.
+    works_dir = Path(out_dir) / "works"
+    melody, name = held_out_soprano(seed, works_dir / f"soprano-{seed}.mid")
+    midi = accompany_melody(run, melody, works_dir / f"band-accompaniment-{seed}.mid", seed=seed,
+                            temperature=0.8)
+    provenance = read_midi_provenance(midi) or {}
+    how = (f"A multi-track Transformer trained for {trained.result.step} steps in all on "
+           f"{len(trained.data.train)} four-bar passages of Bach chorales (four voices as four "
+           f"tracks) writes alto, tenor and bass under the first {MELODY_BARS} bars of the "
+           f"soprano of {name}, a chorale it never saw.")
+    return [
+        Work("Band: accompaniment, listen", "audio", midi.with_suffix(".wav"), caption=how,
+             provenance=provenance),
+        Work("Band: accompaniment, piano roll", "image", midi.with_suffix(".png"),
+             caption=how + " Soprano red, alto blue, tenor green, bass purple.",
+             provenance=provenance),
+    ]

@@ -1,0 +1,112 @@
+"""Melody windows from any music data (a folder, a file, builtin:bach, builtin:folk): the
+highest voice of every track, cut into windows of the model's length, transposed at random
+while training."""
+
+import dataclasses
+from pathlib import Path
+
+import symusic
+import torch
+from torch.utils.data import Dataset
+
+from artforge.data.music import music_splits
+from artforge.errors import UserError
+from artforge.music.ingest import SkipFile
+from artforge.music.vae.melody import VOCAB, score_melodies, windows
+
+
+def read_tracks(path: Path) -> symusic.Score:
+    """The file with its tracks kept apart (ingest.read_score merges them); SkipFile says why a
+    file cannot be used."""
+    from artforge.music.ingest import _parse  # the one reader of every supported format
+
+    path = Path(path)
+    if path.stat().st_size == 0:
+        raise SkipFile("zero-length file")
+    score = _parse(path)
+    if not any(len(track.notes) for track in score.tracks):
+        raise SkipFile("no notes")
+    return score
+
+
+def file_melodies(path: Path) -> list[list[int]]:
+    """The highest voice of each pitched track of the file at `path`."""
+    score = read_tracks(path)
+    melodies = score_melodies(score)
+    if not melodies:
+        raise SkipFile("only drum tracks" if all(t.is_drum for t in score.tracks if len(t.notes))
+                       else "no notes in the piano's range")
+    return melodies
+
+
+def melody_windows(files: list[Path], bars: int) -> tuple[torch.Tensor, list[tuple[Path, str]]]:
+    """Windows (count, bars * 16) of every file's melodies, and the files skipped with why."""
+    rows: list[list[int]] = []
+    skipped = []
+    for path in files:
+        try:
+            melodies = file_melodies(path)
+        except SkipFile as exc:
+            skipped.append((Path(path), str(exc)))
+            continue
+        found = [w for melody in melodies for w in windows(melody, bars)]
+        if not found:
+            skipped.append((Path(path), f"no stretch of {bars} bars with two notes a bar"))
+        rows.extend(found)
+    length = bars * 16
+    data = torch.tensor(rows, dtype=torch.long) if rows else torch.zeros(0, length,
+                                                                         dtype=torch.long)
+    return data, skipped
+
+
+@dataclasses.dataclass
+class MelodyData:
+    train: torch.Tensor
+    validation: torch.Tensor
+    skipped: list[tuple[Path, str]]
+    note: str
+
+    def report(self) -> str:
+        lines = [f"{len(self.train)} training and {len(self.validation)} held-out melody "
+                 f"windows; {len(self.skipped)} files skipped"]
+        lines += [f"  skipped {path.name}: {reason}" for path, reason in self.skipped[:20]]
+        return "\n".join(lines)
+
+
+def melody_data(data: str, bars: int) -> MelodyData:
+    """Training and held-out windows of `data` (builtin data: its validation part)."""
+    splits = music_splits(data)
+    train, skipped = melody_windows(splits.train, bars)
+    held, held_skipped = melody_windows(splits.validation, bars)
+    if not len(train):
+        first = f" (e.g. {skipped[0][0].name}: {skipped[0][1]})" if skipped else ""
+        raise UserError(f"{data} has no melody of {bars} bars with two notes a bar{first}.")
+    return MelodyData(train, held, skipped + held_skipped,
+                      f"{splits.note}, {bars}-bar melodies")
+
+
+class MelodyWindows(Dataset):
+    """Melody windows; `transpose` > 0 shifts each by a random number of semitones in
+    [-transpose, transpose] where every note stays on the keyboard (torch's global RNG, so that
+    training is reproducible and resumable)."""
+
+    def __init__(self, rows: torch.Tensor, transpose: int = 0) -> None:
+        self.rows, self.transpose = rows, transpose
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index: int) -> torch.Tensor:
+        return self.rows[index]
+
+    def __getitems__(self, indices: list[int]) -> torch.Tensor:
+        batch = self.rows[torch.as_tensor(indices)]
+        return transposed(batch, self.transpose) if self.transpose else batch
+
+
+def transposed(batch: torch.Tensor, most: int) -> torch.Tensor:
+    is_note = batch >= 2
+    shifts = torch.randint(-most, most + 1, (len(batch), 1))
+    moved = batch + shifts
+    fits = (~is_note | ((moved >= 2) & (moved < VOCAB))).all(dim=1, keepdim=True)
+    return torch.where(is_note & fits, moved, batch)

@@ -1,0 +1,114 @@
+"""MusicVAE's networks (Roberts et al., 2018), small enough for a CPU: a bidirectional LSTM
+encoder to (mu, sigma), a flat LSTM decoder for short melodies and a hierarchical one (a
+"conductor" LSTM writes one embedding per bar; a bar decoder, reset at every bar, writes the
+bar's steps from it) for long ones. Pure modules: no files."""
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+State = tuple[torch.Tensor, torch.Tensor]
+
+
+class Encoder(nn.Module):
+    """Tokens (batch, steps) → mu, sigma (batch, latent) from the last states of both
+    directions; sigma through a softplus, as in MusicVAE."""
+
+    def __init__(self, vocab: int, embed: int, hidden: int, latent: int) -> None:
+        super().__init__()
+        self.embed = nn.Embedding(vocab, embed)
+        self.lstm = nn.LSTM(embed, hidden, batch_first=True, bidirectional=True)
+        self.mu = nn.Linear(2 * hidden, latent)
+        self.sigma = nn.Linear(2 * hidden, latent)
+
+    def forward(self, tokens: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        _, (h_n, _) = self.lstm(self.embed(tokens))
+        last = torch.cat([h_n[0], h_n[1]], dim=-1)
+        return self.mu(last), F.softplus(self.sigma(last)) + 1e-4
+
+
+class InitialState(nn.Module):
+    """A code → the (h, c) an LSTM starts from: one tanh layer, as MusicVAE does."""
+
+    def __init__(self, code: int, hidden: int, layers: int) -> None:
+        super().__init__()
+        self.hidden, self.layers = hidden, layers
+        # With no code (the no-latent baseline) the start state is simply learned.
+        self.linear = nn.Linear(code, 2 * hidden * layers) if code else None
+        self.learned = None if code else nn.Parameter(torch.zeros(2 * hidden * layers))
+
+    def forward(self, code: torch.Tensor) -> State:
+        raw = (self.linear(code) if self.linear is not None
+               else self.learned.expand(len(code), -1))
+        values = torch.tanh(raw).view(len(code), 2, self.layers, self.hidden)
+        h, c = values.permute(1, 2, 0, 3).contiguous()
+        return h, c
+
+
+class StepDecoder(nn.Module):
+    """An LSTM that reads the previous token and a code at every step and predicts the next
+    token; the code also sets its initial state."""
+
+    def __init__(self, vocab: int, embed: int, code: int, hidden: int, layers: int) -> None:
+        super().__init__()
+        self.embed = nn.Embedding(vocab + 1, embed)  # the extra id is the start input
+        self.start_id = vocab
+        self.init = InitialState(code, hidden, layers)
+        self.lstm = nn.LSTM(embed + code, hidden, layers, batch_first=True)
+        self.out = nn.Linear(hidden, vocab)
+
+    def forward(self, previous: torch.Tensor, code: torch.Tensor, state: State | None = None
+                ) -> tuple[torch.Tensor, State]:
+        """Logits (batch, steps, vocab) given the previous tokens (batch, steps)."""
+        if state is None:
+            state = self.init(code)
+        inputs = torch.cat([self.embed(previous),
+                            code[:, None].expand(-1, previous.shape[1], -1)], dim=-1)
+        out, state = self.lstm(inputs, state)
+        return self.out(out), state
+
+
+def shifted(tokens: torch.Tensor, start_id: int) -> torch.Tensor:
+    """The input of teacher forcing: the start id, then every token but the last."""
+    return torch.cat([torch.full_like(tokens[:, :1], start_id), tokens[:, :-1]], dim=1)
+
+
+class FlatDecoder(nn.Module):
+    def __init__(self, vocab: int, embed: int, latent: int, hidden: int, layers: int) -> None:
+        super().__init__()
+        self.steps = StepDecoder(vocab, embed, latent, hidden, layers)
+
+    def forward(self, z: torch.Tensor, tokens: torch.Tensor) -> torch.Tensor:
+        """Teacher-forced logits (batch, steps, vocab) of `tokens` given z."""
+        return self.steps(shifted(tokens, self.steps.start_id), z)[0]
+
+    def bar_codes(self, z: torch.Tensor, bars: int) -> list[torch.Tensor]:
+        """What the step decoder reads while generating: z for the whole melody."""
+        return [z]
+
+
+class HierarchicalDecoder(nn.Module):
+    """z → conductor LSTM (inputs all zero, state from z) → one code per bar → bar decoder.
+    The bar decoder's state is set from each bar's code, so every bar must listen to the
+    conductor, while its previous-token input still runs across the bar line."""
+
+    def __init__(self, vocab: int, embed: int, latent: int, conductor: int, hidden: int,
+                 layers: int) -> None:
+        super().__init__()
+        self.conductor_init = InitialState(latent, conductor, 1)
+        self.conductor = nn.LSTM(1, conductor, batch_first=True)
+        self.steps = StepDecoder(vocab, embed, conductor, hidden, layers)
+
+    def conduct(self, z: torch.Tensor, bars: int) -> torch.Tensor:
+        codes, _ = self.conductor(z.new_zeros(len(z), bars, 1), self.conductor_init(z))
+        return codes
+
+    def forward(self, z: torch.Tensor, tokens: torch.Tensor) -> torch.Tensor:
+        batch, steps = tokens.shape
+        codes = self.conduct(z, bars := steps // 16)
+        previous = shifted(tokens, self.steps.start_id).reshape(batch * bars, 16)
+        logits, _ = self.steps(previous, codes.reshape(batch * bars, -1))
+        return logits.view(batch, steps, -1)
+
+    def bar_codes(self, z: torch.Tensor, bars: int) -> list[torch.Tensor]:
+        return list(self.conduct(z, bars).unbind(dim=1))

@@ -1,0 +1,151 @@
+"""Bands: track matching, passages, multi-track tokens and their grammar, both architectures."""
+
+import random
+
+import pytest
+import symusic
+import torch
+
+from artforge.core import checkpoint
+from artforge.core.train_config import TrainConfig
+from artforge.errors import UserError
+from artforge.music.band import tokens as T
+from artforge.music.band.data import band_data, pitch_ranges, transpose_passage
+from artforge.music.band.model import BandTransformer, TransformerBandConfig
+from artforge.music.band.musegan import BandGAN, GANBandConfig, passage_roll, roll_notes
+from artforge.music.band.tracks import CHORALE, assign, passage_score, passages
+from artforge.music.band.train import train_band
+from tests.music2.fixtures import chorale_score, write_chorales
+
+PASSAGE = [[(0, 4, 60), (0, 4, 64), (8, 8, 62)], []]
+
+
+def test_tracks_match_by_name_then_by_family():
+    score = chorale_score()
+    found = assign(score, CHORALE)
+    assert list(found) == list(CHORALE) and found["bass"][:2] == [(0, 8, 48), (8, 4, 50)]
+    band = symusic.Score(480)
+    for program, drum in ((33, False), (0, True), (81, False), (25, False)):
+        track = symusic.Track(program=program, is_drum=drum)
+        track.notes.append(symusic.Note(0, 480, 70 if program == 81 else 40, 80))
+        band.tracks.append(track)
+    matched = assign(band, ("melody", "bass", "drums", "guitar"))
+    assert {name: notes[0][2] for name, notes in matched.items()} == {
+        "bass": 40, "drums": 40, "guitar": 40, "melody": 70}
+
+
+def test_passages_are_four_bar_windows_where_every_track_plays():
+    tracks = assign(chorale_score(), CHORALE)
+    found = passages(tracks, CHORALE, 4)
+    assert len(found) == 5 and all(len(p) == 4 for p in found)
+    assert found[1][0][:3] == [(0, 8, 62), (8, 4, 64), (12, 4, 62)]
+    assert passages({"soprano": tracks["soprano"]}, CHORALE, 4) == []
+
+
+def test_tokens_are_exact_and_round_trip():
+    ids = T.encode(PASSAGE, 1)
+    assert ids == [T.BOS, T.TRACK, T.BAR, T.POS, T.PITCH + 60, T.DUR + 3, T.PITCH + 64, T.DUR + 3,
+                   T.POS + 8, T.PITCH + 62, T.DUR + 7, T.TRACK + 1, T.BAR, T.EOS]
+    assert T.decode(ids, 2, 1) == PASSAGE
+    chorale = passages(assign(chorale_score(), CHORALE), CHORALE, 4)[0]
+    assert T.decode(T.encode(chorale, 4), 4, 4) == chorale
+
+
+def test_any_sequence_the_grammar_allows_decodes_to_the_same_tokens():
+    rng = random.Random(0)
+    ranges = [(60, 72), (36, 48)]
+    for _ in range(20):
+        grammar, ids = T.Grammar(2, 2, ranges), [T.BOS]
+        grammar.advance(T.BOS)
+        while ids[-1] != T.EOS:
+            allowed = grammar.allowed().nonzero().flatten().tolist()
+            ids.append(rng.choice(allowed))
+            grammar.advance(ids[-1])
+        passage = T.decode(ids, 2, 2)
+        assert T.encode(passage, 2) == ids
+        for notes, (low, high) in zip(passage, ranges, strict=True):
+            assert all(low <= p <= high and s + n <= 32 for s, n, p in notes)
+
+
+def test_transposition_and_ranges():
+    moved = transpose_passage([[(0, 4, 60)], [(0, 1, 36)]], 3, [False, True])
+    assert moved == [[(0, 4, 63)], [(0, 1, 36)]]
+    assert transpose_passage([[(0, 4, 106)]], 3, [False]) == [[(0, 4, 106)]]
+    assert pitch_ranges([[[(0, 1, 60), (1, 1, 67)]]], 1, 2) == (58, 69)
+
+
+def test_piano_roll_round_trip():
+    roll = passage_roll(PASSAGE, 1)
+    assert roll.shape == (2, 16, 84) and int(roll.sum()) == 16
+    assert roll_notes(roll[0]) == PASSAGE[0]
+
+
+def tiny_transformer() -> BandTransformer:
+    torch.manual_seed(0)
+    config = TransformerBandConfig(width=16, layers=1, heads=2, dropout=0.0, context=96,
+                                   bars=1, ranges=(50, 80, 45, 75, 40, 70, 30, 60))
+    return BandTransformer(config)
+
+
+def tiny_gan() -> BandGAN:
+    torch.manual_seed(0)
+    return BandGAN(GANBandConfig(code=4, channels=8))
+
+
+@pytest.mark.parametrize("make", [tiny_transformer, tiny_gan])
+def test_generate_and_accompany_keep_the_melody(make):
+    model = make()
+    melody = [(0, 8, 60), (8, 8, 62)]
+    made = model.generate(2, torch.Generator().manual_seed(0))
+    assert len(made) == 2 and all(len(p) == 4 for p in made)
+    backed = model.accompany(melody, 1, torch.Generator().manual_seed(0))[0]
+    assert backed[0] == melody and len(backed) == 4
+    assert all(s + n <= 16 * model.config.bars for track in backed for s, n, _ in track)
+
+
+def test_transformer_notes_stay_in_each_tracks_range():
+    model = tiny_transformer()
+    made = model.generate(2, torch.Generator().manual_seed(1))
+    for passage in made:
+        for notes, (low, high) in zip(passage, model.config.pitch_ranges(), strict=True):
+            assert all(low <= p <= high for _, _, p in notes)
+
+
+def test_transformer_step_and_save_load(tmp_path):
+    model = tiny_transformer()
+    batch = model.batch_of([[[(0, 4, 60)], [(0, 4, 55)], [(0, 4, 52)], [(0, 4, 40)]]])
+    assert batch.shape == (1, 22)  # BOS, 4 x (TRACK BAR POS PITCH DUR), EOS
+    assert float(model.training_step(batch)["loss"].detach()) == pytest.approx(5.37, abs=0.05)
+    model.save(tmp_path / "m")
+    loaded = checkpoint.load(tmp_path / "m")
+    same = [m.generate(1, torch.Generator().manual_seed(4)) for m in (model, loaded)]
+    assert same[0] == same[1]
+
+
+@pytest.mark.parametrize("arch,config", [
+    ("transformer", TransformerBandConfig(width=16, layers=1, heads=2, dropout=0.0)),
+    ("musegan", GANBandConfig(code=4, channels=8))])
+def test_train_band_on_chorales_and_resume(tmp_path, arch, config):
+    songs = write_chorales(tmp_path / "songs", 3)
+    train = TrainConfig(steps=2, batch_size=4, lr=1e-3, save_every=2, device="cpu")
+    done = train_band(str(songs), tmp_path / "run", train, arch=arch, model_config=config,
+                      catalog=False)
+    assert done.result.step == 2 and len(done.data.train) == 10
+    model = checkpoint.load(tmp_path / "run")
+    assert model.config.ranges[:2] == (54, 74)  # soprano 59..69 widened by --transpose 5
+    again = train_band(str(songs), tmp_path / "run", train.replace(steps=3), arch=arch,
+                       resume=True, catalog=False)
+    assert again.result.step == 3
+
+
+def test_band_data_says_which_tracks_are_missing(tmp_path):
+    folder = write_chorales(tmp_path / "songs", 2)
+    with pytest.raises(UserError, match="no 4-bar passage with the tracks soprano, drums "
+                                        r"\(e.g. chorale1.mid: no drums track\)"):
+        band_data(str(folder), ("soprano", "drums"), 4)
+
+
+def test_passage_score_puts_tracks_in_order():
+    score = passage_score(PASSAGE, ["melody", "drums"], [73, 0])
+    assert [t.name for t in score.tracks] == ["Melody", "Drums"]
+    assert score.tracks[1].is_drum and len(score.tracks[0].notes) == 3

@@ -1,0 +1,148 @@
+"""The melody VAE: shapes, the annealed objective, decoding, saving, resuming and the latent
+tools."""
+
+import math
+
+import pytest
+import symusic
+import torch
+
+from artforge.core import checkpoint
+from artforge.core.train_config import TrainConfig
+from artforge.core.trainer import Trainer
+from artforge.music.vae.data import MelodyWindows
+from artforge.music.vae.latent import attribute_vector, interpolation_codes, slerp
+from artforge.music.vae.melody import HOLD, REST, VOCAB, cut, highest_voice, pitch_token
+from artforge.music.vae.metrics import canonical
+from artforge.music.vae.model import MelodyVAE, MelodyVAEConfig
+from artforge.music.vae.pipeline import interpolate_melodies, read_melody
+from tests.music2.fixtures import write_melody
+
+P = pitch_token
+
+
+def tiny(bars: int = 2, **changes) -> MelodyVAE:
+    config = MelodyVAEConfig(bars=bars, latent=4, embed=4, encoder_hidden=8, conductor_hidden=8,
+                             decoder_hidden=8, kl_anneal_steps=4, free_bits=0.0, beta=0.5)
+    torch.manual_seed(0)
+    return MelodyVAE(config.replace(**changes))
+
+
+def melodies(count: int, bars: int = 2) -> torch.Tensor:
+    bar = [[P(60 + i), HOLD, HOLD, HOLD, P(64 + i), HOLD, REST, HOLD] * 2 for i in range(count)]
+    return torch.tensor([row * bars for row in bar])
+
+
+@pytest.mark.parametrize("bars", [2, 4])
+def test_shapes_of_the_flat_and_hierarchical_decoders(bars):
+    model = tiny(bars)
+    batch = melodies(3, bars)
+    mu, sigma = model.encode(batch)
+    assert mu.shape == sigma.shape == (3, 4) and bool((sigma > 0).all())
+    assert model.decoder(mu, batch).shape == (3, 16 * bars, VOCAB)
+    assert type(model.decoder).__name__ == ("FlatDecoder" if bars == 2 else
+                                            "HierarchicalDecoder")
+    made = model.decode(model.prior(5, torch.Generator().manual_seed(1)),
+                        generator=torch.Generator().manual_seed(2))
+    assert made.shape == (5, 16 * bars)
+    assert all(canonical(row) == row for row in made.tolist())  # no NOTE_OFF in a rest
+
+
+def test_kl_weight_anneals_and_free_bits_make_the_kl_free():
+    model = tiny()
+    batch = melodies(2)
+    weights = []
+    for _ in range(6):
+        weights.append(float(model.training_step(batch)["beta"]))
+    assert weights == [0.0, 0.125, 0.25, 0.375, 0.5, 0.5]
+    free = tiny(free_bits=1e6)
+    losses = free.training_step(batch)
+    assert float(losses["loss"].detach()) == float(losses["recon"])
+
+
+def test_training_steps_learn_two_melodies():
+    model = tiny()
+    batch = melodies(2)
+    optimizer = torch.optim.Adam(model.parameters(), lr=3e-2)
+    first = None
+    for _ in range(15):
+        loss = model.training_step(batch)["loss"]
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        first = first if first is not None else float(loss.detach())
+    assert float(loss.detach()) < 0.5 * first
+
+
+def test_no_latent_baseline_has_no_encoder_and_no_kl():
+    model = tiny(latent=0)
+    assert model.encoder is None
+    terms = model.training_step(melodies(2))
+    assert float(terms["kl"]) == 0.0 and float(terms["loss"].detach()) == float(terms["recon"])
+    assert model.decode(model.prior(2), greedy=True).shape == (2, 32)
+
+
+def test_save_and_load_decode_the_same(tmp_path):
+    model = tiny(4)
+    model.save(tmp_path / "vae")
+    loaded = checkpoint.load(tmp_path / "vae")
+    z = model.prior(2, torch.Generator().manual_seed(3))
+    assert torch.equal(model.decode(z, greedy=True), loaded.decode(z, greedy=True))
+    assert int(loaded.steps_done) == 0
+
+
+def test_resume_continues_bit_for_bit(tmp_path):
+    data = MelodyWindows(melodies(8), transpose=3)
+
+    def run(folder, steps, resume=False):
+        model = tiny()
+        config = TrainConfig(steps=steps, batch_size=4, lr=1e-2, save_every=3, device="cpu")
+        Trainer(model, config, folder, data, resume=resume).fit()
+        return model
+
+    straight = run(tmp_path / "a", 6)
+    run(tmp_path / "b", 3)
+    resumed = run(tmp_path / "b", 6, resume=True)
+    for (name, a), (_, b) in zip(straight.state_dict().items(), resumed.state_dict().items(),
+                                 strict=True):
+        assert torch.equal(a, b), name
+    assert int(resumed.steps_done) == 6
+
+
+def test_slerp_keeps_endpoints_and_length():
+    a, b = torch.tensor([1.0, 0.0]), torch.tensor([0.0, 1.0])
+    middle = slerp(a, b, 0.5)
+    assert torch.allclose(middle, torch.tensor([math.sqrt(0.5)] * 2))
+    codes = interpolation_codes(a, b, 5)
+    assert torch.allclose(codes[0], a) and torch.allclose(codes[-1], b, atol=1e-6)
+    assert torch.allclose(codes.norm(dim=1), torch.ones(5))
+    assert torch.equal(slerp(a, a, 0.3), a)  # parallel codes fall back to a straight line
+
+
+def test_attribute_vector_is_the_mean_code_difference_of_the_extremes():
+    model = tiny()
+    sparse = [P(60)] + [HOLD] * 15
+    rows = torch.tensor([sparse * 2, sparse * 2, [P(60), HOLD] * 16, [P(62), P(64)] * 16])
+    codes = model.mean_codes(rows)
+    vector = attribute_vector(model, rows, "density")
+    assert torch.allclose(vector, codes[3] - codes[:2].mean(0))
+
+
+def test_canonical_marks_note_off_only_under_a_note():
+    assert canonical([REST, P(60), REST, REST, HOLD]) == [HOLD, P(60), REST, HOLD, HOLD]
+
+
+def test_interpolation_starts_and_ends_with_the_reconstructions(tmp_path):
+    model = tiny()
+    model.save(tmp_path / "vae")
+    a = write_melody(tmp_path / "a.mid", [60, 62, 64, 65, 67, 65, 64, 62])
+    b = write_melody(tmp_path / "b.mid", [72, 71, 69, 67, 65, 64, 62, 60, 59])
+    out = interpolate_melodies(tmp_path / "vae", a, b, tmp_path / "i.mid", steps=4,
+                               catalog=False)
+    track = symusic.Score(out).tracks[0]
+    back = highest_voice(track.notes, 480, length=4 * 32)
+    ends = torch.tensor([read_melody(model, a), read_melody(model, b)])
+    first_two_bars = [72, 71, 69, 67, 65, 64, 62, 60]  # the ninth note is left out
+    assert ends[1].tolist() == [t for p in first_two_bars for t in (P(p), HOLD, HOLD, HOLD)]
+    rebuilt = model.reconstruct(ends).tolist()
+    assert back[:32] == rebuilt[0] and cut(back, 96, 32) == canonical(rebuilt[1])
