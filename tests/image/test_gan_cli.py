@@ -96,3 +96,14 @@ def test_kill_9_then_resume_through_the_cli(tmp_path):
     assert f"Trained to step {finish} (steps)" in done.stdout
     assert (run / "samples" / f"step-{finish:08d}.png").is_file()
     assert [r["status"] for r in records.list_runs()] == ["steps", "interrupted"]
+
+
+def test_the_command_line_defaults_are_the_library_recipe():
+    from artforge.cli import gan as gan_cli
+    from artforge.image.gan.model import GANConfig
+    from artforge.image.gan.train import GAN_TRAIN_DEFAULTS
+
+    assert GANConfig().channels == gan_cli.DEFAULT_CHANNELS
+    assert tuple(gan_cli.DEFAULT_AUGMENT.split(",")) == GANConfig().augment
+    assert GAN_TRAIN_DEFAULTS["batch_size"] == gan_cli.DEFAULT_BATCH
+    assert GAN_TRAIN_DEFAULTS["lr"] == gan_cli.DEFAULT_LR

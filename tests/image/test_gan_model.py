@@ -98,3 +98,22 @@ def test_stylegan_truncation_zero_gives_the_mean_style_and_mixing_sheet_has_n_pl
     assert torch.allclose(w[0], w[1]) and torch.allclose(w[0, 0], model.generator.w_avg)
     sheet = model.mixing_sheet(2, seed=0, crossover=2)
     assert sheet.size == (3 * 16 + 2 * 2, 3 * 16 + 2 * 2)
+
+
+def test_refreshed_batch_norm_statistics_are_the_generators_own_and_seeded():
+    model = tiny("dcgan").eval()
+    first_norm = model.generator.net[1]
+    first_norm.running_mean.fill_(5.0)
+    state = torch.get_rng_state()
+    model.refresh_batch_norm(samples=32, batch=8)
+    assert torch.equal(torch.get_rng_state(), state) and not model.generator.training
+    assert first_norm.momentum == 0.1
+    from artforge.image.gan.model import STATISTICS_SEED
+
+    z = torch.randn(32, TINY_GAN.z_dim, generator=torch.Generator().manual_seed(STATISTICS_SEED))
+    with torch.no_grad():
+        expected = model.generator.net[0](z[:, :, None, None]).mean(dim=(0, 2, 3))
+    assert torch.allclose(first_norm.running_mean, expected, atol=1e-6)
+    again = tiny("dcgan")
+    again.refresh_batch_norm(samples=32, batch=8)
+    assert torch.equal(again.generator.net[1].running_var, first_norm.running_var)

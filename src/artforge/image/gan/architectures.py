@@ -69,7 +69,7 @@ class StyleGANModel(GANModel):
 @MODELS.register("fastgan")
 class FastGANModel(GANModel):
     """FastGAN: skip-layer excitation generator, self-supervised discriminator (hinge loss in
-    the paper; the reconstruction loss joins D's loss on real images)."""
+    the paper; the perceptual reconstruction loss of its decoders joins D's loss on reals)."""
 
     kind = "fastgan"
 
@@ -78,5 +78,8 @@ class FastGANModel(GANModel):
                 FastDiscriminator(config.size, config.channels, config.max_channels))
 
     def discriminate_real(self, images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        from artforge.image.gan.perceptual import perceptual_distance
+
         part = int(torch.randint(0, 4, ()))
-        return self.discriminator.forward_with_reconstruction(images, part)
+        logits, pairs = self.discriminator.forward_with_reconstruction(images, part)
+        return logits, sum(perceptual_distance(rebuilt, target) for rebuilt, target in pairs)

@@ -26,7 +26,14 @@ def generator_loss(kind: str, fake_logits: torch.Tensor) -> torch.Tensor:
     return F.softplus(-fake_logits).mean()  # non-saturating: -log D(G(z))
 
 
-def r1_penalty(real_logits: torch.Tensor, real_images: torch.Tensor) -> torch.Tensor:
-    """E[|grad_x D(x)|^2] on real images (Mescheder et al. 2018); keeps D smooth on the data."""
-    (grad,) = torch.autograd.grad(real_logits.sum(), real_images, create_graph=True)
-    return grad.square().flatten(1).sum(1).mean()
+def r1_penalty(real_logits: torch.Tensor, real_images: torch.Tensor, loss_scale: float = 1.0
+               ) -> torch.Tensor:
+    """E[|grad_x D(x)|^2] on real images (Mescheder et al. 2018); keeps D smooth on the data.
+
+    Under float16 mixed precision pass the GradScaler's scale: the gradient is taken of the
+    scaled mean logit, so that small gradients do not underflow in half precision (and the
+    one at the logits, scale / count, does not overflow), then unscaled."""
+    count = real_logits.numel()
+    (grad,) = torch.autograd.grad(real_logits.float().mean() * loss_scale, real_images,
+                                  create_graph=True)
+    return (grad.float() * (count / loss_scale)).square().flatten(1).sum(1).mean()

@@ -21,22 +21,27 @@ from artforge.image.gan.losses import LOSSES, discriminator_loss, generator_loss
 
 GRID_SEED = 20240601
 GRID_ROWS = 8
+STATISTICS_SEED = 20240602
 
 
 @dataclasses.dataclass
 class GANConfig(Config):
     size: int = 64
     z_dim: int = 128
-    channels: int = 32
-    """Feature maps at the output resolution; they double per halving up to max_channels."""
+    channels: int = 8
+    """Feature maps at the output resolution; they double per halving up to max_channels.
+    Narrow by default: on a CPU, steps in the same minutes matter more than width for a few
+    hundred pictures (benchmarks/gan_small_data.py); raise it on a GPU or for long runs."""
     max_channels: int = 256
     loss: str = "hinge"
     """"minimax" (the brief's objective, non-saturating G) or "hinge"."""
     r1_gamma: float = 0.0
     """Weight of the R1 penalty on real images (0: off); applied lazily every r1_every steps."""
     r1_every: int = 4
-    augment: tuple[str, ...] = POLICIES
-    """DiffAugment transforms applied to everything D sees: color, translation, cutout."""
+    augment: tuple[str, ...] = ("color", "translation")
+    """DiffAugment transforms applied to everything D sees (color, translation, cutout).
+    Cutout is off by default: in short runs it slows learning of the layout more than it
+    holds back the discriminator."""
     augment_p: float = 1.0
     """Probability of each transform per image; the ADA heuristic moves it when ada_target>0."""
     ada_target: float = 0.0
@@ -104,11 +109,13 @@ class GANModel(ArtModel):
         return diff_augment(images, self.config.augment, float(self.augment_p))
 
     def training_step(self, real: torch.Tensor, optimizers: Optimizers) -> dict[str, torch.Tensor]:
+        """One D step, then one G step on the same fakes against the updated D: one generator
+        forward per step, the generator being the costly network on a CPU."""
         cfg = self.config
         step = int(self.steps_done)
-        losses = self._discriminator_step(real, optimizers, step)
-        self.discriminator.requires_grad_(False)
         fake = self.generate_for_training(self.latents(real.shape[0], real.device))
+        losses = self._discriminator_step(real, fake.detach(), optimizers, step)
+        self.discriminator.requires_grad_(False)
         g_loss = generator_loss(cfg.loss, self.discriminator(self.augment(fake)))
         optimizers.zero_grad("g")
         optimizers.backward(g_loss)
@@ -117,11 +124,9 @@ class GANModel(ArtModel):
         self.steps_done += 1
         return {"loss": losses["d_loss"] + g_loss.detach(), "g_loss": g_loss.detach(), **losses}
 
-    def _discriminator_step(self, real: torch.Tensor, optimizers: Optimizers, step: int
-                            ) -> dict[str, torch.Tensor]:
+    def _discriminator_step(self, real: torch.Tensor, fake: torch.Tensor, optimizers: Optimizers,
+                            step: int) -> dict[str, torch.Tensor]:
         cfg = self.config
-        with torch.no_grad():
-            fake = self.generate_for_training(self.latents(real.shape[0], real.device))
         real_seen = self.augment(real).detach()
         use_r1 = cfg.r1_gamma > 0 and step % cfg.r1_every == 0
         real_seen.requires_grad_(use_r1)
@@ -131,7 +136,7 @@ class GANModel(ArtModel):
         total = d_loss + extra
         r1 = real_logits.new_zeros(())
         if use_r1:
-            r1 = r1_penalty(real_logits, real_seen)
+            r1 = r1_penalty(real_logits, real_seen, optimizers.scaler.get_scale())
             total = total + 0.5 * cfg.r1_gamma * cfg.r1_every * r1
         optimizers.zero_grad("d")
         optimizers.backward(total)
@@ -143,6 +148,31 @@ class GANModel(ArtModel):
         return {"d_loss": d_loss.detach(), "r1": r1.detach(), "real_sign": torch.tensor(sign),
                 "augment_p": self.augment_p.detach().clone(), "d_extra": extra.detach()}
 
+    @torch.no_grad()
+    def refresh_batch_norm(self, samples: int = 256, batch: int = 64) -> None:
+        """Recompute the generator's batch-norm statistics from its own outputs for fixed
+        latents ("standing statistics", Brock et al. 2019). Samples come from averaged (EMA)
+        weights, and the running statistics averaged along with them belong to none of the
+        generators averaged: in eval mode they wash out or over-saturate the pictures. Seeded,
+        so the same weights always give the same statistics and the same samples."""
+        norms = [m for m in self.generator.modules()
+                 if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+        if not norms:
+            return
+        device = next(self.generator.parameters()).device
+        seeded = torch.Generator().manual_seed(STATISTICS_SEED)
+        z = torch.randn(samples, self.config.z_dim, generator=seeded).to(device)
+        momenta, was_training = [m.momentum for m in norms], self.generator.training
+        for norm in norms:
+            norm.reset_running_stats()
+            norm.momentum = None  # a cumulative average over the batches below
+        self.generator.train()
+        for chunk in z.split(batch):
+            self.generator(chunk)
+        for norm, momentum in zip(norms, momenta, strict=True):
+            norm.momentum = momentum
+        self.generator.train(was_training)
+
     # Periodic sample grids -----------------------------------------------------------------
     def on_checkpoint(self, folder: Path, weights: dict[str, torch.Tensor]) -> None:
         if self.grid_dir is None:
@@ -151,6 +181,7 @@ class GANModel(ArtModel):
 
         averaged = copy.deepcopy(self).cpu()
         averaged.load_state_dict({k: v.cpu() for k, v in weights.items()})
+        averaged.refresh_batch_norm()
         step = int(folder.name.removeprefix("step-"))
         save_grid_png(averaged.eval(), Path(self.grid_dir) / f"step-{step:08d}.png",
                       n=GRID_ROWS * GRID_ROWS, seed=GRID_SEED, provenance={"step": step})

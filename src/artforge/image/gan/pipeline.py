@@ -21,12 +21,15 @@ WALK_FORMATS = (".gif", ".mp4")
 
 
 def load_gan(model_path: Path, device: str = "cpu") -> tuple[GANModel, Path]:
+    """The GAN saved in a run or model folder, ready to sample (batch-norm statistics
+    refreshed for its averaged weights, see GANModel.refresh_batch_norm)."""
     from artforge.core.device import pick_device
 
     folder = checkpoint.resolve(Path(model_path))
     model = checkpoint.load(folder, device=pick_device(device))
     if not isinstance(model, GANModel):
         raise UserError(f"{folder} holds a {model.kind!r} model, not a GAN.")
+    model.refresh_batch_norm()
     return model, folder
 
 

@@ -1,7 +1,8 @@
 """FastGAN (Liu et al. 2021), the data-efficient design: a light generator whose low-resolution
 features gate high-resolution ones channel-wise (skip-layer excitation, SLE), and a
 discriminator trained as a self-supervised auto-encoder: small decoders must rebuild the
-real image, and a random quarter of it, from D's 8x8 and 16x16 features."""
+real image, and a random quarter of it, from D's 8x8 and 16x16 features (the model scores
+the rebuilt pictures with a perceptual distance, artforge.image.gan.perceptual)."""
 
 import torch
 import torch.nn.functional as F
@@ -108,12 +109,14 @@ class FastDiscriminator(nn.Module):
         return self.logits(self.features(images)[8]).flatten(1)
 
     def forward_with_reconstruction(self, images: torch.Tensor, part: int
-                                    ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Logits, and the loss of rebuilding the image and its quarter `part` (0-3)."""
+                                    ) -> tuple[torch.Tensor, list[tuple[torch.Tensor,
+                                                                        torch.Tensor]]]:
+        """Logits, and two (rebuilt, target) pairs: the whole image rebuilt from the 8x8
+        features and its quarter `part` (0-3) from the 16x16 ones, each beside the real
+        pixels at the decoder's size."""
         found = self.features(images)
         logits = self.logits(found[8]).flatten(1)
-        small = F.interpolate(images, size=DECODED, mode="area")
-        loss = F.mse_loss(self.decode_whole(found[8]), small)
+        whole = (self.decode_whole(found[8]), F.interpolate(images, size=DECODED, mode="area"))
         fine = found.get(16, found[8])
         half = fine.shape[-1] // 2
         row, col = divmod(part, 2)
@@ -121,6 +124,5 @@ class FastDiscriminator(nn.Module):
         side = images.shape[-1] // 2
         target = images[:, :, row * side:(row + 1) * side, col * side:(col + 1) * side]
         decoded = self.decode_part(quarter)
-        loss = loss + F.mse_loss(decoded, F.interpolate(target, size=decoded.shape[-1],
-                                                        mode="area"))
-        return logits, loss
+        return logits, [whole, (decoded, F.interpolate(target, size=decoded.shape[-1],
+                                                       mode="area"))]

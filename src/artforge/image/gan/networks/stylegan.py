@@ -124,8 +124,8 @@ class StyleGenerator(nn.Module):
                crossover: int | None = None) -> torch.Tensor:
         """(N, num_ws, w_dim): one w per layer; layers from `crossover` on take mix_z's w."""
         w = self.mapping(z)
-        if self.training:
-            self.w_avg.lerp_(w.detach().mean(0), 0.005)
+        if self.training:  # under autocast w is half precision; the tracked mean stays fp32
+            self.w_avg.lerp_(w.detach().mean(0).to(self.w_avg.dtype), 0.005)
         ws = w[:, None].repeat(1, self.num_ws, 1)
         if mix_z is not None and crossover is not None:
             ws[:, crossover:] = self.mapping(mix_z)[:, None]
