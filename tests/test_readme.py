@@ -22,14 +22,14 @@ def test_readme_starts_with_the_two_commands():
 def command_paths() -> list[list[str]]:
     paths = []
     code = "\n".join(re.findall(r"```[a-z]*\n(.*?)```", README, re.S))
-    for line in re.findall(r"^(?:\$ )?artforge ([a-z| -]+)", code, re.M):
+    for line in re.findall(r"^(?:\$ )?artforge ([a-z0-9| -]+)", code, re.M):
         words = [w for w in line.split() if not w.startswith("-") and w != "|"]
         if "|" in line.split("--")[0]:  # "artforge text | music | ..." names several groups
             paths += [[w] for w in words]
             continue
         path = []
         for word in words:  # command words are lower case; placeholders (ID, PATH) are not
-            if not (word.isalpha() and word.islower()):
+            if not (word.isalnum() and word.islower()):
                 break
             path.append(word)
         paths.append(path)

@@ -54,11 +54,6 @@ def style() -> None:
     """Style transfer for pictures and video (transfer | train | stylize | video | export-onnx)."""
 
 
-@app.group(cls=ArtforgeGroup)
-def studio() -> None:
-    """The local web studio (arrives with the studio feature; no commands yet)."""
-
-
 def _register_commands() -> None:
     from artforge.cli import catalog, demo, doctor, field
 
@@ -67,15 +62,30 @@ def _register_commands() -> None:
 
     image.add_command(gan.gan)
     image.add_command(image_eval.image_eval)
+    from artforge.cli import pix2pix, sketch
+
+    image.add_command(sketch.sketch)
+    image.add_command(pix2pix.pix2pix)
     from artforge.cli import music_commands
 
     for command in (music_commands.train, music_commands.generate, music_commands.eval_,
                     music_commands.render):
         music.add_command(command)
+    from artforge.cli import music_band, music_vae
+
+    music.add_command(music_vae.vae)
+    music.add_command(music_band.band)
     from artforge.cli import text_commands
 
     for command in (text_commands.train, text_commands.generate, text_commands.evaluate):
         text.add_command(command)
+    from artforge.cli import studio
+
+    app.add_command(studio.studio)
+    from artforge.cli import style_commands
+
+    for command in style_commands.COMMANDS:
+        style.add_command(command)
     app.add_command(catalog.catalog)
     app.add_command(demo.demo)
     app.add_command(doctor.doctor)

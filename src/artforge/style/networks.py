@@ -1,0 +1,106 @@
+"""The feed-forward style networks (pure modules, no I/O).
+
+- `TransformerNet`: Johnson, Alahi & Fei-Fei (2016), one network per style, with Ulyanov et
+  al.'s instance normalisation and Odena et al.'s resize-convolutions (nearest upsampling,
+  then a convolution) instead of transposed ones, which leave checkerboard artefacts.
+- `AdaINDecoder` and `adain`: Huang & Belongie (2017): VGG features of the photo take the
+  channel means and spreads of the style's, and a trained decoder turns them into a picture;
+  one decoder serves every style.
+Both take and give RGB in [0, 1]; sides must be multiples of 4 (TransformerNet) or 8 (AdaIN),
+which `pad_to_multiple` arranges.
+"""
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from artforge.style.losses import mean_std
+
+
+def conv(cin: int, cout: int, kernel: int, stride: int = 1) -> nn.Sequential:
+    """Reflection padding (no dark borders) and a convolution."""
+    return nn.Sequential(nn.ReflectionPad2d(kernel // 2), nn.Conv2d(cin, cout, kernel, stride))
+
+
+def conv_norm_relu(cin: int, cout: int, kernel: int, stride: int = 1) -> nn.Sequential:
+    return nn.Sequential(conv(cin, cout, kernel, stride), nn.InstanceNorm2d(cout, affine=True),
+                         nn.ReLU(inplace=True))
+
+
+class ResidualBlock(nn.Module):
+    def __init__(self, channels: int) -> None:
+        super().__init__()
+        self.body = nn.Sequential(conv_norm_relu(channels, channels, 3),
+                                  conv(channels, channels, 3),
+                                  nn.InstanceNorm2d(channels, affine=True))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + self.body(x)
+
+
+class UpConv(nn.Module):
+    """Resize-convolution: nearest-neighbour upsampling by 2, then a convolution."""
+
+    def __init__(self, cin: int, cout: int, norm: bool = True) -> None:
+        super().__init__()
+        self.body = conv_norm_relu(cin, cout, 3) if norm else nn.Sequential(
+            conv(cin, cout, 3), nn.ReLU(inplace=True))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.body(F.interpolate(x, scale_factor=2.0, mode="nearest"))
+
+
+class TransformerNet(nn.Module):
+    """9x9 conv, two stride-2 convs, residual blocks at a quarter of the size, two resize-convs
+    and a 9x9 conv; `channels` are the widths at full, half and quarter size."""
+
+    def __init__(self, channels: tuple[int, int, int] = (32, 64, 128), res_blocks: int = 5
+                 ) -> None:
+        super().__init__()
+        full, half, quarter = channels
+        self.body = nn.Sequential(
+            conv_norm_relu(3, full, 9), conv_norm_relu(full, half, 3, 2),
+            conv_norm_relu(half, quarter, 3, 2),
+            *[ResidualBlock(quarter) for _ in range(res_blocks)],
+            UpConv(quarter, half), UpConv(half, full), conv(full, 3, 9))
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        return torch.sigmoid(self.body(images * 2.0 - 1.0))
+
+
+def adain(content: torch.Tensor, style_mean: torch.Tensor, style_std: torch.Tensor
+          ) -> torch.Tensor:
+    """Content features with their per-channel mean and spread replaced by the style's."""
+    mean, std = mean_std(content)
+    return (content - mean) / std * style_std + style_mean
+
+
+class AdaINDecoder(nn.Module):
+    """Mirror of VGG up to relu4_1 with nearest upsampling; `width` scales the channels
+    (1.0: the paper's 256/128/64) so that a CPU can train one in minutes."""
+
+    def __init__(self, width: float = 1.0, in_channels: int = 512) -> None:
+        super().__init__()
+        c3, c2, c1 = (max(8, round(c * width)) for c in (256, 128, 64))
+        relu = nn.ReLU(inplace=True)
+        self.body = nn.Sequential(
+            conv(in_channels, c3, 3), relu, nn.Upsample(scale_factor=2.0, mode="nearest"),
+            conv(c3, c3, 3), relu, conv(c3, c3, 3), relu, conv(c3, c3, 3), relu,
+            conv(c3, c2, 3), relu, nn.Upsample(scale_factor=2.0, mode="nearest"),
+            conv(c2, c2, 3), relu, conv(c2, c1, 3), relu,
+            nn.Upsample(scale_factor=2.0, mode="nearest"),
+            conv(c1, c1, 3), relu, conv(c1, 3, 3))
+
+    def forward(self, features: torch.Tensor) -> torch.Tensor:
+        return self.body(features)
+
+
+def pad_to_multiple(images: torch.Tensor, multiple: int) -> tuple[torch.Tensor, int, int]:
+    """Reflect-pad the bottom and right so both sides divide by `multiple`; also return the
+    original height and width to crop back to."""
+    height, width = images.shape[-2:]
+    bottom, right = -height % multiple, -width % multiple
+    if bottom or right:
+        mode = "reflect" if min(height, width) > max(bottom, right) else "replicate"
+        images = F.pad(images, (0, right, 0, bottom), mode=mode)
+    return images, height, width

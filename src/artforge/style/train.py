@@ -1,0 +1,112 @@
+"""Training the style networks with the core Trainer: `artforge style train`.
+
+`train_fast` learns one style (Johnson et al.) from a content set; `train_adain` learns one
+decoder for every style (Huang & Belongie) from a content set and a style set. Both are
+seeded, resumable (--resume continues the run in `out` with its saved config) and catalogued.
+"""
+
+from collections.abc import Callable
+from pathlib import Path
+
+from artforge.catalog.runs import RunRecord
+from artforge.core import checkpoint
+from artforge.core.seeding import seed_everything
+from artforge.core.train_config import TrainConfig
+from artforge.core.trainer import Trainer, TrainResult
+from artforge.data.image_folders import ImageSet
+from artforge.errors import UserError
+from artforge.style.adain_model import AdaINConfig, AdaINModel
+from artforge.style.fast_model import FastStyleConfig, FastStyleModel
+
+METHODS = ("johnson", "adain")
+
+
+def style_train_config(**overrides) -> TrainConfig:
+    """Trainer options the style networks want: Adam at 1e-3, small batches, no decay."""
+    defaults = {"steps": 2000, "batch_size": 4, "lr": 1e-3, "save_every": 200,
+                "log_every": 10, "grad_clip": None}
+    return TrainConfig(**{**defaults, **overrides})
+
+
+def _saved_config(out: Path, kind: str, config_class):
+    """The config of the run being resumed in `out`, or None for a fresh run."""
+    previous = checkpoint.latest_checkpoint(out)
+    if previous is None:
+        return None
+    header = checkpoint.read_header(previous)
+    if header["kind"] != kind:
+        raise UserError(f"{out} holds a {header['kind']!r} run, not a {kind!r} one; choose "
+                        "another --out.")
+    return config_class.from_dict(header["config"]), previous
+
+
+def train_fast(style: str, data: str, out: Path, train: TrainConfig,
+               config: FastStyleConfig | None = None, *, size: int = 256, count: int = 400,
+               resume: bool = False, catalog: bool = True,
+               on_data: Callable[[ImageSet], None] | None = None) -> TrainResult:
+    """Train a feed-forward network for the style picture `style` on `data` (a folder of
+    photos or builtin:photos) at `size` px crops, into the run folder `out`."""
+    from artforge.style.data import PictureDataset, load_pictures
+    from artforge.style.picture import open_picture
+
+    # 1. Check inputs: the saved run when resuming, else the style picture.
+    out = Path(out)
+    saved = _saved_config(out, FastStyleModel.kind, FastStyleConfig) if resume else None
+    if saved is not None:
+        config, folder = saved
+        if config.style != str(style):
+            raise UserError(f"{out} learns the style {config.style}; resume it with --style "
+                            f"{config.style} or choose another --out.")
+    else:
+        picture = open_picture(style, what="style picture")
+        config = (config or FastStyleConfig()).replace(style=str(style))
+    # 2. The model, with its style picture.
+    seed_everything(train.seed)
+    model = FastStyleModel.from_config(config)
+    if saved is not None:
+        model.load_extra_files(folder)
+    else:
+        model.set_style(picture)
+    # 3. The content pictures.
+    images = load_pictures(data, size, count, train.seed)
+    if on_data is not None:
+        on_data(images)
+    train = train.replace(batch_size=min(train.batch_size, len(images.images)))
+    # 4. The shared loop, catalogued.
+    note = f"{data} ({len(images.images)} pictures at {size}px)"
+    trainer = Trainer(model, train, out, PictureDataset(images.images), resume=resume,
+                      data_note=note)
+    params = {"method": "johnson", "style": config.style, "data": data, "size": size,
+              "count": count, "train": train.to_dict(), "model": config.to_dict()}
+    return RunRecord("style.train", params, train.seed, out, enabled=catalog).fit(trainer)
+
+
+def train_adain(styles: str, data: str, out: Path, train: TrainConfig,
+                config: AdaINConfig | None = None, *, size: int = 256, count: int = 400,
+                resume: bool = False, catalog: bool = True,
+                on_data: Callable[[ImageSet], None] | None = None) -> TrainResult:
+    """Train an AdaIN decoder on photos `data` and paintings `styles` (a folder or
+    builtin:paintings), into the run folder `out`."""
+    from artforge.style.data import PairDataset, load_pictures
+
+    # 1. Check inputs.
+    out = Path(out)
+    saved = _saved_config(out, AdaINModel.kind, AdaINConfig) if resume else None
+    config = saved[0] if saved is not None else (config or AdaINConfig())
+    seed_everything(train.seed)
+    model = AdaINModel.from_config(config)
+    # 2. Photos and paintings.
+    contents = load_pictures(data, size, count, train.seed)
+    paintings = load_pictures(styles, size, count, train.seed + 1)
+    for found in (contents, paintings):
+        if on_data is not None:
+            on_data(found)
+    train = train.replace(batch_size=min(train.batch_size, len(contents.images)))
+    # 3. The shared loop, catalogued.
+    note = (f"{data} ({len(contents.images)} photos) with {styles} "
+            f"({len(paintings.images)} paintings) at {size}px")
+    trainer = Trainer(model, train, out, PairDataset(contents.images, paintings.images),
+                      resume=resume, data_note=note)
+    params = {"method": "adain", "styles": styles, "data": data, "size": size, "count": count,
+              "train": train.to_dict(), "model": config.to_dict()}
+    return RunRecord("style.train", params, train.seed, out, enabled=catalog).fit(trainer)

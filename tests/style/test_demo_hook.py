@@ -1,0 +1,15 @@
+"""The demo's style work, made small: a stylised photo with provenance and its sources."""
+
+from PIL import Image
+
+from artforge.style import demo
+
+
+def test_make_demo_style_returns_the_picture_and_its_sources(tmp_path, monkeypatch):
+    monkeypatch.setattr(demo, "DEMO_SIZE", 48)
+    monkeypatch.setattr(demo, "DEMO_ITERATIONS", (2,))
+    works = demo.make_demo_style(tmp_path, seed=0, device="cpu")
+    assert [w.kind for w in works] == ["image", "image"]
+    assert Image.open(works[0].path).size == (48, 32)
+    assert works[0].provenance["pipeline"] == "style.transfer"
+    assert works[1].path.is_file() and works[1].path.parent == tmp_path / "works"

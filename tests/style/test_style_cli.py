@@ -1,0 +1,104 @@
+"""`artforge style ...`: each command end to end on tiny inputs, bad input as one line and
+exit code 2, adjustments as warnings, a torchvision VGG through --vgg."""
+
+import pytest
+import torch
+from click.testing import CliRunner
+from PIL import Image
+
+from artforge.cli import app
+from artforge.encoders.vgg16 import VGG19_BLOCKS, load_vgg, read_torchvision_vgg
+from artforge.errors import UserError
+
+TINY = ["--size", "40", "--iterations", "2", "--optimizer", "adam", "--device", "cpu"]
+
+
+def run(*args: str):
+    return CliRunner().invoke(app, ["style", *args], catch_exceptions=False)
+
+
+def test_transfer_export_and_stylize_from_the_command_line(pictures, johnson_folder, tmp_path):
+    done = run("transfer", "--content", str(pictures["content"]), "--style",
+               str(pictures["style"]), "--style", "builtin:durer-lion", "--style-weights",
+               "0.8,0.2", "--out", str(tmp_path / "t.png"), "--save-every", "1", *TINY)
+    assert done.exit_code == 0, done.output
+    assert sorted(p.name for p in tmp_path.glob("t*.png")) == ["t-0001.png", "t-0002.png",
+                                                              "t.png"]
+    done = run("export-onnx", "--model", str(johnson_folder), "--out", str(tmp_path / "j.onnx"))
+    assert done.exit_code == 0 and "largest difference from PyTorch" in done.output
+    for model in (str(johnson_folder), str(tmp_path / "j.onnx")):
+        done = run("stylize", "--model", model, "--in", str(pictures["content"]), "--out",
+                   str(tmp_path / "s.png"))
+        assert done.exit_code == 0, done.output
+        assert Image.open(tmp_path / "s.png").size == (40, 32)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["transfer", "--content", "{notes}", "--style", "{style}", "--out", "{out}"],
+     "notes.txt is not a readable image (UnidentifiedImageError)."),
+    (["transfer", "--content", "{content}", "--style", "builtin:nope", "--out", "{out}"],
+     "there is no built-in picture 'builtin:nope'"),
+    (["transfer", "--content", "{content}", "--out", "{out}"],
+     "give at least one style picture (--style)."),
+    (["transfer", "--content", "{content}", "--style", "{style}", "--out", "{out}",
+      "--preserve-colour", "luminance", "--iterations", "0,0"],
+     "--iterations takes 1 to 6 counts"),
+    (["stylize", "--model", "{tmp}", "--in", "{content}", "--out", "{out}"],
+     "is not a model folder"),
+    (["video", "--in", "{notes}", "--style", "{style}", "--out", "{tmp}/v.mp4"],
+     "notes.txt cannot be read as a video"),
+    (["train", "--style", "{notes}", "--out", "{tmp}/run", "--steps", "1"],
+     "notes.txt is not a readable image"),
+])
+def test_bad_input_is_one_line_and_exit_2(args, message, pictures, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a picture")
+    values = {"notes": notes, "style": pictures["style"], "content": pictures["content"],
+              "out": tmp_path / "out.png", "tmp": tmp_path}
+    done = run(*[a.format(**values) for a in args], "--device", "cpu")
+    assert done.exit_code == 2, done.output
+    assert done.output.startswith("error: ") and message in done.output
+    assert len(done.output.strip().splitlines()) == 1
+    assert not (tmp_path / "out.png").exists() and not (tmp_path / "v.mp4").exists()
+
+
+def test_a_mask_of_another_shape_is_stretched_with_a_warning(pictures, tmp_path):
+    mask = tmp_path / "mask.png"
+    Image.new("L", (10, 30), 255).save(mask)
+    done = run("transfer", "--content", str(pictures["content"]), "--style",
+               str(pictures["style"]), "--mask", str(mask), "--out", str(tmp_path / "m.png"),
+               *TINY)
+    assert done.exit_code == 0
+    assert "warning: the mask" in done.output and "stretched to fit" in done.output
+
+
+def test_a_torchvision_vgg19_state_dict_is_read_and_used(tmp_path, pictures):
+    gen = torch.Generator().manual_seed(0)
+    state, index, cin = {}, 0, 3
+    for convs in VGG19_BLOCKS:
+        for cout in convs:
+            state[f"features.{index}.weight"] = torch.randn(cout, cin, 3, 3, generator=gen) * 0.05
+            state[f"features.{index}.bias"] = torch.zeros(cout)
+            index, cin = index + 2, cout
+        index += 1  # the pooling layer
+    state["classifier.0.weight"] = torch.zeros(2, 2)
+    path = tmp_path / "vgg19.pth"
+    torch.save(state, path)
+    blocks, weights = read_torchvision_vgg(path)
+    assert blocks == VGG19_BLOCKS and torch.equal(weights["conv3_4.weight"],
+                                                  state["features.16.weight"])
+    net = load_vgg(("relu1_1", "relu5_4"), path)
+    image = torch.rand(1, 3, 32, 32, generator=gen)
+    first = torch.relu(torch.nn.functional.conv2d(
+        (image - net.mean) / net.std, state["features.0.weight"], padding=1))
+    found = net(image)
+    assert torch.allclose(found["relu1_1"], first, atol=1e-5)
+    assert found["relu5_4"].shape == (1, 512, 2, 2)
+    done = run("transfer", "--content", str(pictures["content"]), "--style",
+               str(pictures["style"]), "--vgg", str(path), "--out", str(tmp_path / "v.png"),
+               *TINY)
+    assert done.exit_code == 0, done.output
+    bad = tmp_path / "bad.pth"
+    torch.save({"features.0.weight": torch.zeros(1)}, bad)
+    with pytest.raises(UserError, match="not a torchvision vgg16 or vgg19 state dict"):
+        read_torchvision_vgg(bad)

@@ -1,0 +1,117 @@
+"""The johnson and adain models: one real training step each, save/load round trips, resume
+equivalence, AdaIN's alpha and style interpolation, stylising files of any size."""
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from artforge.core import checkpoint
+from artforge.errors import UserError
+from artforge.style.adain_model import AdaINModel
+from artforge.style.fast_model import FastStyleConfig, FastStyleModel
+from artforge.style.stylize import load_style_model, stylize_images
+from artforge.style.train import style_train_config, train_adain, train_fast
+
+TINY_FAST = FastStyleConfig(channels=(4, 8, 8), res_blocks=1, style_size=32)
+
+
+def fit_fast(style, out, steps: int, resume: bool = False):
+    train = style_train_config(steps=steps, batch_size=2, save_every=2, log_every=1,
+                               device="cpu", seed=0)
+    return train_fast(str(style), "builtin:photos", out, train, TINY_FAST, size=32, count=6,
+                      resume=resume, catalog=False)
+
+
+def test_johnson_trains_and_resumes_bit_for_bit(pictures, tmp_path):
+    straight = fit_fast(pictures["style"], tmp_path / "straight", 4)
+    assert straight.step == 4 and set(straight.metrics) >= {"loss", "content", "style", "tv"}
+    fit_fast(pictures["style"], tmp_path / "resumed", 2)
+    resumed = fit_fast(pictures["style"], tmp_path / "resumed", 4, resume=True)
+    assert resumed.step == 4
+    a, b = checkpoint.read_weights(straight.checkpoint), checkpoint.read_weights(resumed.checkpoint)
+    assert all(torch.equal(a[name], b[name]) for name in a)
+    assert (straight.checkpoint / "style.png").is_file()
+    with pytest.raises(UserError, match="learns the style"):
+        fit_fast("builtin:durer-lion", tmp_path / "resumed", 6, resume=True)
+
+
+def test_a_training_step_lowers_the_loss_on_a_fixed_batch(pictures):
+    torch.manual_seed(0)
+    model = FastStyleModel.from_config(TINY_FAST)
+    model.set_style(Image.open(pictures["style"]))
+    batch = torch.rand(2, 3, 32, 32, generator=torch.Generator().manual_seed(1))
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
+    losses = []
+    for _ in range(3):
+        optimizer.zero_grad()
+        loss = model.training_step(batch)["loss"]
+        loss.backward()
+        optimizer.step()
+        losses.append(float(loss.detach()))
+    assert losses[-1] < losses[0]
+
+
+def test_saved_models_give_the_same_pictures_at_odd_sizes(johnson_folder, adain_folder):
+    johnson, _ = load_style_model(johnson_folder, "cpu")
+    assert isinstance(johnson, FastStyleModel) and johnson.style_picture.size == (32, 32)
+    photo = torch.rand(1, 3, 30, 45, generator=torch.Generator().manual_seed(0))
+    again, _ = load_style_model(johnson_folder, "cpu")
+    assert torch.equal(johnson.stylize(photo), again.stylize(photo))
+    assert johnson.stylize(photo).shape == (1, 3, 30, 45)
+    adain, _ = load_style_model(adain_folder, "cpu")
+    assert isinstance(adain, AdaINModel)
+    assert adain.stylize(photo, [torch.rand(1, 3, 20, 24)]).shape == (1, 3, 30, 45)
+
+
+def test_adain_alpha_and_style_interpolation(adain_folder):
+    model, _ = load_style_model(adain_folder, "cpu")
+    gen = torch.Generator().manual_seed(0)
+    photo = torch.rand(1, 3, 32, 32, generator=gen)
+    red, blue = torch.rand(1, 3, 32, 32, generator=gen), torch.rand(1, 3, 32, 32, generator=gen)
+    red[:, 0] += 1.0
+    only_red = model.stylize(photo, [red])
+    assert torch.allclose(model.stylize(photo, [red, blue], [1.0, 0.0]), only_red, atol=1e-4)
+    half = model.stylize(photo, [red, blue], [0.5, 0.5])
+    assert not torch.allclose(half, only_red, atol=1e-3)
+    assert not torch.allclose(model.stylize(photo, [red], alpha=0.0), only_red, atol=1e-3)
+
+
+def test_adain_trains_one_step_on_photos_and_paintings(tmp_path):
+    from artforge.style.adain_model import AdaINConfig
+
+    train = style_train_config(steps=1, batch_size=2, save_every=1, device="cpu", seed=0)
+    result = train_adain("builtin:paintings", "builtin:photos", tmp_path / "adain", train,
+                         AdaINConfig(width=0.05, style_size=32), size=32, count=4, catalog=False)
+    assert result.step == 1 and np.isfinite(result.metrics["loss"])
+    assert isinstance(checkpoint.load(tmp_path / "adain"), AdaINModel)
+
+
+def test_stylize_files_and_folders_keep_sizes(johnson_folder, adain_folder, pictures, tmp_path):
+    [one] = stylize_images(johnson_folder, pictures["content"], tmp_path / "one.png",
+                           catalog=False)
+    assert Image.open(one).size == (40, 32)
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    Image.new("L", (21, 13), 90).save(folder / "grey.png")
+    Image.new("RGBA", (16, 16), (0, 0, 255, 128)).save(folder / "clear.png")
+    (folder / "notes.txt").write_text("skipped: not a picture")
+    made = stylize_images(adain_folder, folder, tmp_path / "out", styles=[pictures["style"]],
+                          alpha=0.5, preserve_colour="luminance", catalog=False)
+    assert [p.name for p in made] == ["clear.png", "grey.png"]
+    assert Image.open(made[1]).size == (21, 13)
+    with pytest.raises(UserError, match="--style is for adain models"):
+        stylize_images(johnson_folder, pictures["content"], tmp_path / "x.png",
+                       styles=[pictures["style"]], catalog=False)
+    with pytest.raises(UserError, match="needs at least one --style"):
+        stylize_images(adain_folder, pictures["content"], tmp_path / "x.png", catalog=False)
+
+
+def test_a_stylised_picture_is_reproduced_from_the_catalog(johnson_folder, pictures, tmp_path):
+    from artforge.catalog.records import list_works
+    from artforge.catalog.reproduce import reproduce
+
+    stylize_images(johnson_folder, pictures["content"], tmp_path / "w.png", device="cpu")
+    work = list_works(medium="style")[0]
+    assert work["pipeline"] == "style.stylize" and work["model_path"] == str(johnson_folder)
+    assert reproduce(work["id"], tmp_path / "again.png")["identical"]
