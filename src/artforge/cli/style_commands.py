@@ -62,7 +62,7 @@ _weights_option = click.option("--style-weights", default=None,
 @_weights_option
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="PNG to write.")
 @click.option("--size", type=int, default=512, show_default=True, help="Longer side in px.")
-@click.option("--iterations", default="120,40,8", show_default=True,
+@click.option("--iterations", default="80,30,8", show_default=True,
               help="Iterations per scale, coarse to fine (each scale doubles the size).")
 @click.option("--optimizer", type=click.Choice(["lbfgs", "adam"]), default="lbfgs",
               show_default=True)

@@ -26,7 +26,7 @@ class TransferOptions(Config):
 
     size: int = 512
     """Longer side of the result in pixels."""
-    iterations: tuple[int, ...] = (120, 40, 8)
+    iterations: tuple[int, ...] = (80, 30, 8)
     optimizer: str = "lbfgs"
     lr: float = 0.02
     """Adam's step size (pixels are in [0, 1]); L-BFGS needs none."""

@@ -7,7 +7,7 @@ The library call behind `artforge style transfer` and the studio:
                    size=512, progress=lambda step, total, loss: print(step, total, loss))
 
 Options (keywords; the fields of `TransferOptions` plus the inputs):
-- `size` (512): longer side of the result; `iterations` ((120, 40, 8)): iterations per
+- `size` (512): longer side of the result; `iterations` ((80, 30, 8)): iterations per
   scale, coarsest first (one number: a single scale); `optimizer` "lbfgs" or "adam" (`lr`);
   `init` "content", "style" or "noise";
 - `content_weight`, `style_weight`, `tv_weight`, `content_layers`, `style_layers`,
