@@ -15,7 +15,8 @@ MEDIUM = "style"
 def to_tensor(picture: Image.Image | np.ndarray) -> torch.Tensor:
     """(1, 3, H, W) float32 in [0, 1] from a picture or an (H, W, 3) array in [0, 1]."""
     pixels = to_array(picture) if isinstance(picture, Image.Image) else picture
-    return torch.from_numpy(np.ascontiguousarray(pixels, dtype=np.float32)).permute(2, 0, 1)[None]
+    array = np.ascontiguousarray(pixels, dtype=np.float32)
+    return torch.from_numpy(array).permute(2, 0, 1)[None].contiguous()
 
 
 def to_numpy(images: torch.Tensor) -> np.ndarray:
