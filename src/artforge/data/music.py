@@ -12,7 +12,7 @@ from artforge.data.cache import cache_dir as shared_cache_dir
 from artforge.errors import UserError
 
 BUILTINS = ("bach", "folk")
-CACHE_VERSION = b"2\n"
+CACHE_VERSION = b"3\n"
 """Bump when the conversion changes, so that old caches are made again."""
 VOICES = ("Soprano", "Alto", "Tenor", "Bass")
 SHIPPED_BACH = Path(__file__).parent / "bach"
@@ -99,15 +99,20 @@ def _convert_builtin(name: str, root: Path, limit: int | None) -> None:
 
 
 def sung_parts(midi: bytes) -> bytes:
-    """Keep only the four sung voices of a chorale (the last track of each name), as in the
-    JSB Chorales data; other files, and chorales without named voices, are left whole."""
+    """Keep only the four sung voices of a chorale, as in the JSB Chorales data; other files,
+    and chorales without named voices, are left whole. music21 sometimes writes a voice twice,
+    once empty: the track of each name with the most notes is the one kept."""
     import symusic
 
     score = symusic.Score.from_midi(midi)
-    last = {track.name: index for index, track in enumerate(score.tracks)}
-    if not all(voice in last for voice in VOICES):
+    fullest: dict[str, int] = {}
+    for index, track in enumerate(score.tracks):
+        best = fullest.get(track.name)
+        if best is None or len(track.notes) > len(score.tracks[best].notes):
+            fullest[track.name] = index
+    if not all(voice in fullest for voice in VOICES):
         return midi
-    keep = sorted(last[voice] for voice in VOICES)
+    keep = sorted(fullest[voice] for voice in VOICES)
     score.tracks = symusic.core.TrackTickList([score.tracks[i] for i in keep])
     return score.dumps_midi()
 

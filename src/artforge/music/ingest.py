@@ -55,12 +55,9 @@ def read_score(path: Path) -> symusic.Score:
     """The file as a Score with one non-drum track holding every pitched note.
 
     Raises SkipFile with a reason for empty, unreadable, drum-only and note-less files."""
-    path = Path(path)
-    if path.stat().st_size == 0:
-        raise SkipFile("zero-length file")
-    score = _parse(path)
+    score = read_tracks(path)
     pitched = [track for track in score.tracks if not track.is_drum]
-    if not pitched and any(len(track.notes) for track in score.tracks):
+    if not pitched:
         raise SkipFile("only drum tracks")
     merged = symusic.Track(program=pitched[0].program if pitched else 0, is_drum=False)
     for track in pitched:
@@ -69,6 +66,19 @@ def read_score(path: Path) -> symusic.Score:
     if not len(merged.notes):
         raise SkipFile("no notes")
     score.tracks = symusic.core.TrackTickList([merged])
+    return score
+
+
+def read_tracks(path: Path) -> symusic.Score:
+    """The file (MIDI, or any format music21 reads) with its tracks kept apart.
+
+    Raises SkipFile with a reason for empty, unreadable and note-less files."""
+    path = Path(path)
+    if path.stat().st_size == 0:
+        raise SkipFile("zero-length file")
+    score = _parse(path)
+    if not any(len(track.notes) for track in score.tracks):
+        raise SkipFile("no notes")
     return score
 
 

@@ -11,8 +11,7 @@ from torch.utils.data import Dataset
 from artforge.data.music import music_splits
 from artforge.errors import UserError
 from artforge.music.band.tracks import Passage, assign, passages
-from artforge.music.ingest import SkipFile
-from artforge.music.vae.data import read_tracks
+from artforge.music.ingest import SkipFile, read_tracks
 
 LOW, HIGH = 24, 107
 """The 84 pitches of MuseGAN's piano rolls (C1 to B7): transposition keeps notes inside."""

@@ -5,28 +5,13 @@ while training."""
 import dataclasses
 from pathlib import Path
 
-import symusic
 import torch
 from torch.utils.data import Dataset
 
 from artforge.data.music import music_splits
 from artforge.errors import UserError
-from artforge.music.ingest import SkipFile
+from artforge.music.ingest import SkipFile, read_tracks
 from artforge.music.vae.melody import VOCAB, score_melodies, windows
-
-
-def read_tracks(path: Path) -> symusic.Score:
-    """The file with its tracks kept apart (ingest.read_score merges them); SkipFile says why a
-    file cannot be used."""
-    from artforge.music.ingest import _parse  # the one reader of every supported format
-
-    path = Path(path)
-    if path.stat().st_size == 0:
-        raise SkipFile("zero-length file")
-    score = _parse(path)
-    if not any(len(track.notes) for track in score.tracks):
-        raise SkipFile("no notes")
-    return score
 
 
 def file_melodies(path: Path) -> list[list[int]]:
