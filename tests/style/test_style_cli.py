@@ -2,13 +2,10 @@
 exit code 2, adjustments as warnings, a torchvision VGG through --vgg."""
 
 import pytest
-import torch
 from click.testing import CliRunner
 from PIL import Image
 
 from artforge.cli import app
-from artforge.encoders.vgg16 import VGG19_BLOCKS, load_vgg, read_torchvision_vgg
-from artforge.errors import UserError
 
 TINY = ["--size", "40", "--iterations", "2", "--optimizer", "adam", "--device", "cpu"]
 
@@ -70,35 +67,3 @@ def test_a_mask_of_another_shape_is_stretched_with_a_warning(pictures, tmp_path)
                *TINY)
     assert done.exit_code == 0
     assert "warning: the mask" in done.output and "stretched to fit" in done.output
-
-
-def test_a_torchvision_vgg19_state_dict_is_read_and_used(tmp_path, pictures):
-    gen = torch.Generator().manual_seed(0)
-    state, index, cin = {}, 0, 3
-    for convs in VGG19_BLOCKS:
-        for cout in convs:
-            state[f"features.{index}.weight"] = torch.randn(cout, cin, 3, 3, generator=gen) * 0.05
-            state[f"features.{index}.bias"] = torch.zeros(cout)
-            index, cin = index + 2, cout
-        index += 1  # the pooling layer
-    state["classifier.0.weight"] = torch.zeros(2, 2)
-    path = tmp_path / "vgg19.pth"
-    torch.save(state, path)
-    blocks, weights = read_torchvision_vgg(path)
-    assert blocks == VGG19_BLOCKS and torch.equal(weights["conv3_4.weight"],
-                                                  state["features.16.weight"])
-    net = load_vgg(("relu1_1", "relu5_4"), path)
-    image = torch.rand(1, 3, 32, 32, generator=gen)
-    first = torch.relu(torch.nn.functional.conv2d(
-        (image - net.mean) / net.std, state["features.0.weight"], padding=1))
-    found = net(image)
-    assert torch.allclose(found["relu1_1"], first, atol=1e-5)
-    assert found["relu5_4"].shape == (1, 512, 2, 2)
-    done = run("transfer", "--content", str(pictures["content"]), "--style",
-               str(pictures["style"]), "--vgg", str(path), "--out", str(tmp_path / "v.png"),
-               *TINY)
-    assert done.exit_code == 0, done.output
-    bad = tmp_path / "bad.pth"
-    torch.save({"features.0.weight": torch.zeros(1)}, bad)
-    with pytest.raises(UserError, match="not a torchvision vgg16 or vgg19 state dict"):
-        read_torchvision_vgg(bad)

@@ -3,6 +3,7 @@
 import click
 
 from artforge.cli.options import budget_options, common_options
+from artforge.demo import MEDIA
 
 
 @click.command()
@@ -12,8 +13,8 @@ from artforge.cli.options import budget_options, common_options
               help="A built-in painting name, or the path of your own picture.")
 @click.option("--size", type=click.IntRange(8, 1024), default=160, show_default=True,
               help="Longer side, in pixels, of the picture the field learns.")
-@click.option("--media", type=click.Choice(["text", "music", "gan", "none"]), multiple=True,
-              default=("text", "music", "gan"), show_default=True,
+@click.option("--media", type=click.Choice([*MEDIA, "none"]), multiple=True, default=MEDIA,
+              show_default=True,
               help="What to make besides the field painting (repeatable; none: only the "
                    "field); about a minute each.")
 def demo(out: str, seed: int, device: str, steps: int, minutes: float | None, painting: str,

@@ -9,12 +9,11 @@ from artforge.core import checkpoint, distributed
 from artforge.core.metrics_log import MetricsLog
 from artforge.core.train_config import TrainConfig
 from artforge.data.images import load_rgb, resolve_image_path
+from artforge.demo import MEDIA
 from artforge.demo.page import Work, loss_curve_svg, write_page
 from artforge.errors import UserError
 
 DEFAULT_PAINTING = "hokusai-great-wave"
-MEDIA = ("text", "music", "gan")
-"""What the demo makes besides the neural-field painting: a poem, music, a GAN grid."""
 
 
 def run_demo(out: Path, *, painting: str = DEFAULT_PAINTING, steps: int = 800,
@@ -93,4 +92,16 @@ def _other_media(out: Path, media: tuple[str, ...], seed: int, device: str) -> l
         from artforge.image.gan.demo import make_demo_grid
 
         works += make_demo_grid(out, seed=seed, device=device)
+    if "pix2pix" in media:
+        from artforge.image.pix2pix.demo import make_demo_painting
+
+        works += make_demo_painting(out, seed=seed, device=device)
+    if "style" in media:
+        from artforge.style.demo import make_demo_style
+
+        works += make_demo_style(out, seed=seed, device=device)
+    if "band" in media:
+        from artforge.music.band.demo import make_demo_band
+
+        works += make_demo_band(out, seed=seed, device=device)
     return works
