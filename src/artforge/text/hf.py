@@ -16,7 +16,9 @@ from artforge.text.tokenizer import TextTokenizer
 
 CONV1D = ("attn.c_attn.weight", "attn.c_proj.weight", "mlp.c_fc.weight", "mlp.c_proj.weight")
 """GPT-2 stores these (in, out) in its Conv1D layers; our Linear layers store (out, in)."""
-GELU_TANH = {"gelu_new", "gelu_pytorch_tanh", "gelu_fast"}
+GELUS = {"gelu_new": "gelu_new", "gelu_pytorch_tanh": "gelu_new", "gelu_fast": "gelu_new",
+         "gelu": "gelu"}
+"""Hugging Face activation names artforge runs, and the form of GELU each one is."""
 
 
 def is_hf_folder(folder: Path) -> bool:
@@ -35,7 +37,7 @@ def export_hf(model: GPTModel, folder: Path) -> Path:
         "architectures": ["GPT2LMHeadModel"], "model_type": "gpt2",
         "vocab_size": cfg.vocab_size, "n_positions": cfg.block_size, "n_ctx": cfg.block_size,
         "n_embd": cfg.n_embd, "n_layer": cfg.n_layer, "n_head": cfg.n_head, "n_inner": None,
-        "activation_function": "gelu_new", "layer_norm_epsilon": cfg.layer_norm_eps,
+        "activation_function": cfg.activation, "layer_norm_epsilon": cfg.layer_norm_eps,
         "resid_pdrop": cfg.dropout, "embd_pdrop": cfg.dropout, "attn_pdrop": cfg.dropout,
         "initializer_range": 0.02, "tie_word_embeddings": True,
         "bos_token_id": eos, "eos_token_id": eos, "use_cache": True,
@@ -65,7 +67,8 @@ def import_hf(folder: Path) -> GPTModel:
     config = GPTConfig(vocab_size=hf["vocab_size"], block_size=hf["n_positions"],
                        n_layer=hf["n_layer"], n_head=hf["n_head"], n_embd=hf["n_embd"],
                        dropout=float(hf.get("resid_pdrop", 0.0)),
-                       layer_norm_eps=float(hf.get("layer_norm_epsilon", 1e-5)))
+                       layer_norm_eps=float(hf.get("layer_norm_epsilon", 1e-5)),
+                       activation=GELUS[hf.get("activation_function", "gelu_new")])
     model = GPTModel(config, tokenizer=_tokenizer(folder))
     weights = {}
     for name, tensor in _read_weights(folder).items():
@@ -85,7 +88,7 @@ def _check_supported(folder: Path, hf: dict) -> None:
     problems = []
     if hf.get("model_type") != "gpt2":
         problems.append(f"model_type is {hf.get('model_type')!r}, not 'gpt2'")
-    if hf.get("activation_function", "gelu_new") not in GELU_TANH:
+    if hf.get("activation_function", "gelu_new") not in GELUS:
         problems.append(f"activation {hf.get('activation_function')!r}")
     if hf.get("n_inner") not in (None, 4 * hf.get("n_embd", 0)):
         problems.append("an MLP width other than 4 × n_embd")

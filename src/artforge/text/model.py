@@ -11,7 +11,7 @@ from torch.utils.data import Dataset
 from artforge.core.config import Config, require
 from artforge.core.model import ArtModel
 from artforge.core.registry import MODELS
-from artforge.text.network import GPT
+from artforge.text.network import GELU_APPROXIMATION, GPT
 from artforge.text.tokenizer import TextTokenizer
 
 CORPUS_FILE = "corpus.txt.gz"
@@ -26,6 +26,9 @@ class GPTConfig(Config):
     n_embd: int = 128
     dropout: float = 0.0
     layer_norm_eps: float = 1e-5
+    activation: str = "gelu_new"
+    """"gelu" (exact, faster on a CPU; the presets') or "gelu_new" (GPT-2's tanh approximation,
+    which folders saved before this option existed were trained with)."""
 
     def validate(self) -> None:
         require([
@@ -33,16 +36,20 @@ class GPTConfig(Config):
             (self.n_layer > 0 and self.n_head > 0, "a GPT needs at least one layer and head"),
             (self.n_embd % self.n_head == 0, "n_embd must be a multiple of n_head"),
             (0 <= self.dropout < 1, "dropout must be in [0, 1)"),
+            (self.activation in GELU_APPROXIMATION, "activation must be gelu or gelu_new"),
         ])
 
 
 PRESETS: dict[str, GPTConfig] = {
     # Minutes on a CPU: a few hundred thousand parameters, readable after ~1,000 steps.
-    "tiny": GPTConfig(block_size=128, n_layer=4, n_head=4, n_embd=128, dropout=0.0),
+    "tiny": GPTConfig(block_size=128, n_layer=4, n_head=4, n_embd=128, dropout=0.0,
+                      activation="gelu"),
     # Hours on a CPU (nanoGPT's Shakespeare-char size, about 10M parameters).
-    "small": GPTConfig(block_size=256, n_layer=6, n_head=6, n_embd=384, dropout=0.2),
+    "small": GPTConfig(block_size=256, n_layer=6, n_head=6, n_embd=384, dropout=0.2,
+                       activation="gelu"),
     # A GPU: GPT-2 small's shape (124M parameters with GPT-2's vocabulary).
-    "base": GPTConfig(block_size=1024, n_layer=12, n_head=12, n_embd=768, dropout=0.1),
+    "base": GPTConfig(block_size=1024, n_layer=12, n_head=12, n_embd=768, dropout=0.1,
+                      activation="gelu"),
 }
 
 
@@ -55,7 +62,7 @@ class GPTModel(ArtModel):
         config.validate()
         super().__init__(config)
         self.net = GPT(config.vocab_size, config.block_size, config.n_layer, config.n_head,
-                       config.n_embd, config.dropout, config.layer_norm_eps)
+                       config.n_embd, config.dropout, config.layer_norm_eps, config.activation)
         self.tokenizer = tokenizer
         self.corpus_text: str | None = None
         """The training text, kept in the folder so every generation can report originality."""

@@ -68,25 +68,32 @@ class CausalSelfAttention(nn.Module):
         return self.resid_dropout(self.c_proj(y))
 
 
+GELU_APPROXIMATION = {"gelu": "none", "gelu_new": "tanh"}
+"""Hugging Face's names of the two GELUs: exact (erf), and GPT-2's tanh approximation. The
+exact one is the faster on a CPU (about 7% of a tiny GPT's training step); a GPT-2 imported
+from Hugging Face keeps its tanh form so that its logits stay the same."""
+
+
 class MLP(nn.Module):
-    def __init__(self, n_embd: int, dropout: float) -> None:
+    def __init__(self, n_embd: int, dropout: float, activation: str = "gelu_new") -> None:
         super().__init__()
         self.c_fc = nn.Linear(n_embd, 4 * n_embd)
         self.c_proj = nn.Linear(4 * n_embd, n_embd)
         self.dropout = _dropout(dropout)
+        self.approximate = GELU_APPROXIMATION[activation]
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        # GPT-2's GELU is the tanh approximation ("gelu_new"); matching it keeps HF logits equal.
-        return self.dropout(self.c_proj(F.gelu(self.c_fc(x), approximate="tanh")))
+        return self.dropout(self.c_proj(F.gelu(self.c_fc(x), approximate=self.approximate)))
 
 
 class Block(nn.Module):
-    def __init__(self, n_embd: int, n_head: int, dropout: float, eps: float) -> None:
+    def __init__(self, n_embd: int, n_head: int, dropout: float, eps: float,
+                 activation: str = "gelu_new") -> None:
         super().__init__()
         self.ln_1 = nn.LayerNorm(n_embd, eps=eps)
         self.attn = CausalSelfAttention(n_embd, n_head, dropout)
         self.ln_2 = nn.LayerNorm(n_embd, eps=eps)
-        self.mlp = MLP(n_embd, dropout)
+        self.mlp = MLP(n_embd, dropout, activation)
 
     def forward(self, x: torch.Tensor, cache: KVCache | None, layer: int) -> torch.Tensor:
         x = x + self.attn(self.ln_1(x), cache, layer)
@@ -95,7 +102,8 @@ class Block(nn.Module):
 
 class GPT(nn.Module):
     def __init__(self, vocab_size: int, block_size: int, n_layer: int, n_head: int, n_embd: int,
-                 dropout: float = 0.0, layer_norm_eps: float = 1e-5) -> None:
+                 dropout: float = 0.0, layer_norm_eps: float = 1e-5,
+                 activation: str = "gelu_new") -> None:
         super().__init__()
         if n_embd % n_head:
             raise ValueError(f"n_embd ({n_embd}) must be a multiple of n_head ({n_head})")
@@ -104,7 +112,7 @@ class GPT(nn.Module):
             "wte": nn.Embedding(vocab_size, n_embd),
             "wpe": nn.Embedding(block_size, n_embd),
             "drop": _dropout(dropout),
-            "h": nn.ModuleList(Block(n_embd, n_head, dropout, layer_norm_eps)
+            "h": nn.ModuleList(Block(n_embd, n_head, dropout, layer_norm_eps, activation)
                                for _ in range(n_layer)),
             "ln_f": nn.LayerNorm(n_embd, eps=layer_norm_eps),
         })
