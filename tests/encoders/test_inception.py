@@ -123,7 +123,9 @@ def test_inputs_are_resized_to_299_and_scaled_to_minus_one_one(saved_weights):
     hook.remove()
     (x,) = seen
     assert x.shape == (1, 3, 299, 299)
-    assert float(x.min()) == -1.0 and float(x.max()) == 1.0
+    # Bilinear resizing may overshoot by a rounding error, with some thread counts.
+    assert float(x.min()) == pytest.approx(-1.0, abs=1e-6)
+    assert float(x.max()) == pytest.approx(1.0, abs=1e-6)
     with torch.no_grad():
         assert torch.allclose(net(torch.nn.functional.interpolate(
             images, size=299, mode="bilinear", align_corners=False)), pooled, atol=1e-6)

@@ -1,11 +1,10 @@
-import os
-
 import pytest
 import torch
 
 from artforge.music.model import LSTMMusicModel, MusicConfig
 from artforge.music.tokens import make_tokenizer
 from tests.music.fixtures import write_song_folder
+from tests.threads import single_thread
 
 
 @pytest.fixture
@@ -25,14 +24,5 @@ def tiny_model(cls=LSTMMusicModel, tokenizer: str = "REMI", **overrides):
 
 @pytest.fixture(autouse=True, scope="module")
 def one_thread():
-    """Tiny models run faster on one thread; on a busy shared machine, several times faster.
-    ARTFORGE_THREADS covers the Trainer's own thread setting, which happens once a process."""
-    before, env = torch.get_num_threads(), os.environ.get("ARTFORGE_THREADS")
-    torch.set_num_threads(1)
-    os.environ["ARTFORGE_THREADS"] = "1"
-    yield
-    torch.set_num_threads(before)
-    if env is None:
-        os.environ.pop("ARTFORGE_THREADS", None)
-    else:
-        os.environ["ARTFORGE_THREADS"] = env
+    with single_thread():
+        yield

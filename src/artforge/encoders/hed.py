@@ -16,6 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from artforge.encoders import converted_weights
 from artforge.errors import UserError
 
 BLOCKS = ((64, 64), (128, 128), (256, 256, 256), (512, 512, 512), (512, 512, 512))
@@ -79,19 +80,7 @@ def read_h5_weights(path: Path) -> dict[str, torch.Tensor]:
 
 def load_hed_weights() -> dict[str, torch.Tensor]:
     """The cached safetensors, converted from the h5 file on first use."""
-    from safetensors.torch import load, save
-
-    from artforge.core.atomic import write_bytes
-
-    cache = weights_path()
-    if cache.is_file():
-        try:
-            return load(cache.read_bytes())
-        except Exception:  # a damaged cache is converted again
-            pass
-    weights = read_h5_weights(h5_path())
-    write_bytes(cache, save(weights))
-    return weights
+    return converted_weights(weights_path(), lambda: read_h5_weights(h5_path()))
 
 
 class HED(nn.Module):
