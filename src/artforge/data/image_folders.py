@@ -35,11 +35,21 @@ class ImageSet:
         return ImageDataset(self.images, flip)
 
 
-class ImageDataset(torch.utils.data.Dataset):
-    """Images as floats in [-1, 1], flipped left-right at random (torch's seeded RNG)."""
+def to_floats(images: torch.Tensor, flip: bool, low: float = -1.0) -> torch.Tensor:
+    """uint8 images as floats in [low, 1], each flipped left-right at random (torch's seeded
+    RNG) when `flip`."""
+    batch = images.float().div_(255.0 / (1.0 - low)).add_(low)
+    if flip:
+        flipped = torch.rand(len(batch)) < 0.5
+        batch[flipped] = batch[flipped].flip(-1)
+    return batch
 
-    def __init__(self, images: torch.Tensor, flip: bool = True) -> None:
-        self.images, self.flip = images, flip
+
+class ImageDataset(torch.utils.data.Dataset):
+    """uint8 images as floats in [low, 1]: [-1, 1] for GANs, [0, 1] for style networks."""
+
+    def __init__(self, images: torch.Tensor, flip: bool = True, low: float = -1.0) -> None:
+        self.images, self.flip, self.low = images, flip, low
 
     def __len__(self) -> int:
         return len(self.images)
@@ -48,11 +58,7 @@ class ImageDataset(torch.utils.data.Dataset):
         return self.__getitems__([index])[0]
 
     def __getitems__(self, indices: list[int]) -> torch.Tensor:
-        batch = self.images[torch.as_tensor(indices)].float().div_(127.5).sub_(1.0)
-        if self.flip:
-            flipped = torch.rand(len(indices)) < 0.5
-            batch[flipped] = batch[flipped].flip(-1)
-        return batch
+        return to_floats(self.images[torch.as_tensor(indices)], self.flip, self.low)
 
 
 def square(picture: Image.Image, size: int) -> np.ndarray:

@@ -13,7 +13,7 @@ import torch
 from torch.utils.data import Dataset
 
 from artforge.core.atomic import write_bytes
-from artforge.data.image_folders import ImageSet, load_image_set
+from artforge.data.image_folders import ImageSet, load_image_set, to_floats
 from artforge.data.images import BUILTIN_PREFIX
 
 PHOTOS = BUILTIN_PREFIX + "photos"
@@ -36,30 +36,6 @@ def load_pictures(spec: str, size: int, count: int, seed: int) -> ImageSet:
     return load_image_set(spec, size, count=count, seed=seed)
 
 
-def _floats(images: torch.Tensor, flip: bool) -> torch.Tensor:
-    batch = images.float().div_(255.0)
-    if flip:
-        flipped = torch.rand(len(batch)) < 0.5
-        batch[flipped] = batch[flipped].flip(-1)
-    return batch
-
-
-class PictureDataset(Dataset):
-    """uint8 (N, 3, S, S) pictures as floats in [0, 1]."""
-
-    def __init__(self, images: torch.Tensor, flip: bool = True) -> None:
-        self.images, self.flip = images, flip
-
-    def __len__(self) -> int:
-        return len(self.images)
-
-    def __getitem__(self, index: int) -> torch.Tensor:
-        return self.__getitems__([index])[0]
-
-    def __getitems__(self, indices: list[int]) -> torch.Tensor:
-        return _floats(self.images[torch.as_tensor(indices)], self.flip)
-
-
 class PairDataset(Dataset):
     """Each photo with a painting drawn at random: {"content": ..., "style": ...}."""
 
@@ -75,5 +51,5 @@ class PairDataset(Dataset):
 
     def __getitems__(self, indices: list[int]) -> dict[str, torch.Tensor]:
         drawn = torch.randint(0, len(self.styles), (len(indices),))
-        return {"content": _floats(self.contents[torch.as_tensor(indices)], self.flip),
-                "style": _floats(self.styles[drawn], self.flip)}
+        return {"content": to_floats(self.contents[torch.as_tensor(indices)], self.flip, 0.0),
+                "style": to_floats(self.styles[drawn], self.flip, 0.0)}

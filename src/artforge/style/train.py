@@ -46,7 +46,8 @@ def train_fast(style: str, data: str, out: Path, train: TrainConfig,
                on_data: Callable[[ImageSet], None] | None = None) -> TrainResult:
     """Train a feed-forward network for the style picture `style` on `data` (a folder of
     photos or builtin:photos) at `size` px crops, into the run folder `out`."""
-    from artforge.style.data import PictureDataset, load_pictures
+    from artforge.data.image_folders import ImageDataset
+    from artforge.style.data import load_pictures
     from artforge.style.picture import open_picture
 
     # 1. Check inputs: the saved run when resuming, else the style picture.
@@ -74,7 +75,7 @@ def train_fast(style: str, data: str, out: Path, train: TrainConfig,
     train = train.replace(batch_size=min(train.batch_size, len(images.images)))
     # 4. The shared loop, catalogued.
     note = f"{data} ({len(images.images)} pictures at {size}px)"
-    trainer = Trainer(model, train, out, PictureDataset(images.images), resume=resume,
+    trainer = Trainer(model, train, out, ImageDataset(images.images, low=0.0), resume=resume,
                       data_note=note)
     params = {"method": "johnson", "style": config.style, "data": data, "size": size,
               "count": count, "train": train.to_dict(), "model": config.to_dict()}
