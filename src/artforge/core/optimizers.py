@@ -7,6 +7,7 @@ generator and discriminator) set `manual_optimization = True` and drive them fro
 """
 
 import math
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -69,7 +70,11 @@ class Optimizers:
             self.scaler.unscale_(optimizer)
             torch.nn.utils.clip_grad_norm_(params, self.config.grad_clip)
         self.scaler.step(optimizer)
-        self.schedulers[name].step()
+        with warnings.catch_warnings():
+            # A float16 step that the GradScaler skipped (inf gradients) still moves the
+            # schedule on: it follows the Trainer's step count. torch warns about the order.
+            warnings.filterwarnings("ignore", message="Detected call of `lr_scheduler.step")
+            self.schedulers[name].step()
 
     def state_dict(self) -> dict[str, Any]:
         return {"optimizers": {k: o.state_dict() for k, o in self.by_name.items()},
