@@ -172,7 +172,8 @@ def test_bad_options_are_one_line_errors(trained, tmp_path):
     done = invoke("generate", "--model", str(root / "run"), "--out", str(tmp_path / "a.wav"))
     one_line_error(done, "--out must name a .mid file, not a.wav.")
     done = invoke("train", "--data", "builtin:jazz", "--out", str(tmp_path / "r"))
-    one_line_error(done, "there is no built-in music 'jazz'; choose builtin:bach or builtin:folk.")
+    one_line_error(done, "there is no built-in music 'jazz'; choose builtin:bach, builtin:folk or "
+                         "builtin:folk-band.")
 
 
 def test_eval_prints_nll_and_statistics(trained, tmp_path):

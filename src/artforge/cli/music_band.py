@@ -18,14 +18,19 @@ def band() -> None:
     accompany."""
 
 
+DEFAULT_TRACKS = {"builtin:folk-band": "melody,bass,piano,drums"}
+
+
 @band.command()
 @click.option("--data", default="builtin:bach", show_default=True,
-              help="A folder of multi-track MIDI files, or builtin:bach (SATB chorales).")
+              help="A folder of multi-track MIDI files, builtin:bach (SATB chorales) or "
+                   "builtin:folk-band (folk songs arranged for melody, bass, piano, drums).")
 @click.option("--arch", type=click.Choice(["transformer", "musegan"]), default="transformer",
               show_default=True, help="Multi-track token Transformer or MuseGAN piano rolls.")
-@click.option("--tracks", default="soprano,alto,tenor,bass", show_default=True,
+@click.option("--tracks", default=None,
               help="Comma-separated track names, melody first (up to 5), e.g. "
-                   "melody,bass,guitar,drums; matched by name, then by GM family.")
+                   "melody,bass,guitar,drums; matched by name, then by GM family "
+                   "[builtin:folk-band: melody,bass,piano,drums; else soprano,alto,tenor,bass].")
 @click.option("--width", type=click.IntRange(min=8), default=None,
               help="Transformer width [96] or MuseGAN channels [64].")
 @click.option("--layers", type=click.IntRange(min=1), default=2, show_default=True,
@@ -33,18 +38,21 @@ def band() -> None:
 @click.option("--transpose", type=click.IntRange(0, 12), default=5, show_default=True)
 @common_options(default_out="runs/band")
 @training_options(default_steps=3000, default_batch_size=8, default_lr=2e-3)
-def train(data: str, arch: str, tracks: str, width: int | None, layers: int, transpose: int,
+def train(data: str, arch: str, tracks: str | None, width: int | None, layers: int, transpose: int,
           out: str, resume: bool, **options) -> None:
     """Train a band model on 4-bar passages in which every track plays.
 
     \b
     Example:
       artforge music band train --data builtin:bach --out runs/band --minutes 10
+      artforge music band train --data builtin:folk-band --out runs/folk-band --minutes 20
       artforge music band train --data my-songs/ --tracks melody,bass,piano,drums --out runs/pop
     """
     from artforge.music.band.tracks import default_programs
     from artforge.music.band.train import band_class, train_band
 
+    if tracks is None:
+        tracks = DEFAULT_TRACKS.get(data, "soprano,alto,tenor,bass")
     names = tuple(name.strip().lower() for name in tracks.split(",") if name.strip())
     config = band_class(arch).config_class(tracks=names, programs=default_programs(names))
     if arch == "transformer":

@@ -11,7 +11,7 @@ from artforge.core.atomic import write_bytes
 from artforge.data.cache import cache_dir as shared_cache_dir
 from artforge.errors import UserError
 
-BUILTINS = ("bach", "folk")
+BUILTINS = ("bach", "folk", "folk-band")
 CACHE_VERSION = b"3\n"
 """Bump when the conversion changes, so that old caches are made again."""
 VOICES = ("Soprano", "Alto", "Tenor", "Bass")
@@ -66,8 +66,12 @@ def bwv_part(path: Path) -> str:
 
 def builtin_splits(name: str, limit: int | None = None) -> MusicSplits:
     if name not in BUILTINS:
-        raise UserError(f"there is no built-in music {name!r}; choose builtin:bach or "
-                        "builtin:folk.")
+        raise UserError(f"there is no built-in music {name!r}; choose builtin:bach, "
+                        "builtin:folk or builtin:folk-band.")
+    if name == "folk-band":  # the folk songs arranged for a band (artforge.music.band)
+        from artforge.music.band.folkband import folk_band_root
+
+        return folder_splits(folk_band_root(limit), name)
     root = cache_dir() / "builtin" / name
     if name == "bach" and limit is None:
         root = SHIPPED_BACH  # converted once by this module, shipped in the package
@@ -76,6 +80,11 @@ def builtin_splits(name: str, limit: int | None = None) -> MusicSplits:
         _convert_builtin(name, root, limit)
         if limit is None:
             write_bytes(done, CACHE_VERSION)
+    return folder_splits(root, name)
+
+
+def folder_splits(root: Path, name: str) -> MusicSplits:
+    """The MIDI files of a built-in corpus, in the parts its subfolders name."""
     parts: dict[str, list[Path]] = {"train": [], "validation": [], "test": []}
     for path in sorted(root.glob("*/*.mid")):
         parts[path.parent.name].append(path)
