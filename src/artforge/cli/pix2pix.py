@@ -1,6 +1,7 @@
 """`artforge image pix2pix`: train a sketch-to-painting model, then paint sketches with it."""
 
 import click
+from click.core import ParameterSource
 
 from artforge.cli import ArtforgeGroup
 from artforge.cli.options import common_options, training_options
@@ -37,13 +38,14 @@ def pix2pix() -> None:
 @click.option("--holdout", type=click.FloatRange(0, 1, max_open=True), default=0.1,
               show_default=True, help="Share of the pictures kept out for `image eval`.")
 @common_options(default_out="runs/pix2pix")
-@training_options(default_steps=5000, default_batch_size=4, default_lr=2e-4)
+@training_options(default_steps=5000, default_batch_size=4, default_lr=1e-3)
 def train(data: str, arch: str, size: int, ngf: int, norm: str, local_enhancer: bool,
           method: str, holdout: float, out: str, resume: bool, **options) -> None:
     """Train a model that paints line art in the manner of your pictures.
 
     Sheets of held-out line art, its painting and the real picture go to OUT/samples/ at
-    every save; Ctrl-C saves; --resume continues (with the saved options).
+    every save; Ctrl-C saves; --resume continues (with the saved options). Without --lr,
+    pix2pix trains at 1e-3 and pix2pixhd at the paper's 2e-4.
 
     \b
     Example:
@@ -58,7 +60,10 @@ def train(data: str, arch: str, size: int, ngf: int, norm: str, local_enhancer: 
     config = cls.config_class(size=size, ngf=ngf, norm=norm, holdout=holdout,
                               sketch=SketchConfig(method=method), **extra)
     keys = ("steps", "minutes", "batch_size", "lr", "save_every", "seed", "device")
-    train_cfg = pix2pix_train_config(**{key: options[key] for key in keys})
+    chosen = {key: options[key] for key in keys}
+    if click.get_current_context().get_parameter_source("lr") is ParameterSource.DEFAULT:
+        del chosen["lr"]  # each architecture's own rate (pix2pixhd: the paper's 2e-4)
+    train_cfg = pix2pix_train_config(arch, **chosen)
 
     def report(pairs) -> None:
         made = "given" if pairs.given else "drawn"

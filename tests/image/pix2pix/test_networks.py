@@ -66,6 +66,17 @@ def test_unet_256_goes_down_to_one_pixel_and_keeps_the_size():
     assert len(dropouts) == 3
 
 
+def test_resize_upsampling_replaces_every_transposed_conv_and_keeps_the_size():
+    net = UNetGenerator(1, 3, downs=6, ngf=4, norm=norm_layer("instance"), dropout=0.0,
+                        upsample="resize")
+    assert not any(isinstance(m, nn.ConvTranspose2d) for m in net.modules())
+    assert sum(isinstance(m, nn.Upsample) for m in net.modules()) == 6
+    assert not any(isinstance(m, nn.Dropout) for m in net.modules())
+    assert net(torch.zeros(2, 1, 64, 128)).shape == (2, 3, 64, 128)
+    with pytest.raises(ValueError, match="unknown upsample"):
+        UNetGenerator(1, 3, downs=5, ngf=4, upsample="pixelshuffle")
+
+
 def test_patchgan_sees_70_by_70_pixels_and_multiscale_halves():
     # Without norms, so that only the convolutions' reach links inputs to a logit.
     disc = PatchDiscriminator(4, ndf=4, n_layers=3, norm=lambda channels: nn.Identity())
@@ -90,6 +101,7 @@ def test_local_enhancer_doubles_the_global_generators_multiple():
 @pytest.mark.parametrize("make", [
     lambda: Pix2PixHDGenerator(1, 3, ngf=8, n_blocks=2),
     lambda: UNetGenerator(1, 3, downs=5, ngf=4, norm=nn.BatchNorm2d),
+    lambda: UNetGenerator(1, 3, downs=5, ngf=4, norm=nn.BatchNorm2d, upsample="resize"),
     lambda: LocalEnhancer(1, 3, ngf=8, n_downsampling=2, n_blocks=1),
 ])
 def test_the_inference_copy_folds_batch_norms_and_gives_the_same_pictures(make):

@@ -83,3 +83,9 @@ def test_bad_configs_are_refused(changes, message):
 def test_unet_depth_follows_the_crop_size():
     assert Pix2PixConfig(size=256).downs == 8 and Pix2PixConfig(size=128).downs == 7
     assert Pix2PixConfig(size=96).downs == 5 and Pix2PixConfig(size=512).downs == 8
+
+
+def test_folders_saved_before_the_upsample_option_keep_their_transposed_convs():
+    old = {k: v for k, v in Pix2PixConfig().to_dict().items() if k != "upsample"}
+    assert Pix2PixConfig.from_dict(old).upsample == "transpose"
+    assert Pix2PixConfig.from_dict(Pix2PixConfig().to_dict()).upsample == "resize"

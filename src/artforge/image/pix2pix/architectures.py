@@ -2,6 +2,7 @@
 (the brief's global generator, optional local enhancer, multi-scale discriminators)."""
 
 import dataclasses
+from typing import Any
 
 from torch import nn
 
@@ -11,7 +12,7 @@ from artforge.image.pix2pix.model import TranslationConfig, TranslationModel
 from artforge.image.pix2pix.networks import norm_layer
 from artforge.image.pix2pix.networks.patchgan import MultiscaleDiscriminator
 from artforge.image.pix2pix.networks.pix2pixhd import PADDINGS, LocalEnhancer, Pix2PixHDGenerator
-from artforge.image.pix2pix.networks.unet import UNetGenerator
+from artforge.image.pix2pix.networks.unet import UPSAMPLES, UNetGenerator
 
 MAX_UNET_DOWNS = 8
 
@@ -25,7 +26,19 @@ def _halvings(size: int) -> int:
 class Pix2PixConfig(TranslationConfig):
     downs: int | None = None
     """U-Net downsamplings; None: as many as the crop size allows, up to 8 (U-Net 256)."""
-    dropout: float = 0.5
+    dropout: float = 0.0
+    """The paper's 0.5 in the inner decoder is its only noise; over a CPU half hour it only
+    slowed learning (docs/pix2pix.md, section 6), so it is off by default."""
+    upsample: str = "resize"
+    """"resize": bilinear 2x + 3x3 conv, no checkerboard (the default); "transpose": the
+    paper's 4x4 transposed convs, whose grid short CPU trainings never unlearn."""
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Pix2PixConfig":
+        # Folders saved before `upsample` existed hold transposed-conv weights.
+        if isinstance(data, dict) and "upsample" not in data:
+            data = {**data, "upsample": "transpose"}
+        return super().from_dict(data)
 
     def __post_init__(self) -> None:
         if self.downs is None:
@@ -38,6 +51,7 @@ class Pix2PixConfig(TranslationConfig):
              f"--size must be a multiple of 32 for a U-Net (and of 2^downs={2**self.downs}), "
              f"not {self.size}"),
             (0 <= self.dropout < 1, "dropout must be in [0, 1)"),
+            (self.upsample in UPSAMPLES, f"upsample must be one of {', '.join(UPSAMPLES)}"),
         ])
 
 
@@ -77,7 +91,7 @@ class Pix2PixModel(TranslationModel):
     def build_networks(self, config: Pix2PixConfig) -> tuple[nn.Module, nn.Module]:
         norm = norm_layer(config.norm)
         generator = UNetGenerator(config.input_nc, config.output_nc, config.downs, config.ngf,
-                                  norm, config.dropout)
+                                  norm, config.dropout, config.upsample)
         discriminator = MultiscaleDiscriminator(config.input_nc + config.output_nc, config.ndf,
                                                 config.d_layers, config.num_d, norm)
         return generator, discriminator
