@@ -123,7 +123,8 @@ def transfer(content: str, styles: tuple[str, ...], style_weights: str | None, o
               "set (builtin:paintings or a folder).")
 @click.option("--data", default="builtin:photos", show_default=True,
               help="Content photos: a folder or builtin:photos.")
-@click.option("--size", type=int, default=256, show_default=True, help="Training crop side.")
+@click.option("--size", type=int, default=None,
+              help="Training crop side [johnson: 128, adain: 256].")
 @click.option("--count", type=int, default=400, show_default=True,
               help="Crops a builtin: set makes.")
 @click.option("--channels", default="8,16,32", show_default=True,
@@ -134,7 +135,7 @@ def transfer(content: str, styles: tuple[str, ...], style_weights: str | None, o
 @click.option("--style-weight", type=float, default=None, help="Style loss weight.")
 @common_options(default_out="runs/style")
 @training_options(default_steps=2000, default_batch_size=4, default_lr=1e-3)
-def train(method: str, style: str, data: str, size: int, count: int, channels: str,
+def train(method: str, style: str, data: str, size: int | None, count: int, channels: str,
           res_blocks: int, width: float, style_weight: float | None, out: str, resume: bool,
           **options) -> None:
     """Train a fast style network; Ctrl-C saves, --resume continues.
@@ -151,6 +152,7 @@ def train(method: str, style: str, data: str, size: int, count: int, channels: s
     keys = ("steps", "minutes", "batch_size", "lr", "save_every", "seed", "device")
     train_cfg = style_train_config(**{key: options[key] for key in keys})
     weight = {"style_weight": style_weight} if style_weight is not None else {}
+    size = size or (128 if method == "johnson" else 256)  # 128: 4x the steps a minute
 
     def report(images) -> None:
         click.echo(f"{len(images.images)} pictures from {images.source}"

@@ -41,11 +41,13 @@ def _saved_config(out: Path, kind: str, config_class):
 
 
 def train_fast(style: str, data: str, out: Path, train: TrainConfig,
-               config: FastStyleConfig | None = None, *, size: int = 256, count: int = 400,
+               config: FastStyleConfig | None = None, *, size: int = 128, count: int = 400,
                resume: bool = False, catalog: bool = True,
                on_data: Callable[[ImageSet], None] | None = None) -> TrainResult:
     """Train a feed-forward network for the style picture `style` on `data` (a folder of
-    photos or builtin:photos) at `size` px crops, into the run folder `out`."""
+    photos or builtin:photos) at `size` px crops, into the run folder `out`. Crops of 128 px
+    give four times the steps of 256 px ones in the same time; the strokes keep their size,
+    which the style picture's size (config.style_size) sets."""
     from artforge.data.image_folders import ImageDataset
     from artforge.style.data import load_pictures
     from artforge.style.picture import open_picture
