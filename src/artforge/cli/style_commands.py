@@ -152,7 +152,7 @@ def train(method: str, style: str, data: str, size: int | None, count: int, chan
     keys = ("steps", "minutes", "batch_size", "lr", "save_every", "seed", "device")
     train_cfg = style_train_config(**{key: options[key] for key in keys})
     weight = {"style_weight": style_weight} if style_weight is not None else {}
-    size = size or (128 if method == "johnson" else 256)  # 128: 4x the steps a minute
+    crops = {"size": size} if size is not None else {}  # else each method's own default
 
     def report(images) -> None:
         click.echo(f"{len(images.images)} pictures from {images.source}"
@@ -162,11 +162,11 @@ def train(method: str, style: str, data: str, size: int | None, count: int, chan
         if method == "johnson":
             config = FastStyleConfig(channels=tuple(_numbers(channels, int) or ()),
                                      res_blocks=res_blocks, **weight)
-            result = train_fast(style, data, out, train_cfg, config, size=size, count=count,
+            result = train_fast(style, data, out, train_cfg, config, **crops, count=count,
                                 resume=resume, on_data=report)
         else:
             result = train_adain(style, data, out, train_cfg, AdaINConfig(width=width, **weight),
-                                 size=size, count=count, resume=resume, on_data=report)
+                                 **crops, count=count, resume=resume, on_data=report)
     click.echo(f"Trained to step {result.step} ({result.stopped_by}); model in {result.checkpoint}")
 
 

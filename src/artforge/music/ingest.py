@@ -59,7 +59,7 @@ def read_score(path: Path) -> symusic.Score:
     pitched = [track for track in score.tracks if not track.is_drum]
     if not pitched:
         raise SkipFile("only drum tracks")
-    merged = symusic.Track(program=pitched[0].program if pitched else 0, is_drum=False)
+    merged = symusic.Track(program=pitched[0].program, is_drum=False)
     for track in pitched:
         merged.notes.extend(track.notes)
     merged.notes.sort(key=lambda note: (note.time, note.pitch))

@@ -19,7 +19,7 @@ def demo_setup():
     from artforge.image.pix2pix.architectures import Pix2PixConfig
 
     config = Pix2PixConfig(size=64, ngf=16, ndf=16)
-    return config, dict(batch_size=4, lr=1e-3, save_every=100, log_every=20)
+    return config, dict(batch_size=4, save_every=100, log_every=20)
 
 
 def _side_by_side(paths: list[Path], height: int, out: Path) -> Path:
