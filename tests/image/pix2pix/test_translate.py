@@ -65,6 +65,17 @@ def test_onnx_and_torch_engines_agree():
         resolve_engine("tensorrt", torch.device("cpu"))
 
 
+def test_onnx_export_of_a_deep_unet_with_instance_norm():
+    # A U-Net for 128 px crops has 7 downsamplings: traced at 64 px, a normed layer saw a
+    # 1x1 map and instance norm refused it, so CPU translation of such models failed.
+    torch.manual_seed(0)
+    model = translation_class("pix2pix").from_config(TINY_PIX2PIX.replace(size=128, downs=7)).eval()
+    assert model.multiple == 128
+    sketch = torch.rand(1, 1, 128, 256) * 2 - 1
+    onnx = make_engine(model.generator, 1, "onnx", torch.device("cpu"), "c" * 64)
+    assert (onnx(sketch) - model.translate(sketch)).abs().max() < 1e-4
+
+
 def test_translate_a_file_and_a_folder_with_provenance_that_reproduces(model_folder,
                                                                        sketch_file, tmp_path):
     out = tmp_path / "painting.png"

@@ -39,7 +39,10 @@ def torch_engine(generator: nn.Module, device: torch.device) -> Engine:
 def export_onnx(generator: nn.Module, channels: int) -> bytes:
     """The folded generator as ONNX with free batch, height and width."""
     fast = inference_copy(generator).to(memory_format=torch.contiguous_format).cpu()
-    example = torch.zeros(1, channels, 64, 64)
+    # Traced at twice the network's multiple: smaller, a normed layer deep in a U-Net for
+    # 128 px crops sees a 1x1 map, which instance norm refuses.
+    side = 2 * getattr(generator, "multiple", 32)
+    example = torch.zeros(1, channels, side, side)
     axes = {0: "batch", 2: "height", 3: "width"}
     buffer = io.BytesIO()
     with warnings.catch_warnings():  # the TorchScript exporter warns that it is the old one
