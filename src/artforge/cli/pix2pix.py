@@ -88,11 +88,19 @@ def train(data: str, arch: str, size: int, ngf: int, norm: str, local_enhancer: 
               help="The PNG to write, or a folder when --in is a folder.")
 @click.option("--tile", type=click.IntRange(min=64), default=512, show_default=True,
               help="Larger sketches are painted in overlapping tiles of this size.")
+@click.option("--side", type=click.IntRange(min=0), default=None,
+              help="Shorter side a sketch is painted at: a larger one is shrunk to it (its "
+                   "lines kept dark) and the painting enlarged back. Default: the scale the "
+                   "model trained at (twice its crop size); 0: the sketch's own size.")
 @click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
               help="auto: ONNX Runtime on CPU, PyTorch on a GPU.")
 @click.option("--device", default="cpu", show_default=True, help="cpu, cuda, cuda:N or mps.")
-def translate(model: str, source: str, out: str, tile: int, engine: str, device: str) -> None:
+def translate(model: str, source: str, out: str, tile: int, side: int | None, engine: str,
+              device: str) -> None:
     """Paint sketches with a trained model, at any size.
+
+    A model paints well at the scale of the line art it learnt from, so a sketch larger than
+    that is painted at that scale and enlarged back (--side changes it).
 
     \b
     Example:
@@ -101,6 +109,6 @@ def translate(model: str, source: str, out: str, tile: int, engine: str, device:
     """
     from artforge.image.pix2pix.translate import translate as paint
 
-    written = paint(model, source, out, tile=tile, device=device, engine=engine)
+    written = paint(model, source, out, tile=tile, side=side, device=device, engine=engine)
     click.echo(f"Wrote {written[0]}" if len(written) == 1 else
                f"Wrote {len(written)} paintings to {out}")

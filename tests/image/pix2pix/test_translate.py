@@ -13,7 +13,8 @@ from artforge.errors import UserError
 from artforge.image.pix2pix.engine import make_engine, resolve_engine
 from artforge.image.pix2pix.tiles import translate_tensor
 from artforge.image.pix2pix.train import translation_class
-from artforge.image.pix2pix.translate import translate
+from artforge.image.pix2pix.pairs import shrink_line_art
+from artforge.image.pix2pix.translate import load_translator, translate
 from tests.image.pix2pix.conftest import TINY_HD, TINY_PIX2PIX
 
 
@@ -65,6 +66,35 @@ def test_onnx_and_torch_engines_agree():
         resolve_engine("tensorrt", torch.device("cpu"))
 
 
+def test_shrunk_line_art_keeps_thin_lines_black():
+    lines = np.full((64, 96), 255, np.uint8)
+    lines[20, :] = 0  # a 1-pixel pen line
+    lines[:, 50:54] = 0  # a 4-pixel one
+    small = np.asarray(shrink_line_art(Image.fromarray(lines), (24, 16)))
+    assert small.shape == (16, 24)
+    assert small[5].max() == 0  # row 20 / 4: still black, not a 25% grey
+    assert small[:, 12].max() == 0 and small[0, :12].min() == 255
+    plain = np.asarray(Image.fromarray(lines).resize((24, 16), Image.Resampling.BOX))
+    assert plain[5, 0] == 191  # what plain resampling makes of it
+    rgb = shrink_line_art(Image.fromarray(np.stack([lines] * 3, -1)), (24, 16))
+    assert rgb.mode == "RGB" and np.array_equal(np.asarray(rgb)[..., 1], small)
+
+
+def test_large_sketches_are_painted_at_the_training_scale(model_folder):
+    translator = load_translator(model_folder, engine="torch")
+    assert translator.training_side == 64  # twice the 32 px crops
+    seen = []
+    translator.engine = _checked_identity(32, seen)
+    sketch = np.full((200, 300), 255, np.uint8)
+    sketch[100, :] = 0
+    painted = translator.translate(sketch)
+    assert seen == [(64, 96)] and painted.shape == (200, 300, 3)
+    assert painted[100, 150].max() < 64 and painted[50, 150].min() == 255  # the line survives
+    assert translator.translate(sketch, side=0).shape == (200, 300, 3) and seen[-1] == (224, 320)
+    assert translator.translate(sketch[:40, :50], side=64).shape == (40, 50, 3)
+    assert seen[-1] == (64, 64)  # smaller sketches are painted as they are (padded)
+
+
 def test_onnx_export_of_a_deep_unet_with_instance_norm():
     # A U-Net for 128 px crops has 7 downsamplings: traced at 64 px, a normed layer saw a
     # 1x1 map and instance norm refused it, so CPU translation of such models failed.
@@ -83,7 +113,8 @@ def test_translate_a_file_and_a_folder_with_provenance_that_reproduces(model_fol
     assert Image.open(out).size == (70, 45) and Image.open(out).mode == "RGB"
     provenance = read_png_provenance(out)
     assert provenance["pipeline"] == "pix2pix.translate"
-    assert provenance["params"] == {"source": str(sketch_file), "tile": 512, "engine": "onnx"}
+    assert provenance["params"] == {"source": str(sketch_file), "tile": 512, "side": 64,
+                                    "engine": "onnx"}
     work = records.list_works()[0]
     assert work["model_path"] == str(model_folder.resolve())
     assert reproduce(work["id"])["identical"]

@@ -17,6 +17,7 @@ from artforge.core.registry import PIPELINES
 from artforge.errors import UserError
 from artforge.image.pix2pix.engine import Engine, make_engine, resolve_engine
 from artforge.image.pix2pix.model import TranslationModel
+from artforge.image.pix2pix.pairs import shrink_line_art, working_side
 from artforge.image.pix2pix.tiles import translate_tensor
 from artforge.image.sketch.methods import MIN_SIDE
 
@@ -35,10 +36,33 @@ class Translator:
     engine: Engine
     model_hash: str
 
-    def translate(self, sketch: np.ndarray, tile: int = DEFAULT_TILE) -> np.ndarray:
-        """RGB uint8 (H, W, 3) from line art: uint8 (H, W) grey or (H, W, 3) RGB."""
+    @property
+    def training_side(self) -> int:
+        """The shorter side of the pictures the model learnt from (crops were cut from them)."""
+        return working_side(self.model.config.size)
+
+    def translate(self, sketch: np.ndarray, tile: int = DEFAULT_TILE, side: int | None = None
+                  ) -> np.ndarray:
+        """RGB uint8 (H, W, 3) from line art: uint8 (H, W) grey or (H, W, 3) RGB.
+
+        A sketch whose shorter side is above `side` (default: the training scale; 0: never)
+        is painted shrunk to it, lines kept dark, and the painting enlarged back: a model
+        paints well only at the scale of the line art it learnt from."""
         channels = self.model.config.input_nc
         picture = Image.fromarray(sketch).convert("L" if channels == 1 else "RGB")
+        full = picture.size
+        side = self.training_side if side is None else side
+        if side and min(full) > side:
+            scale = side / min(full)
+            picture = shrink_line_art(picture, (max(1, round(full[0] * scale)),
+                                                max(1, round(full[1] * scale))))
+        rgb = self._paint(picture, tile)
+        if picture.size != full:
+            rgb = np.asarray(Image.fromarray(rgb, "RGB").resize(full, Image.Resampling.LANCZOS))
+        return rgb
+
+    def _paint(self, picture: Image.Image, tile: int) -> np.ndarray:
+        channels = self.model.config.input_nc
         x = torch.from_numpy(np.array(picture)).float().div(127.5).sub(1.0)
         x = x[None, None] if channels == 1 else x.permute(2, 0, 1)[None]
         y = translate_tensor(self.engine, x, self.model.multiple, tile, OVERLAP)
@@ -95,19 +119,26 @@ def _jobs(source: Path, out: Path) -> list[tuple[Path, Path]]:
 
 
 def translate(model_path: Path, source: Path, out: Path, *, tile: int = DEFAULT_TILE,
-              device: str = "cpu", engine: str = "auto", catalog: bool = True) -> list[Path]:
-    """Paint every sketch at `source` (a file or a folder) into `out` (a PNG or a folder)."""
+              side: int | None = None, device: str = "cpu", engine: str = "auto",
+              catalog: bool = True) -> list[Path]:
+    """Paint every sketch at `source` (a file or a folder) into `out` (a PNG or a folder),
+    each at `side` (see Translator.translate)."""
     # 1. Check inputs: every sketch is read before anything is written.
     if tile < 64:
         raise UserError(f"--tile must be at least 64 pixels, not {tile}.")
+    if side is not None and side != 0 and side < MIN_SIDE:
+        raise UserError(f"--side must be 0 (the sketch's own size) or at least {MIN_SIDE} "
+                        f"pixels, not {side}.")
     jobs = _jobs(Path(source), Path(out))
     sketches = [read_sketch(path) for path, _ in jobs]
     # 2. Load the model and its engine.
     translator = load_translator(model_path, device, engine)
     # 3. Translate, save with provenance, catalogue.
+    side = translator.training_side if side is None else side
     written = []
     for (path, target), sketch in zip(jobs, sketches, strict=True):
-        params = {"source": str(path), "tile": tile, "engine": translator.engine_name}
+        params = {"source": str(path), "tile": tile, "side": side,
+                  "engine": translator.engine_name}
         _save(translator, sketch, params, target)
         if catalog:
             from artforge.catalog import records
@@ -124,7 +155,9 @@ def _save(translator: Translator, sketch: np.ndarray, params: dict[str, Any], ou
     from artforge.catalog.provenance import save_png
     from artforge.core.versions import package_versions
 
-    picture = Image.fromarray(translator.translate(sketch, params["tile"]), "RGB")
+    # Works made before the side option were painted at the sketch's own size.
+    painted = translator.translate(sketch, params["tile"], params.get("side", 0))
+    picture = Image.fromarray(painted, "RGB")
     provenance = {"pipeline": TRANSLATE_PIPELINE, "params": params,
                   "model": str(translator.folder), "model_hash": translator.model_hash,
                   "versions": package_versions()}
