@@ -11,9 +11,9 @@ from artforge.catalog.provenance import read_png_provenance
 from artforge.catalog.reproduce import reproduce
 from artforge.errors import UserError
 from artforge.image.pix2pix.engine import make_engine, resolve_engine
+from artforge.image.pix2pix.pairs import shrink_line_art
 from artforge.image.pix2pix.tiles import translate_tensor
 from artforge.image.pix2pix.train import translation_class
-from artforge.image.pix2pix.pairs import shrink_line_art
 from artforge.image.pix2pix.translate import load_translator, translate
 from tests.image.pix2pix.conftest import TINY_HD, TINY_PIX2PIX
 
