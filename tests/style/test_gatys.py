@@ -11,7 +11,7 @@ from artforge.catalog.records import list_works
 from artforge.catalog.reproduce import reproduce
 from artforge.errors import UserError
 from artforge.style import colour
-from artforge.style.gatys import GatysTransfer
+from artforge.style.gatys import GatysTransfer, _Stage, box_penalty
 from artforge.style.options import TransferOptions
 from artforge.style.picture import open_picture, to_array
 from artforge.style.pipeline import parse_styles, transfer_image
@@ -41,6 +41,20 @@ def test_the_loss_goes_down_and_every_iteration_is_reported(pictures):
     assert [(step, total) for step, total, _ in seen] == [(i, 6) for i in range(1, 7)]
     assert seen[-1][2] < 0.95 * seen[0][2]
     assert snaps == [(3, (1, 3, 32, 40)), (6, (1, 3, 32, 40))]
+
+
+def test_the_box_penalty_keeps_the_picture_showable(pictures):
+    assert float(box_penalty(torch.tensor([0.0, 0.5, 1.0]))) == 0.0
+    # (0.5^2 + 0 + 0) / 3 above, (0 + 0 + 0.25^2) / 3 below
+    assert float(box_penalty(torch.tensor([1.5, 0.2, -0.25]))) == pytest.approx(0.3125 / 3)
+    engine = GatysTransfer(TransferOptions(iterations=(20,)), torch.device("cpu"))
+    content = to_tensor(open_picture(pictures["content"]))
+    style = to_tensor(open_picture(pictures["style"]))
+    stage = _Stage(engine, content, engine._style_target([(style, 1.0)], 40), None, None)
+    start = content * 1.6 - 0.3  # a fifth of the pixels outside the range
+    picture = stage.optimise(start, 20, lambda *args: None)
+    assert float(box_penalty(start)) > 4e-3
+    assert float(box_penalty(picture)) < 1e-4  # without the penalty: 3e-3
 
 
 def test_outside_the_mask_the_photo_is_untouched(pictures, tmp_path):
