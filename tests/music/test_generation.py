@@ -93,6 +93,18 @@ def test_scales():
     assert scale_pitch_classes("Bb major") == scale_pitch_classes("A# major")
 
 
+def test_transformer_generation_with_the_cache_matches_a_full_recompute(monkeypatch):
+    """The key/value cache, then the sliding window once the context (32) is full, give the
+    tokens that re-reading the sequence at every step gives."""
+    model = tiny_model(TransformerMusicModel)
+    cached = continue_tokens(model, [4, 200], max_tokens=60, bars=0, sampling=HOT,
+                             controls=Controls(), seed=3)
+    monkeypatch.setattr(TransformerMusicModel, "begin", lambda self, tokens: self(tokens))
+    assert continue_tokens(model, [4, 200], max_tokens=60, bars=0, sampling=HOT,
+                           controls=Controls(), seed=3) == cached
+    assert len(cached) == 60
+
+
 def test_recurrent_generation_matches_a_full_recompute():
     """Feeding one token with the carried state equals re-reading the whole sequence."""
     model = tiny_model(GRUMusicModel)

@@ -1,3 +1,4 @@
+import pytest
 import torch
 
 from artforge.music.networks import (
@@ -64,3 +65,17 @@ def test_rotary_scores_depend_on_relative_position_only():
 
     assert abs(score(5, 2) - score(9, 6)) < 1e-5
     assert abs(score(5, 2) - score(5, 4)) > 1e-3
+
+
+def test_the_key_value_cache_gives_the_full_recompute_logits():
+    torch.manual_seed(0)
+    model = MusicTransformer(vocab_size=20, width=16, layers=2, heads=2).eval()
+    tokens = torch.randint(0, 20, (2, 12))
+    full = model(tokens)
+    cache = model.new_cache(2, 12)
+    steps = [model(tokens[:, :5], cache), model(tokens[:, 5:8], cache)]  # prefill, a chunk
+    steps += [model(tokens[:, i:i + 1], cache) for i in range(8, 12)]  # one token at a time
+    torch.testing.assert_close(torch.cat(steps, dim=1), full)
+    assert cache.length == 12
+    with pytest.raises(ValueError, match="do not fit"):
+        model(tokens[:, :1], cache)

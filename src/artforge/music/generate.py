@@ -51,7 +51,7 @@ def _decode(model: MusicModel, primer: list[int], max_tokens: int, bars: int,
     for token in primer if grammar is not None else []:
         state.advance(grammar, token)
     start_bars = state.bars
-    logits, rnn_state = model(history)
+    logits, net_state = model.begin(history)
     new: list[int] = []
     for _ in range(max_tokens):
         allowed = None if grammar is None else allowed_next(grammar, state, controls)[None]
@@ -64,10 +64,10 @@ def _decode(model: MusicModel, primer: list[int], max_tokens: int, bars: int,
                 break
         new.append(int(token))
         history = torch.cat([history, token[:, None]], dim=1)
-        if rnn_state is None:
-            logits, _ = model(history)
+        if net_state is None:
+            logits, net_state = model.begin(history)
         else:
-            logits, rnn_state = model(token[:, None], rnn_state)
+            logits, net_state = model(token[:, None], net_state)
     return new
 
 

@@ -10,6 +10,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from artforge.core.config import Config, require
+from artforge.core.kv_cache import KVCache
 from artforge.core.model import ArtModel
 from artforge.core.registry import MODELS
 from artforge.errors import UserError
@@ -58,6 +59,11 @@ class MusicModel(ArtModel):
         """Logits (batch, length, vocab) for the token after each position, and the state that
         lets generation continue without re-reading the sequence (None for the Transformer)."""
         raise NotImplementedError
+
+    def begin(self, tokens: torch.Tensor) -> tuple[torch.Tensor, Any]:
+        """Generation's first read of the whole sequence: its logits, and the state that the
+        next tokens continue from (`self(token, state)`); None: re-read every step."""
+        return self(tokens)
 
     def training_step(self, batch: torch.Tensor) -> dict[str, torch.Tensor]:
         logits, _ = self(batch[:, :-1])
@@ -135,8 +141,31 @@ class TransformerMusicModel(MusicModel):
         self.net = MusicTransformer(config.vocab_size, config.hidden, config.layers,
                                     config.heads, config.dropout)
 
-    def forward(self, tokens: torch.Tensor, state: None = None) -> tuple[torch.Tensor, None]:
-        return self.net(tokens[:, -self.config.context:]), None
+    def forward(self, tokens: torch.Tensor, state: "CachedWindow | None" = None
+                ) -> tuple[torch.Tensor, "CachedWindow | None"]:
+        """Without a state: the logits of the last `context` tokens. With one (from `begin`):
+        `tokens` continue it through the key/value cache, until the window is full; from
+        then on each step re-reads the last `context` tokens (state None)."""
+        if state is None:
+            return self.net(tokens[:, -self.config.context:]), None
+        seen = torch.cat([state.tokens, tokens], dim=1)
+        if seen.shape[1] > self.config.context:
+            return self.net(seen[:, -self.config.context:]), None
+        return self.net(tokens, state.cache), CachedWindow(state.cache, seen)
+
+    def begin(self, tokens: torch.Tensor) -> tuple[torch.Tensor, "CachedWindow | None"]:
+        if tokens.shape[1] > self.config.context:
+            return self(tokens)
+        cache = self.net.new_cache(len(tokens), self.config.context)
+        return self.net(tokens, cache), CachedWindow(cache, tokens)
+
+
+@dataclasses.dataclass
+class CachedWindow:
+    """The Transformer's generation state: its key/value cache and the tokens in it."""
+
+    cache: KVCache
+    tokens: torch.Tensor
 
 
 ARCHITECTURES = ("lstm", "gru", "transformer")

@@ -2,8 +2,9 @@
 Transformer with rotary positions. Pure modules: no files, no tokenizers."""
 
 import torch
-import torch.nn.functional as F
 from torch import nn
+
+from artforge.core.kv_cache import KVCache, causal_attention
 
 RNNState = tuple[torch.Tensor, torch.Tensor] | torch.Tensor
 
@@ -82,13 +83,15 @@ class CausalSelfAttention(nn.Module):
         self.qkv = nn.Linear(width, 3 * width)
         self.proj = nn.Linear(width, width)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, cache: KVCache | None = None, layer: int = 0
+                ) -> torch.Tensor:
         batch, length, width = x.shape
         q, k, v = self.qkv(x).view(batch, length, 3, self.heads, -1).permute(2, 0, 3, 1, 4)
-        cos, sin = rotary_tables(length, q.shape[-1], x.device)
+        past = cache.length if cache is not None else 0
+        cos, sin = rotary_tables(past + length, q.shape[-1], x.device)
+        cos, sin = cos[past:], sin[past:]
         q, k = apply_rotary(q, cos, sin), apply_rotary(k, cos, sin)
-        out = F.scaled_dot_product_attention(q, k, v, is_causal=True,
-                                             dropout_p=self.dropout if self.training else 0.0)
+        out = causal_attention(q, k, v, cache, layer, self.dropout if self.training else 0.0)
         return self.proj(out.transpose(1, 2).reshape(batch, length, width))
 
 
@@ -102,8 +105,9 @@ class Block(nn.Module):
         self.mlp = nn.Sequential(nn.Linear(width, 4 * width), nn.GELU(),
                                  nn.Linear(4 * width, width), nn.Dropout(dropout))
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = x + self.attention(self.norm1(x))
+    def forward(self, x: torch.Tensor, cache: KVCache | None = None, layer: int = 0
+                ) -> torch.Tensor:
+        x = x + self.attention(self.norm1(x), cache, layer)
         return x + self.mlp(self.norm2(x))
 
 
@@ -124,9 +128,22 @@ class MusicTransformer(nn.Module):
         self.head.weight = self.embed.weight
         nn.init.normal_(self.embed.weight, std=0.02)  # GPT-2's scale: the tied head starts flat
 
-    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
-        """Logits (batch, length, vocab) of the next token after each position."""
+    def new_cache(self, batch: int, capacity: int) -> KVCache:
+        """An empty cache for generating up to `capacity` tokens in `batch` rows."""
+        weight = self.embed.weight
+        heads = self.blocks[0].attention.heads
+        return KVCache(len(self.blocks), batch, heads, capacity, weight.shape[1] // heads,
+                       weight.device, weight.dtype)
+
+    def forward(self, tokens: torch.Tensor, cache: KVCache | None = None) -> torch.Tensor:
+        """Logits (batch, length, vocab) of the next token after each position. With a
+        cache, `tokens` continue the ones already in it, and the cache grows."""
+        if cache is not None and cache.length + tokens.shape[1] > cache.capacity:
+            raise ValueError(f"{cache.length + tokens.shape[1]} tokens do not fit a cache of "
+                             f"{cache.capacity}")
         x = self.drop(self.embed(tokens))
-        for block in self.blocks:
-            x = block(x)
+        for layer, block in enumerate(self.blocks):
+            x = block(x, cache, layer)
+        if cache is not None:
+            cache.length += tokens.shape[1]
         return self.head(self.norm(x))

@@ -7,10 +7,11 @@ from collections.abc import Callable
 import torch
 
 from artforge.core.config import require
+from artforge.core.kv_cache import KVCache
 from artforge.core.sampling import SamplingConfig, choose, process_logits
 from artforge.errors import UserError
 from artforge.text.constraint import Constraint
-from artforge.text.network import GPT, KVCache
+from artforge.text.network import GPT
 from artforge.text.tokenizer import TextTokenizer
 
 

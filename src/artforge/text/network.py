@@ -11,29 +11,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-
-class KVCache:
-    """Keys and values of every layer for the tokens seen so far, in pre-allocated buffers."""
-
-    def __init__(self, n_layer: int, batch: int, n_head: int, capacity: int, head_dim: int,
-                 device: torch.device, dtype: torch.dtype) -> None:
-        shape = (batch, n_head, capacity, head_dim)
-        self.keys = [torch.empty(shape, device=device, dtype=dtype) for _ in range(n_layer)]
-        self.values = [torch.empty(shape, device=device, dtype=dtype) for _ in range(n_layer)]
-        self.length = 0
-        self.capacity = capacity
-
-    def store(self, layer: int, k: torch.Tensor, v: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        """Append the new keys/values of `layer`; return all keys and values so far."""
-        start, end = self.length, self.length + k.shape[2]
-        self.keys[layer][:, :, start:end] = k
-        self.values[layer][:, :, start:end] = v
-        return self.keys[layer][:, :, :end], self.values[layer][:, :, :end]
-
-    def reorder(self, rows: torch.Tensor) -> None:
-        """Keep rows `rows` of the batch (beam search), in that order."""
-        self.keys = [k.index_select(0, rows) for k in self.keys]
-        self.values = [v.index_select(0, rows) for v in self.values]
+from artforge.core.kv_cache import KVCache, causal_attention
 
 
 def _dropout(p: float) -> nn.Module:
@@ -53,17 +31,7 @@ class CausalSelfAttention(nn.Module):
         batch, length, width = x.shape
         q, k, v = (t.view(batch, length, self.n_head, width // self.n_head).transpose(1, 2)
                    for t in self.c_attn(x).split(width, dim=2))
-        past = 0
-        if cache is not None:
-            past = cache.length
-            k, v = cache.store(layer, k, v)
-        mask = None
-        if past and length > 1:  # new tokens see every cached one and the new ones before them
-            mask = torch.ones(length, past + length, dtype=torch.bool, device=x.device)
-            mask = mask.tril(diagonal=past)
-        y = F.scaled_dot_product_attention(
-            q, k, v, attn_mask=mask, is_causal=(past == 0 and length > 1),
-            dropout_p=self.dropout if self.training else 0.0)
+        y = causal_attention(q, k, v, cache, layer, self.dropout if self.training else 0.0)
         y = y.transpose(1, 2).reshape(batch, length, width)
         return self.resid_dropout(self.c_proj(y))
 

@@ -121,8 +121,11 @@ class BandTransformer(BandModel):
             grammars.append(grammar)
         rows = torch.tensor(prefixes, device=device)
         done = torch.zeros(len(rows), dtype=torch.bool, device=device)
+        cache = self.net.new_cache(len(rows), cfg.context + 1)
+        fresh = rows
         while not bool(done.all()) and rows.shape[1] < cfg.context + 1:
-            logits = self.net(rows)[:, -1].cpu()  # sampled on the CPU, with a CPU generator
+            # sampled on the CPU, with a CPU generator
+            logits = self.net(fresh, cache)[:, -1].float().cpu()
             allowed = torch.stack([g.allowed() for g in grammars])
             token = choose(process_logits(logits, rows[:, -1:].cpu(), sampling, allowed),
                            sampling, generator).to(device)
@@ -132,7 +135,8 @@ class BandTransformer(BandModel):
                 if not finished:
                     grammar.advance(value)
             done |= token == T.EOS
-            rows = torch.cat([rows, token[:, None]], dim=1)
+            fresh = token[:, None]
+            rows = torch.cat([rows, fresh], dim=1)
         return [T.decode(row, len(cfg.tracks), cfg.bars) for row in rows.tolist()]
 
     def generate(self, count: int, generator: torch.Generator, temperature: float = 1.0
