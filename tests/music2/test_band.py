@@ -103,6 +103,33 @@ def test_generate_and_accompany_keep_the_melody(make):
     assert all(s + n <= 16 * model.config.bars for track in backed for s, n, _ in track)
 
 
+@pytest.mark.parametrize("make", [tiny_transformer, tiny_gan])
+def test_accompaniment_keeps_to_the_key_but_the_drums_do_not(make):
+    model = make()
+    model.config.tracks = ("melody", "bass", "piano", "drums")
+    c_major = {0, 2, 4, 5, 7, 9, 11}
+    melody = [(0, 8, 60), (8, 8, 62)]
+    free, keyed = ([p for _ in range(3)
+                    for p in model.accompany(melody, 2, torch.Generator().manual_seed(0),
+                                             scale=scale)] for scale in (None, c_major))
+    assert any(n[2] % 12 not in c_major for p in free for n in p[1] + p[2])  # untrained: any
+    assert all(n[2] % 12 in c_major for p in keyed for n in p[1] + p[2])
+    assert any(p[1] + p[2] for p in keyed) and keyed[0][0] == melody
+
+
+def test_the_grammar_allows_only_the_key_where_a_track_has_one():
+    grammar = T.Grammar(2, 1, [(60, 72), (36, 48)], [None, {0, 7}])
+    for token in (T.BOS, T.TRACK, T.BAR, T.POS):
+        grammar.advance(token)
+    assert grammar.allowed()[T.PITCH:T.DUR].nonzero().flatten().tolist() == list(range(60, 73))
+    for token in (T.PITCH + 60, T.DUR, T.TRACK + 1, T.BAR, T.POS):
+        grammar.advance(token)
+    assert grammar.allowed()[T.PITCH:T.DUR].nonzero().flatten().tolist() == [36, 43, 48]
+    grammar.advance(T.PITCH + 43)
+    grammar.advance(T.DUR)  # after a note, a higher one of the chord: 48 only
+    assert grammar.allowed()[T.PITCH:T.DUR].nonzero().flatten().tolist() == [48]
+
+
 def test_transformer_notes_stay_in_each_tracks_range():
     model = tiny_transformer()
     made = model.generate(2, torch.Generator().manual_seed(1))
@@ -149,3 +176,15 @@ def test_passage_score_puts_tracks_in_order():
     score = passage_score(PASSAGE, ["melody", "drums"], [73, 0])
     assert [t.name for t in score.tracks] == ["Melody", "Drums"]
     assert score.tracks[1].is_drum and len(score.tracks[0].notes) == 3
+
+
+def test_the_accompaniment_key_is_estimated_named_or_left_free():
+    from artforge.music.band.pipeline import accompaniment_key
+
+    tune = [[(0, 4, 60), (4, 4, 64), (8, 4, 67), (12, 4, 65)], [(0, 8, 62), (8, 8, 60)]]
+    assert accompaniment_key("auto", tune, 1) == ("C major", {0, 2, 4, 5, 7, 9, 11})
+    assert accompaniment_key("a minor", tune, 1) == ("a minor", {9, 11, 0, 2, 4, 5, 7, 8})
+    assert accompaniment_key("none", tune, 1) == ("none", None)
+    assert accompaniment_key("auto", [[]], 1) == ("none", None)
+    with pytest.raises(UserError, match="--key must be auto, none or a key"):
+        accompaniment_key("H major", tune, 1)

@@ -96,10 +96,13 @@ def generate(model: str, out: str, count: int, temperature: float, seed: int,
 @click.option("--tracks", default=None,
               help="Comma-separated tracks to add (default: every track but the melody).")
 @TEMPERATURE
+@click.option("--key", default="auto", show_default=True,
+              help="Keep the added tracks (not the drums) to this key's scale, e.g. 'G major', "
+                   "'E minor'; auto: the melody's key; none: no constraint.")
 @SEED
 @DEVICE
 def accompany(model: str, melody: str, out: str, tracks: str | None, temperature: float,
-              seed: int, device: str) -> None:
+              key: str, seed: int, device: str) -> None:
     """Write the other tracks around a melody (the model's first track), 4 bars at a time.
 
     \b
@@ -111,5 +114,5 @@ def accompany(model: str, melody: str, out: str, tracks: str | None, temperature
 
     chosen = [name.strip().lower() for name in tracks.split(",")] if tracks else None
     midi = accompany_melody(model, melody, out, chosen, seed, temperature=temperature,
-                            device=device)
+                            key=key, device=device)
     click.echo(f"Wrote {midi}, {midi.with_suffix('.wav')} and {midi.with_suffix('.png')}")

@@ -56,9 +56,15 @@ class BandModel(ArtModel):
         raise NotImplementedError
 
     def accompany(self, melody: list[Note], count: int, generator: torch.Generator,
-                  temperature: float = 1.0) -> list[Passage]:
-        """Passages whose first track is `melody` and whose other tracks are new."""
+                  temperature: float = 1.0, scale: set[int] | None = None) -> list[Passage]:
+        """Passages whose first track is `melody` and whose other tracks are new; with a
+        `scale` (pitch classes), every pitched track keeps to it."""
         raise NotImplementedError
+
+    def scales(self, scale: set[int] | None) -> list[set[int] | None]:
+        """Per track: `scale`, except for the given melody and the drums (no key)."""
+        return [None if i == 0 or name == "drums" else scale
+                for i, name in enumerate(self.config.tracks)]
 
 
 @dataclasses.dataclass
@@ -108,14 +114,15 @@ class BandTransformer(BandModel):
 
     @torch.no_grad()
     def _continue(self, prefixes: list[list[int]], generator: torch.Generator,
-                  temperature: float) -> list[Passage]:
+                  temperature: float, scale: set[int] | None = None) -> list[Passage]:
         """Sample every prefix on to EOS under the grammar, all rows in one batch."""
         self.eval()
         cfg, device = self.config, next(self.parameters()).device
         sampling = SamplingConfig(temperature=temperature, top_k=0, top_p=0.95)
         grammars = []
         for prefix in prefixes:
-            grammar = T.Grammar(len(cfg.tracks), cfg.bars, cfg.pitch_ranges())
+            grammar = T.Grammar(len(cfg.tracks), cfg.bars, cfg.pitch_ranges(),
+                                self.scales(scale))
             for token in prefix:
                 grammar.advance(token)
             grammars.append(grammar)
@@ -144,9 +151,9 @@ class BandTransformer(BandModel):
         return self._continue([[T.BOS]] * count, generator, temperature)
 
     def accompany(self, melody: list[Note], count: int, generator: torch.Generator,
-                  temperature: float = 1.0) -> list[Passage]:
+                  temperature: float = 1.0, scale: set[int] | None = None) -> list[Passage]:
         prefix = [T.BOS, T.TRACK, *T.track_tokens(melody, self.config.bars), T.TRACK + 1]
-        passages = self._continue([prefix] * count, generator, temperature)
+        passages = self._continue([prefix] * count, generator, temperature, scale)
         for passage in passages:  # the given melody, exactly, even where it broke a rule
             passage[0] = sorted(melody)
         return passages

@@ -222,11 +222,15 @@ class BandGAN(BandModel):
         return self._passages(None, count, generator, temperature)
 
     def accompany(self, melody: list[Note], count: int, generator: torch.Generator,
-                  temperature: float = 1.0) -> list[Passage]:
+                  temperature: float = 1.0, scale: set[int] | None = None) -> list[Passage]:
         roll = passage_roll([melody], self.config.bars)[0]
         device = next(self.parameters()).device
         passages = self._passages(roll.expand(count, -1, -1).to(device), count, generator,
                                   temperature)
+        scales = self.scales(scale)
         for passage in passages:
             passage[0] = sorted(melody)
+            for track, pcs in enumerate(scales):  # piano rolls: notes off the scale are cut
+                if pcs is not None:
+                    passage[track] = [note for note in passage[track] if note[2] % 12 in pcs]
         return passages

@@ -105,23 +105,49 @@ def track_indices(model: BandModel, tracks: Sequence[str] | None) -> list[int]:
     return [0] + [i for i in range(1, len(names)) if names[i] in chosen]
 
 
+def accompaniment_key(key: str | None, chunks: list[list[tuple[int, int, int]]], bars: int
+                      ) -> tuple[str, set[int] | None]:
+    """The key the added tracks keep to and its pitch classes: "auto" estimates it from the
+    melody (Krumhansl profiles), "none" (or None) leaves them free."""
+    from artforge.music.band.harmony import estimate_key
+    from artforge.music.constraints import NOTE_NAMES, scale_pitch_classes
+
+    if key is None or key.strip().lower() == "none":
+        return "none", None
+    if key.strip().lower() == "auto":
+        steps = bars * STEPS_PER_BAR
+        notes = [(i * steps + start, length, pitch) for i, chunk in enumerate(chunks)
+                 for start, length, pitch in chunk]
+        if not notes:
+            return "none", None
+        tonic, minor = estimate_key(notes)
+        key = f"{NOTE_NAMES[tonic]} {'minor' if minor else 'major'}"
+    try:
+        return key, scale_pitch_classes(key)
+    except ValueError:
+        raise UserError(f"--key must be auto, none or a key such as 'C major' or 'F# minor', "
+                        f"not {key!r}.") from None
+
+
 def accompany_melody(model_dir: Path, midi: Path, out: Path, tracks: Sequence[str] | None = None,
-                     seed: int = 0, *, temperature: float = 1.0, device: str = "cpu",
-                     catalog: bool = True) -> Path:
+                     seed: int = 0, *, temperature: float = 1.0, key: str | None = "auto",
+                     device: str = "cpu", catalog: bool = True) -> Path:
     """The melody of `midi` (as the model's first track) with the other tracks (or only
-    `tracks`) written around it, 4 bars at a time; returns the MIDI path (WAV, PNG beside)."""
-    # 1. Check inputs; read the melody in passages of the model's length.
+    `tracks`) written around it, 4 bars at a time, their pitches kept to `key` (see
+    accompaniment_key); returns the MIDI path (WAV, PNG beside)."""
+    # 1. Check inputs; read the melody in passages of the model's length; find its key.
     check_midi_out(out)
     _check_temperature(temperature)
     model, folder = load_band(model_dir, device)
     keep = track_indices(model, tracks)
     chunks = melody_chunks(midi, model.config.bars)
+    key, scale = accompaniment_key(key, chunks, model.config.bars)
     # 2. Accompany each passage (one seeded generator for the whole piece).
     generator = torch.Generator().manual_seed(seed)
-    passages = [model.accompany(chunk, 1, generator, temperature)[0] for chunk in chunks]
+    passages = [model.accompany(chunk, 1, generator, temperature, scale)[0] for chunk in chunks]
     # 3. Write the chosen tracks.
     params = {"midi": str(midi), "tracks": [model.config.tracks[i] for i in keep[1:]],
-              "temperature": temperature}
+              "temperature": temperature, "key": key}
     return _write(model, passages, keep, out, ACCOMPANY, params, seed, folder, catalog).midi
 
 
@@ -138,4 +164,5 @@ def reproduce_accompany(params: dict[str, Any], seed: int, model_path: str | Non
                         ) -> Path:
     return reproduce_work(lambda midi: accompany_melody(
         Path(model_path), Path(params["midi"]), midi, params["tracks"], seed,
-        temperature=params["temperature"], catalog=False), params, out)
+        temperature=params["temperature"], key=params.get("key", "none"), catalog=False),
+        params, out)

@@ -76,12 +76,26 @@ def decode(ids: Sequence[int], tracks: int, bars: int) -> Passage:
 
 class Grammar:
     """The tokens that may come next, so that every sampled sequence decodes to `bars` bars
-    of each track, in order, with notes inside each track's pitch range."""
+    of each track, in order, with notes inside each track's pitch range (and, where
+    `pitch_classes` gives a track a set, inside that key's scale)."""
 
-    def __init__(self, tracks: int, bars: int, ranges: Sequence[tuple[int, int]]) -> None:
+    def __init__(self, tracks: int, bars: int, ranges: Sequence[tuple[int, int]],
+                 pitch_classes: Sequence[set[int] | None] | None = None) -> None:
         self.tracks, self.bars, self.ranges = tracks, bars, list(ranges)
         self.track, self.bar, self.position, self.last = -1, 0, -1, BOS
         self.last_pitch = -1
+        self.in_key = [None if not pcs else torch.tensor([p % 12 in pcs for p in range(128)])
+                       for pcs in (pitch_classes or [None] * tracks)]
+
+    def _allow_pitches(self, mask: torch.Tensor, low: int) -> None:
+        """Pitches from `low` to the track's highest, in its key when it has one."""
+        high = self.ranges[self.track][1]
+        if low > high:
+            return
+        allowed = torch.ones(high + 1 - low, dtype=torch.bool)
+        if self.in_key[self.track] is not None:
+            allowed = self.in_key[self.track][low:high + 1]
+        mask[PITCH + low:PITCH + high + 1] = allowed
 
     def advance(self, token: int) -> None:
         if TRACK <= token < BAR:
@@ -107,13 +121,11 @@ class Grammar:
         elif last == BAR or DUR <= last < VOCAB:
             mask[POS + self.position + 1:PITCH] = True
             if last >= DUR:
-                low, high = self.ranges[self.track]
-                mask[PITCH + max(low, self.last_pitch + 1):PITCH + high + 1] = True
+                self._allow_pitches(mask, max(self.ranges[self.track][0], self.last_pitch + 1))
             ends = [BAR] if self.bar < self.bars else self._end_of_track()
             mask[ends] = True
         elif POS <= last < PITCH:
-            low, high = self.ranges[self.track]
-            mask[PITCH + low:PITCH + high + 1] = True
+            self._allow_pitches(mask, self.ranges[self.track][0])
         elif PITCH <= last < DUR:
             left = self.bars * STEPS_PER_BAR - ((self.bar - 1) * STEPS_PER_BAR + self.position)
             mask[DUR:DUR + max(1, min(MAX_DUR, left))] = True
