@@ -104,21 +104,25 @@ def test_generate_and_accompany_keep_the_melody(make):
 
 
 @pytest.mark.parametrize("make", [tiny_transformer, tiny_gan])
-def test_accompaniment_keeps_to_the_key_but_the_drums_do_not(make):
+def test_accompaniment_keeps_to_the_guide_but_the_drums_do_not(make):
     model = make()
     model.config.tracks = ("melody", "bass", "piano", "drums")
-    c_major = {0, 2, 4, 5, 7, 9, 11}
+    c_major = frozenset({0, 2, 4, 5, 7, 9, 11})
+    half = 8 * model.config.bars
+    triads = [frozenset({0, 4, 7})] * half + [frozenset({7, 11, 2})] * half  # C then G
     melody = [(0, 8, 60), (8, 8, 62)]
-    free, keyed = ([p for _ in range(3)
-                    for p in model.accompany(melody, 2, torch.Generator().manual_seed(0),
-                                             scale=scale)] for scale in (None, c_major))
+    free, keyed, chords = ([p for _ in range(3)
+                            for p in model.accompany(melody, 2, torch.Generator().manual_seed(0),
+                                                     guide=guide)]
+                           for guide in (None, [c_major] * 2 * half, triads))
     assert any(n[2] % 12 not in c_major for p in free for n in p[1] + p[2])  # untrained: any
     assert all(n[2] % 12 in c_major for p in keyed for n in p[1] + p[2])
+    assert all(n[2] % 12 in triads[n[0]] for p in chords for n in p[1] + p[2])
     assert any(p[1] + p[2] for p in keyed) and keyed[0][0] == melody
 
 
 def test_the_grammar_allows_only_the_key_where_a_track_has_one():
-    grammar = T.Grammar(2, 1, [(60, 72), (36, 48)], [None, {0, 7}])
+    grammar = T.Grammar(2, 1, [(60, 72), (36, 48)], [None, [frozenset({0, 7})] * 16])
     for token in (T.BOS, T.TRACK, T.BAR, T.POS):
         grammar.advance(token)
     assert grammar.allowed()[T.PITCH:T.DUR].nonzero().flatten().tolist() == list(range(60, 73))
@@ -178,13 +182,22 @@ def test_passage_score_puts_tracks_in_order():
     assert score.tracks[1].is_drum and len(score.tracks[0].notes) == 3
 
 
-def test_the_accompaniment_key_is_estimated_named_or_left_free():
-    from artforge.music.band.pipeline import accompaniment_key
+def test_the_guide_is_the_chords_the_key_or_nothing():
+    from artforge.music.band.pipeline import accompaniment_guides
 
-    tune = [[(0, 4, 60), (4, 4, 64), (8, 4, 67), (12, 4, 65)], [(0, 8, 62), (8, 8, 60)]]
-    assert accompaniment_key("auto", tune, 1) == ("C major", {0, 2, 4, 5, 7, 9, 11})
-    assert accompaniment_key("a minor", tune, 1) == ("a minor", {9, 11, 0, 2, 4, 5, 7, 8})
-    assert accompaniment_key("none", tune, 1) == ("none", None)
-    assert accompaniment_key("auto", [[]], 1) == ("none", None)
-    with pytest.raises(UserError, match="--key must be auto, none or a key"):
-        accompaniment_key("H major", tune, 1)
+    tune = [[(0, 4, 60), (4, 4, 64), (8, 4, 67), (12, 4, 65), (16, 16, 65)],
+            [(0, 8, 67), (8, 8, 71), (16, 16, 60)]]
+    key, guides = accompaniment_guides("chords", "auto", tune, 2)
+    assert key == "C major" and len(guides) == 2 and len(guides[0]) == 32
+    c, f, g = frozenset({0, 4, 7}), frozenset({5, 9, 0}), frozenset({7, 11, 2})
+    # one triad a half bar, fitting the melody: C E G | F | G B | C
+    assert guides[0][:8] == [c] * 8 and guides[0][16:24] == [f] * 8
+    assert guides[1][:16] == [g] * 16 and guides[1][16:] == [c] * 16
+    assert accompaniment_guides("key", "a minor", tune, 2)[1][1][5] == frozenset(
+        {9, 11, 0, 2, 4, 5, 7, 8})
+    assert accompaniment_guides("free", "auto", tune, 2) == ("C major", [None, None])
+    assert accompaniment_guides("chords", "auto", [[]], 1) == ("none", [None])
+    with pytest.raises(UserError, match="--key must be auto or a key"):
+        accompaniment_guides("key", "H major", tune, 2)
+    with pytest.raises(UserError, match="--harmony must be one of"):
+        accompaniment_guides("jazz", "auto", tune, 2)

@@ -96,13 +96,17 @@ def generate(model: str, out: str, count: int, temperature: float, seed: int,
 @click.option("--tracks", default=None,
               help="Comma-separated tracks to add (default: every track but the melody).")
 @TEMPERATURE
+@click.option("--harmony", type=click.Choice(["chords", "key", "free"]), default="chords",
+              show_default=True,
+              help="What the added pitched tracks (not the drums) keep to: chords: the tones "
+                   "of a triad a half bar that the built-in arranger's rules choose for the "
+                   "melody; key: the key's scale; free: only what the model learnt.")
 @click.option("--key", default="auto", show_default=True,
-              help="Keep the added tracks (not the drums) to this key's scale, e.g. 'G major', "
-                   "'E minor'; auto: the melody's key; none: no constraint.")
+              help="The melody's key, e.g. 'G major', 'E minor'; auto: estimated.")
 @SEED
 @DEVICE
 def accompany(model: str, melody: str, out: str, tracks: str | None, temperature: float,
-              key: str, seed: int, device: str) -> None:
+              harmony: str, key: str, seed: int, device: str) -> None:
     """Write the other tracks around a melody (the model's first track), 4 bars at a time.
 
     \b
@@ -114,5 +118,5 @@ def accompany(model: str, melody: str, out: str, tracks: str | None, temperature
 
     chosen = [name.strip().lower() for name in tracks.split(",")] if tracks else None
     midi = accompany_melody(model, melody, out, chosen, seed, temperature=temperature,
-                            key=key, device=device)
+                            harmony=harmony, key=key, device=device)
     click.echo(f"Wrote {midi}, {midi.with_suffix('.wav')} and {midi.with_suffix('.png')}")

@@ -21,8 +21,9 @@ NEVER = {"PAD", "BOS", "EOS", "MASK", "PitchDrum", "DrumOn", "DrumOff", "Program
 PITCH_TYPES = ("Pitch", "NoteOn")
 
 
-def scale_pitch_classes(key: str) -> set[int]:
-    """Pitch classes of "C major", "f# minor", "Bb major"...; raises ValueError when unknown."""
+def parse_key(key: str) -> tuple[int, bool]:
+    """Tonic pitch class and whether minor, of "C major", "f# minor", "Bb major"...; raises
+    ValueError when unknown."""
     parts = key.replace("-", " ").split()
     if len(parts) != 2 or parts[1].lower() not in ("major", "minor"):
         raise ValueError(key)
@@ -30,9 +31,13 @@ def scale_pitch_classes(key: str) -> set[int]:
     tonic = FLATS.get(tonic, tonic)
     if tonic not in NOTE_NAMES:
         raise ValueError(key)
-    root = NOTE_NAMES.index(tonic)
-    steps = MAJOR if parts[1].lower() == "major" else MINOR
-    return {(root + step) % 12 for step in steps}
+    return NOTE_NAMES.index(tonic), parts[1].lower() == "minor"
+
+
+def scale_pitch_classes(key: str) -> set[int]:
+    """Pitch classes of "C major", "f# minor", "Bb major"...; raises ValueError when unknown."""
+    root, minor = parse_key(key)
+    return {(root + step) % 12 for step in (MINOR if minor else MAJOR)}
 
 
 @dataclasses.dataclass

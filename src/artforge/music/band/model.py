@@ -14,6 +14,9 @@ from artforge.music.band import tokens as T
 from artforge.music.band.tracks import BARS, CHORALE, CHORALE_PROGRAMS, MAX_TRACKS, Note, Passage
 from artforge.music.networks import MusicTransformer
 
+Guide = list[frozenset[int]]
+"""The pitch classes added tracks may start a note on, for each 16th of a passage."""
+
 
 @dataclasses.dataclass
 class BandConfig(Config):
@@ -56,14 +59,14 @@ class BandModel(ArtModel):
         raise NotImplementedError
 
     def accompany(self, melody: list[Note], count: int, generator: torch.Generator,
-                  temperature: float = 1.0, scale: set[int] | None = None) -> list[Passage]:
+                  temperature: float = 1.0, guide: Guide | None = None) -> list[Passage]:
         """Passages whose first track is `melody` and whose other tracks are new; with a
-        `scale` (pitch classes), every pitched track keeps to it."""
+        `guide` (pitch classes for each 16th), every added pitched track keeps to it."""
         raise NotImplementedError
 
-    def scales(self, scale: set[int] | None) -> list[set[int] | None]:
-        """Per track: `scale`, except for the given melody and the drums (no key)."""
-        return [None if i == 0 or name == "drums" else scale
+    def guided(self, guide: Guide | None) -> list[Guide | None]:
+        """Per track: `guide`, except for the given melody and the drums (no pitches)."""
+        return [None if i == 0 or name == "drums" else guide
                 for i, name in enumerate(self.config.tracks)]
 
 
@@ -114,7 +117,7 @@ class BandTransformer(BandModel):
 
     @torch.no_grad()
     def _continue(self, prefixes: list[list[int]], generator: torch.Generator,
-                  temperature: float, scale: set[int] | None = None) -> list[Passage]:
+                  temperature: float, guide: Guide | None = None) -> list[Passage]:
         """Sample every prefix on to EOS under the grammar, all rows in one batch."""
         self.eval()
         cfg, device = self.config, next(self.parameters()).device
@@ -122,7 +125,7 @@ class BandTransformer(BandModel):
         grammars = []
         for prefix in prefixes:
             grammar = T.Grammar(len(cfg.tracks), cfg.bars, cfg.pitch_ranges(),
-                                self.scales(scale))
+                                self.guided(guide))
             for token in prefix:
                 grammar.advance(token)
             grammars.append(grammar)
@@ -151,9 +154,9 @@ class BandTransformer(BandModel):
         return self._continue([[T.BOS]] * count, generator, temperature)
 
     def accompany(self, melody: list[Note], count: int, generator: torch.Generator,
-                  temperature: float = 1.0, scale: set[int] | None = None) -> list[Passage]:
+                  temperature: float = 1.0, guide: Guide | None = None) -> list[Passage]:
         prefix = [T.BOS, T.TRACK, *T.track_tokens(melody, self.config.bars), T.TRACK + 1]
-        passages = self._continue([prefix] * count, generator, temperature, scale)
+        passages = self._continue([prefix] * count, generator, temperature, guide)
         for passage in passages:  # the given melody, exactly, even where it broke a rule
             passage[0] = sorted(melody)
         return passages

@@ -16,7 +16,7 @@ from artforge.core.optimizers import Optimizers
 from artforge.core.registry import MODELS
 from artforge.image.gan.losses import LOSSES, discriminator_loss, generator_loss
 from artforge.music.band.data import HIGH, LOW
-from artforge.music.band.model import BandConfig, BandModel
+from artforge.music.band.model import BandConfig, BandModel, Guide
 from artforge.music.band.tracks import Note, Passage
 from artforge.music.vae.melody import STEPS_PER_BAR
 
@@ -222,15 +222,16 @@ class BandGAN(BandModel):
         return self._passages(None, count, generator, temperature)
 
     def accompany(self, melody: list[Note], count: int, generator: torch.Generator,
-                  temperature: float = 1.0, scale: set[int] | None = None) -> list[Passage]:
+                  temperature: float = 1.0, guide: Guide | None = None) -> list[Passage]:
         roll = passage_roll([melody], self.config.bars)[0]
         device = next(self.parameters()).device
         passages = self._passages(roll.expand(count, -1, -1).to(device), count, generator,
                                   temperature)
-        scales = self.scales(scale)
+        guides = self.guided(guide)
         for passage in passages:
             passage[0] = sorted(melody)
-            for track, pcs in enumerate(scales):  # piano rolls: notes off the scale are cut
-                if pcs is not None:
-                    passage[track] = [note for note in passage[track] if note[2] % 12 in pcs]
+            for track, steps in enumerate(guides):  # piano rolls: notes off the guide are cut
+                if steps is not None:
+                    passage[track] = [note for note in passage[track]
+                                      if note[2] % 12 in steps[note[0]]]
         return passages

@@ -12,7 +12,7 @@ from artforge.core import checkpoint
 from artforge.core.device import pick_device
 from artforge.core.registry import PIPELINES
 from artforge.errors import UserError
-from artforge.music.band.model import BandModel
+from artforge.music.band.model import BandModel, Guide
 from artforge.music.band.tracks import Passage, passage_score
 from artforge.music.ingest import SkipFile
 from artforge.music.vae.data import file_melodies
@@ -105,49 +105,67 @@ def track_indices(model: BandModel, tracks: Sequence[str] | None) -> list[int]:
     return [0] + [i for i in range(1, len(names)) if names[i] in chosen]
 
 
-def accompaniment_key(key: str | None, chunks: list[list[tuple[int, int, int]]], bars: int
-                      ) -> tuple[str, set[int] | None]:
-    """The key the added tracks keep to and its pitch classes: "auto" estimates it from the
-    melody (Krumhansl profiles), "none" (or None) leaves them free."""
-    from artforge.music.band.harmony import estimate_key
-    from artforge.music.constraints import NOTE_NAMES, scale_pitch_classes
+HARMONIES = ("chords", "key", "free")
 
-    if key is None or key.strip().lower() == "none":
-        return "none", None
+
+def accompaniment_guides(harmony: str, key: str, chunks: list[list[tuple[int, int, int]]],
+                         bars: int) -> tuple[str, list[Guide | None]]:
+    """The key of the melody (`key`: "auto" estimates it with Krumhansl profiles, or a name
+    such as "G major") and, per chunk, the pitch classes the added tracks may use at each
+    16th: "chords" the tones of one triad a half bar, chosen for the melody by the built-in
+    arranger's rules (key, melody fit, cadences); "key" the key's scale; "free" no guide."""
+    from artforge.music.band.harmony import choose_chords, chord_tones, estimate_key
+    from artforge.music.band.metre import Metre
+    from artforge.music.constraints import NOTE_NAMES, parse_key, scale_pitch_classes
+
+    if harmony not in HARMONIES:
+        raise UserError(f"--harmony must be one of {', '.join(HARMONIES)}, not {harmony!r}.")
+    steps = bars * STEPS_PER_BAR
+    notes = [(i * steps + start, length, pitch) for i, chunk in enumerate(chunks)
+             for start, length, pitch in chunk]
     if key.strip().lower() == "auto":
-        steps = bars * STEPS_PER_BAR
-        notes = [(i * steps + start, length, pitch) for i, chunk in enumerate(chunks)
-                 for start, length, pitch in chunk]
         if not notes:
-            return "none", None
+            return "none", [None] * len(chunks)
         tonic, minor = estimate_key(notes)
         key = f"{NOTE_NAMES[tonic]} {'minor' if minor else 'major'}"
     try:
-        return key, scale_pitch_classes(key)
+        tonic, minor = parse_key(key)
     except ValueError:
-        raise UserError(f"--key must be auto, none or a key such as 'C major' or 'F# minor', "
+        raise UserError(f"--key must be auto or a key such as 'C major' or 'F# minor', "
                         f"not {key!r}.") from None
+    if harmony == "free":
+        return key, [None] * len(chunks)
+    if harmony == "key":
+        scale = frozenset(scale_pitch_classes(key))
+        return key, [[scale] * steps for _ in chunks]
+    metre = Metre(4, 4)  # passages are read on a 4/4 grid: one chord a half bar
+    spans = len(chunks) * steps // metre.span
+    chords = choose_chords(notes, metre, spans, tonic, minor) if notes else []
+    tones = [frozenset(chord_tones(chord)) for chord in chords for _ in range(metre.span)]
+    tones = tones or [frozenset(scale_pitch_classes(key))] * (len(chunks) * steps)
+    return key, [tones[i * steps:(i + 1) * steps] for i in range(len(chunks))]
 
 
 def accompany_melody(model_dir: Path, midi: Path, out: Path, tracks: Sequence[str] | None = None,
-                     seed: int = 0, *, temperature: float = 1.0, key: str | None = "auto",
-                     device: str = "cpu", catalog: bool = True) -> Path:
+                     seed: int = 0, *, temperature: float = 1.0, harmony: str = "chords",
+                     key: str = "auto", device: str = "cpu", catalog: bool = True) -> Path:
     """The melody of `midi` (as the model's first track) with the other tracks (or only
-    `tracks`) written around it, 4 bars at a time, their pitches kept to `key` (see
-    accompaniment_key); returns the MIDI path (WAV, PNG beside)."""
+    `tracks`) written around it, 4 bars at a time, their pitches guided by `harmony` in
+    `key` (see accompaniment_guides); returns the MIDI path (WAV, PNG beside)."""
     # 1. Check inputs; read the melody in passages of the model's length; find its key.
     check_midi_out(out)
     _check_temperature(temperature)
     model, folder = load_band(model_dir, device)
     keep = track_indices(model, tracks)
     chunks = melody_chunks(midi, model.config.bars)
-    key, scale = accompaniment_key(key, chunks, model.config.bars)
+    key, guides = accompaniment_guides(harmony, key, chunks, model.config.bars)
     # 2. Accompany each passage (one seeded generator for the whole piece).
     generator = torch.Generator().manual_seed(seed)
-    passages = [model.accompany(chunk, 1, generator, temperature, scale)[0] for chunk in chunks]
+    passages = [model.accompany(chunk, 1, generator, temperature, guide)[0]
+                for chunk, guide in zip(chunks, guides, strict=True)]
     # 3. Write the chosen tracks.
     params = {"midi": str(midi), "tracks": [model.config.tracks[i] for i in keep[1:]],
-              "temperature": temperature, "key": key}
+              "temperature": temperature, "harmony": harmony, "key": key}
     return _write(model, passages, keep, out, ACCOMPANY, params, seed, folder, catalog).midi
 
 
@@ -164,5 +182,5 @@ def reproduce_accompany(params: dict[str, Any], seed: int, model_path: str | Non
                         ) -> Path:
     return reproduce_work(lambda midi: accompany_melody(
         Path(model_path), Path(params["midi"]), midi, params["tracks"], seed,
-        temperature=params["temperature"], key=params.get("key", "none"), catalog=False),
-        params, out)
+        temperature=params["temperature"], harmony=params.get("harmony", "free"),
+        key=params.get("key", "auto"), catalog=False), params, out)

@@ -77,24 +77,31 @@ def decode(ids: Sequence[int], tracks: int, bars: int) -> Passage:
 class Grammar:
     """The tokens that may come next, so that every sampled sequence decodes to `bars` bars
     of each track, in order, with notes inside each track's pitch range (and, where
-    `pitch_classes` gives a track a set, inside that key's scale)."""
+    `pitch_classes` gives a track one set per 16th of the passage, inside the set of each
+    note's onset: a key's scale, or the chord of the moment)."""
 
     def __init__(self, tracks: int, bars: int, ranges: Sequence[tuple[int, int]],
-                 pitch_classes: Sequence[set[int] | None] | None = None) -> None:
+                 pitch_classes: Sequence[Sequence[frozenset[int]] | None] | None = None
+                 ) -> None:
         self.tracks, self.bars, self.ranges = tracks, bars, list(ranges)
         self.track, self.bar, self.position, self.last = -1, 0, -1, BOS
         self.last_pitch = -1
-        self.in_key = [None if not pcs else torch.tensor([p % 12 in pcs for p in range(128)])
-                       for pcs in (pitch_classes or [None] * tracks)]
+        self.pitch_classes = list(pitch_classes or [None] * tracks)
+        self._masks: dict[frozenset[int], torch.Tensor] = {}
 
     def _allow_pitches(self, mask: torch.Tensor, low: int) -> None:
-        """Pitches from `low` to the track's highest, in its key when it has one."""
+        """Pitches from `low` to the track's highest; where the track has pitch classes for
+        each 16th of the passage, only those of the note's onset."""
         high = self.ranges[self.track][1]
         if low > high:
             return
         allowed = torch.ones(high + 1 - low, dtype=torch.bool)
-        if self.in_key[self.track] is not None:
-            allowed = self.in_key[self.track][low:high + 1]
+        steps = self.pitch_classes[self.track]
+        if steps is not None:
+            classes = steps[(self.bar - 1) * STEPS_PER_BAR + max(self.position, 0)]
+            if classes not in self._masks:
+                self._masks[classes] = torch.tensor([p % 12 in classes for p in range(128)])
+            allowed = self._masks[classes][low:high + 1]
         mask[PITCH + low:PITCH + high + 1] = allowed
 
     def advance(self, token: int) -> None:
