@@ -86,6 +86,7 @@ def blend_and_accompany(page, tmp_path: Path) -> None:
     page.wait_for_selector("#blend-file-note:has-text('8 notes')")
     page.click("#blend-go")
     page.wait_for_selector("#blend-result:not([hidden]) audio", timeout=JOB_WAIT_MS)
+    page.select_option("#band-harmony", "key")
     page.click("#band-go")
     page.wait_for_selector("#band-result:not([hidden]) audio", timeout=JOB_WAIT_MS)
 

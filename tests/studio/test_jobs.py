@@ -164,12 +164,16 @@ def test_line_art_is_painted_and_melodies_are_blended_and_accompanied(shared):
     blend = wait(client, submit(client, "/api/music/blend", {
         "model": models["melody"], "a": {"notes": notes}, "b": {"upload": theme},
         "steps": 3})["id"])
-    assert blend["status"] == "done", blend
+    assert blend["status"] == "done", blend.get("error")
     band = wait(client, submit(client, "/api/music/accompany", {
-        "model": models["band"], "melody": {"notes": notes}})["id"])
+        "model": models["band"], "melody": {"notes": notes}, "harmony": "key"})["id"])
     assert band["status"] == "done", band
     assert band["result"] == {"midi": "band.mid", "wav": "band.wav", "png": "band.png"}
-    pipelines = {w["pipeline"] for w in client.get("/api/works").json()}
+    works = client.get("/api/works").json()
+    accompanied = next(w for w in works if w["pipeline"] == "music.band.accompany")
+    assert accompanied["params"]["harmony"] == "key"
+    assert accompanied["params"]["key"] == "F major"  # C D E F, ending on F
+    pipelines = {w["pipeline"] for w in works}
     assert {"pix2pix.translate", "music.vae.interpolate", "music.band.accompany"} <= pipelines
     assert "image.sketch" not in pipelines  # line art is a step, not a work
 

@@ -2,7 +2,7 @@
 band (a multi-track model writes the other voices around it)."""
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -44,6 +44,9 @@ class AccompanyRequest(BaseModel):
     model: int = Field(description="A band model's id (GET /api/models?medium=band).")
     melody: Melody
     temperature: float = Field(1.0, gt=0, le=2)
+    harmony: Literal["chords", "key", "free"] = Field(
+        "chords", description="What the added voices keep to: the melody's chords (chosen by "
+        "the built-in arranger's rules), its key's scale, or nothing.")
     tempo: int = Field(100, ge=30, le=240, description="Beats per minute of played notes.")
     seed: int = Field(0, ge=0, le=2**31 - 1)
 
@@ -84,5 +87,6 @@ def accompany(context: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     request, files = params["request"], _files(context, params)
     context.progress(0.1, "the band is playing…")
     midi = accompany_melody(Path(params["model"]), files["melody"], context.out / "band.mid",
-                            seed=request["seed"], temperature=request["temperature"])
+                            seed=request["seed"], temperature=request["temperature"],
+                            harmony=request.get("harmony", "chords"))
     return _result(Path(midi))

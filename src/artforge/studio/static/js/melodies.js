@@ -46,7 +46,8 @@ async function blend() {
 async function accompany() {
   await busy($("#band-go"), "band-error", async () => {
     const body = { model: requireModel($("#band-model")), melody: currentMelody(),
-                   temperature: number("band-temperature"), tempo: number("music-tempo") };
+                   temperature: number("band-temperature"), tempo: number("music-tempo"),
+                   harmony: $("#band-harmony").value };
     $("#band-note").textContent = "The band is playing…";
     const job = await follow(await api("/api/music/accompany", { method: "POST", body }));
     $("#band-note").textContent = "";
