@@ -111,6 +111,19 @@ def test_band_accompanies_a_melody_with_the_chosen_tracks(band_run, tmp_path):
     assert reproduce(work["id"], out=tmp_path / "again.mid")["identical"]
 
 
+def test_the_band_stops_with_the_melody(band_run, tmp_path):
+    root, _ = band_run
+    tune = write_melody(tmp_path / "six-bars.mid", TUNE_A * 3)  # 24 quarters: 6 bars
+    out = tmp_path / "band.mid"
+    done = invoke("band", "accompany", "--model", str(root / "run"), str(tune),
+                  "--out", str(out), "--seed", "1")
+    assert done.exit_code == 0, done.output
+    score = symusic.Score(out)
+    ends = [n.end for t in score.tracks[1:] for n in t.notes]
+    assert ends and max(ends) <= 24 * score.ticks_per_quarter
+    assert max(n.end for n in score.tracks[0].notes) == 24 * score.ticks_per_quarter
+
+
 def test_band_generate(band_run, tmp_path):
     root, _ = band_run
     done = invoke("band", "generate", "--model", str(root / "run"), "--count", "1",

@@ -163,10 +163,22 @@ def accompany_melody(model_dir: Path, midi: Path, out: Path, tracks: Sequence[st
     generator = torch.Generator().manual_seed(seed)
     passages = [model.accompany(chunk, 1, generator, temperature, guide)[0]
                 for chunk, guide in zip(chunks, guides, strict=True)]
+    _end_with_the_melody(passages[-1], chunks[-1])
     # 3. Write the chosen tracks.
     params = {"midi": str(midi), "tracks": [model.config.tracks[i] for i in keep[1:]],
               "temperature": temperature, "harmony": harmony, "key": key}
     return _write(model, passages, keep, out, ACCOMPANY, params, seed, folder, catalog).midi
+
+
+def _end_with_the_melody(passage: Passage, melody: list[tuple[int, int, int]]) -> None:
+    """The band stops at the end of the bar in which the melody ends, not at the end of the
+    last 4-bar passage."""
+    if not melody:
+        return
+    end = -(-max(start + steps for start, steps, _ in melody) // STEPS_PER_BAR) * STEPS_PER_BAR
+    for track in range(1, len(passage)):
+        passage[track] = [(start, min(steps, end - start), pitch)
+                          for start, steps, pitch in passage[track] if start < end]
 
 
 @PIPELINES.register(GENERATE)
