@@ -134,7 +134,9 @@ def test_band_generate(band_run, tmp_path):
 
 @pytest.mark.parametrize("args,message", [
     (["--tracks", "drums"], "the model has no track 'drums'; its tracks are soprano, alto"),
-    (["--temperature", "0"], "Invalid value for '--temperature'")])
+    (["--temperature", "0"], "Invalid value for '--temperature'"),
+    (["--key", "H major"], "--key must be auto or a key such as 'C major'"),
+    (["--harmony", "jazz"], "Invalid value for '--harmony'")])
 def test_band_bad_options_exit_2(band_run, tmp_path, args, message):
     root, _ = band_run
     done = invoke("band", "accompany", "--model", str(root / "run"), str(root / "tune.mid"),

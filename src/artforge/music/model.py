@@ -57,7 +57,8 @@ class MusicModel(ArtModel):
 
     def forward(self, tokens: torch.Tensor, state: Any = None) -> tuple[torch.Tensor, Any]:
         """Logits (batch, length, vocab) for the token after each position, and the state that
-        lets generation continue without re-reading the sequence (None for the Transformer)."""
+        lets generation continue without re-reading the sequence (the Transformer: a key/value
+        cache, given only to a state from `begin`; else None)."""
         raise NotImplementedError
 
     def begin(self, tokens: torch.Tensor) -> tuple[torch.Tensor, Any]:

@@ -50,6 +50,12 @@ def test_bad_input_exits_2_without_writing(paired_folder, tmp_path):
                                  "--out", str(tmp_path / "p.png")])
     assert result.exit_code == 2 and "is not a model folder" in result.output
     assert not (tmp_path / "p.png").exists()
+    result = runner.invoke(app, ["image", "pix2pix", "translate", "--model", str(tmp_path),
+                                 "--in", str(paired_folder / "B" / "x1.png"),
+                                 "--out", str(tmp_path / "p.png"), "--side", "5"])
+    assert result.exit_code == 2
+    assert "--side must be 0 (the sketch's own size) or at least 16 pixels" in result.output
+    assert not (tmp_path / "p.png").exists()
 
 
 def test_the_commands_offer_the_librarys_choices():
