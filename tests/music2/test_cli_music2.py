@@ -40,6 +40,19 @@ def test_vae_train_reports_data_and_held_out_metrics(vae_run):
     assert "training and 0 held-out melody windows; 3 files skipped" in output
 
 
+def test_16_bar_training_uses_the_bar_encoder_and_word_dropout(tmp_path):
+    from artforge.core import checkpoint
+
+    for index in range(2):
+        write_melody(tmp_path / "songs" / f"long{index}.mid", (TUNE_A + TUNE_B) * 4)
+    done = invoke("vae", "train", "--data", str(tmp_path / "songs"), "--bars", "16",
+                  "--out", str(tmp_path / "run"), "--latent", "4", "--hidden", "8",
+                  "--steps", "1", "--batch-size", "2", "--device", "cpu")
+    assert done.exit_code == 0, done.output
+    config = checkpoint.load(tmp_path / "run").config
+    assert config.bar_encoder and config.input_dropout == 0.3 and config.bars == 16
+
+
 def test_interpolate_writes_steps_in_sequence_with_provenance(vae_run, tmp_path):
     root, _ = vae_run
     out = tmp_path / "morph.mid"

@@ -48,6 +48,48 @@ def test_shapes_of_the_flat_and_hierarchical_decoders(bars):
     assert all(canonical(row) == row for row in made.tolist())  # no NOTE_OFF in a rest
 
 
+def test_bar_encoder_reads_bar_by_bar_and_every_bar_moves_the_code():
+    model = tiny(4, bar_encoder=True)
+    assert type(model.encoder).__name__ == "BarEncoder"
+    batch = melodies(2, 4)
+    mu, sigma = model.encode(batch)
+    assert mu.shape == sigma.shape == (2, 4)
+    for bar in range(4):  # a change in any bar reaches the code
+        changed = batch.clone()
+        changed[0, 16 * bar] = P(72)
+        assert not torch.equal(model.encode(changed)[0][0], mu[0]), bar
+    assert torch.equal(model.encode(changed)[0][1], mu[1])
+
+
+def test_input_dropout_hides_previous_notes_only_while_training():
+    from artforge.music.vae.networks import shifted
+
+    tokens = melodies(4, 2)
+    torch.manual_seed(0)
+    dropped = shifted(tokens, 99, dropout=0.5)
+    plain = shifted(tokens, 99)
+    hidden = dropped != plain
+    assert bool((dropped[hidden] == 99).all())
+    assert 0.4 < float(hidden.float().mean()) < 0.6
+    model = tiny(input_dropout=0.5)
+    batch = melodies(2)
+    assert model.validation_step(batch) == model.validation_step(batch)  # no noise held out
+    with pytest.raises(Exception, match="input-dropout"):
+        tiny(input_dropout=1.0)
+
+
+def test_event_accuracy_counts_notes_and_rests_not_holds():
+    model = tiny()
+    batch = melodies(2)
+    always_hold = torch.zeros(2, 32, VOCAB)
+    always_hold[..., HOLD] = 1.0
+    model.decoder.forward = lambda z, tokens, dropout=0.0: always_hold
+    terms = model.validation_step(batch)
+    holds = float((batch == HOLD).float().mean())
+    assert terms["accuracy"] == pytest.approx(holds)
+    assert terms["event_accuracy"] == 0.0
+
+
 def test_kl_weight_anneals_and_free_bits_make_the_kl_free():
     model = tiny()
     batch = melodies(2)

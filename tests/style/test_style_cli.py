@@ -46,6 +46,8 @@ def test_transfer_export_and_stylize_from_the_command_line(pictures, johnson_fol
      "notes.txt cannot be read as a video"),
     (["train", "--style", "{notes}", "--out", "{tmp}/run", "--steps", "1"],
      "notes.txt is not a readable image"),
+    (["train", "--style", "{style}", "--out", "{tmp}/run", "--steps", "1",
+      "--identity-weight", "5"], "--identity-weight is for --method adain."),
 ])
 def test_bad_input_is_one_line_and_exit_2(args, message, pictures, tmp_path):
     notes = tmp_path / "notes.txt"

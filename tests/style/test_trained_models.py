@@ -87,6 +87,25 @@ def test_adain_trains_one_step_on_photos_and_paintings(tmp_path):
     assert isinstance(checkpoint.load(tmp_path / "adain"), AdaINModel)
 
 
+def test_adain_identity_term_is_the_pixel_error_of_decoding_the_photos_own_features():
+    from artforge.style.adain_model import AdaINConfig
+
+    torch.manual_seed(0)
+    model = AdaINModel.from_config(AdaINConfig(width=0.05, style_size=32, identity_weight=50))
+    batch = {"content": torch.rand(2, 3, 32, 32), "style": torch.rand(2, 3, 32, 32)}
+    plain = model.training_step(batch)
+    again = model.decoder(model.encoder(batch["content"])["relu4_1"])
+    expected = float(((again - batch["content"]) * 255).pow(2).mean())
+    assert float(plain["identity"]) == pytest.approx(expected, rel=1e-5)
+    assert float(plain["loss"]) == pytest.approx(
+        float(plain["content"]) + 10 * float(plain["style"]) + 50 * expected, rel=1e-5)
+    without = AdaINModel.from_config(AdaINConfig(width=0.05, style_size=32, identity_weight=0))
+    without.decoder.load_state_dict(model.decoder.state_dict())
+    terms = without.training_step(batch)
+    assert "identity" not in terms
+    assert float(terms["loss"]) == pytest.approx(float(plain["loss"]) - 50 * expected, rel=1e-5)
+
+
 def test_stylize_files_and_folders_keep_sizes(johnson_folder, adain_folder, pictures, tmp_path):
     [one] = stylize_images(johnson_folder, pictures["content"], tmp_path / "one.png",
                            catalog=False)

@@ -43,11 +43,15 @@ def vae() -> None:
 @click.option("--kl-anneal-steps", type=click.IntRange(min=0), default=1000, show_default=True)
 @click.option("--free-bits", type=click.FloatRange(min=0), default=None,
               help="KL bits per melody that cost nothing [default: 32 for 2 bars, 128 for 16].")
+@click.option("--input-dropout", type=click.FloatRange(0, 1, max_open=True), default=None,
+              help="Share of the decoder's previous notes hidden while training, so that it "
+              "reads the melody from the code [default: 0 for 2 bars, 0.3 for 16].")
 @click.option("--transpose", type=click.IntRange(0, 12), default=5, show_default=True)
 @common_options(default_out="runs/vae")
 @training_options(default_steps=3000, default_batch_size=32, default_lr=3e-3)
 def train(data: str, bars: str, latent: int, hidden: int, beta: float, kl_anneal_steps: int,
-          free_bits: float | None, transpose: int, out: str, resume: bool, **options) -> None:
+          free_bits: float | None, input_dropout: float | None, transpose: int, out: str,
+          resume: bool, **options) -> None:
     """Train a melody VAE on the melodies (highest voice of each track) of MIDI files.
 
     \b
@@ -62,7 +66,12 @@ def train(data: str, bars: str, latent: int, hidden: int, beta: float, kl_anneal
     config = MelodyVAEConfig(
         bars=length, latent=latent, encoder_hidden=hidden, conductor_hidden=hidden,
         decoder_hidden=hidden, beta=beta, kl_anneal_steps=kl_anneal_steps,
-        free_bits=free_bits if free_bits is not None else (32.0 if length <= 2 else 128.0))
+        free_bits=free_bits if free_bits is not None else (32.0 if length <= 2 else 128.0),
+        # 16 bars: MusicVAE's hierarchical encoder, and word dropout so that the conductor's
+        # codes, not the previous notes alone, carry the melody.
+        bar_encoder=length > 2,
+        input_dropout=input_dropout if input_dropout is not None else (0.0 if length <= 2
+                                                                       else 0.3))
     trained = train_vae(data, out, train_config(options), model_config=config,
                         transpose=transpose, resume=resume)
     click.echo(trained.data.report())
@@ -71,7 +80,8 @@ def train(data: str, bars: str, latent: int, hidden: int, beta: float, kl_anneal
     tail = ""
     if "val_loss" in metrics:
         tail = (f"; held out: NLL {metrics['val_loss']:.3f} nats/step, accuracy "
-                f"{metrics['val_accuracy']:.3f}, KL {metrics['val_kl']:.1f} nats")
+                f"{metrics['val_accuracy']:.3f} ({metrics['val_event_accuracy']:.3f} on notes "
+                f"and rests), KL {metrics['val_kl']:.1f} nats")
     click.echo(f"Trained to step {result.step} ({result.stopped_by}); model in "
                f"{result.checkpoint}{tail}")
 

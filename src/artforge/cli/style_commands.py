@@ -133,11 +133,14 @@ def transfer(content: str, styles: tuple[str, ...], style_weights: str | None, o
 @click.option("--width", type=float, default=0.5, show_default=True,
               help="adain: decoder width relative to the paper's.")
 @click.option("--style-weight", type=float, default=None, help="Style loss weight.")
+@click.option("--identity-weight", type=float, default=None,
+              help="adain: weight of giving a photo back from its own features (SANet's "
+              "identity loss) [default: 0, the paper's loss].")
 @common_options(default_out="runs/style")
 @training_options(default_steps=2000, default_batch_size=4, default_lr=1e-3)
 def train(method: str, style: str, data: str, size: int | None, count: int, channels: str,
-          res_blocks: int, width: float, style_weight: float | None, out: str, resume: bool,
-          **options) -> None:
+          res_blocks: int, width: float, style_weight: float | None,
+          identity_weight: float | None, out: str, resume: bool, **options) -> None:
     """Train a fast style network; Ctrl-C saves, --resume continues.
 
     \b
@@ -145,6 +148,7 @@ def train(method: str, style: str, data: str, size: int | None, count: int, chan
       artforge style train --style builtin:van-gogh-starry-night --out runs/starry --minutes 10
       artforge style train --method adain --style builtin:paintings --out runs/adain --minutes 30
     """
+    from artforge.errors import UserError
     from artforge.style.adain_model import AdaINConfig
     from artforge.style.fast_model import FastStyleConfig
     from artforge.style.train import style_train_config, train_adain, train_fast
@@ -160,11 +164,15 @@ def train(method: str, style: str, data: str, size: int | None, count: int, chan
 
     with _warnings_as_lines():
         if method == "johnson":
+            if identity_weight is not None:
+                raise UserError("--identity-weight is for --method adain.")
             config = FastStyleConfig(channels=tuple(_numbers(channels, int) or ()),
                                      res_blocks=res_blocks, **weight)
             result = train_fast(style, data, out, train_cfg, config, **crops, count=count,
                                 resume=resume, on_data=report)
         else:
+            if identity_weight is not None:
+                weight["identity_weight"] = identity_weight
             result = train_adain(style, data, out, train_cfg, AdaINConfig(width=width, **weight),
                                  **crops, count=count, resume=resume, on_data=report)
     click.echo(f"Trained to step {result.step} ({result.stopped_by}); model in {result.checkpoint}")
