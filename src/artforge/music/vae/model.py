@@ -13,8 +13,7 @@ from artforge.core.model import ArtModel
 from artforge.core.registry import MODELS
 from artforge.core.sampling import SamplingConfig, choose, process_logits
 from artforge.music.vae.melody import HOLD, REST, STEPS_PER_BAR, VOCAB
-from artforge.music.vae.networks import (BarEncoder, Encoder, FlatDecoder,
-                                         HierarchicalDecoder)
+from artforge.music.vae.networks import BarEncoder, Encoder, FlatDecoder, HierarchicalDecoder
 
 
 @dataclasses.dataclass
@@ -74,7 +73,7 @@ class MelodyVAE(ArtModel):
         if not c.latent:
             self.encoder = None
         elif c.bar_encoder:
-            self.encoder = BarEncoder(VOCAB, c.embed, c.encoder_hidden, c.latent, STEPS_PER_BAR)
+            self.encoder = BarEncoder(VOCAB, c.embed, c.encoder_hidden, c.latent)
         else:
             self.encoder = Encoder(VOCAB, c.embed, c.encoder_hidden, c.latent)
         if c.hierarchical:

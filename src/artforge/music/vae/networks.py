@@ -7,6 +7,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from artforge.music.vae.melody import STEPS_PER_BAR
+
 State = tuple[torch.Tensor, torch.Tensor]
 
 
@@ -22,21 +24,30 @@ class Encoder(nn.Module):
         self.sigma = nn.Linear(2 * hidden, latent)
 
     def forward(self, tokens: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        _, (h_n, _) = self.lstm(self.embed(tokens))
-        last = torch.cat([h_n[0], h_n[1]], dim=-1)
-        return self.mu(last), F.softplus(self.sigma(last)) + 1e-4
+        return gaussian(self.mu, self.sigma, last_states(self.lstm, self.embed(tokens)))
+
+
+def last_states(lstm: nn.LSTM, inputs: torch.Tensor) -> torch.Tensor:
+    """The last hidden states of a one-layer bidirectional LSTM's two directions, side by
+    side: (batch, 2 * hidden)."""
+    _, (h_n, _) = lstm(inputs)
+    return torch.cat([h_n[0], h_n[1]], dim=-1)
+
+
+def gaussian(mu: nn.Linear, sigma: nn.Linear, last: torch.Tensor
+             ) -> tuple[torch.Tensor, torch.Tensor]:
+    """mu and a softplus sigma of q(z | melody) from an encoder's summary."""
+    return mu(last), F.softplus(sigma(last)) + 1e-4
 
 
 class BarEncoder(nn.Module):
     """MusicVAE's hierarchical encoder: a bidirectional LSTM reads each bar (all bars of the
     batch at once), a second one reads the bars' summaries. Each recurrence runs 16 steps
-    instead of the whole melody, so gradients reach z along short paths and a 16-bar batch
-    encodes ~8x faster on a CPU than with one LSTM over 256 steps."""
+    instead of the whole melody, so gradients reach z along short paths (the work is about
+    the same as one LSTM over 256 steps)."""
 
-    def __init__(self, vocab: int, embed: int, hidden: int, latent: int, steps_per_bar: int
-                 ) -> None:
+    def __init__(self, vocab: int, embed: int, hidden: int, latent: int) -> None:
         super().__init__()
-        self.steps_per_bar = steps_per_bar
         self.embed = nn.Embedding(vocab, embed)
         self.bar = nn.LSTM(embed, hidden, batch_first=True, bidirectional=True)
         self.song = nn.LSTM(2 * hidden, hidden, batch_first=True, bidirectional=True)
@@ -44,13 +55,10 @@ class BarEncoder(nn.Module):
         self.sigma = nn.Linear(2 * hidden, latent)
 
     def forward(self, tokens: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        batch, steps = tokens.shape
-        bars = tokens.reshape(batch * (steps // self.steps_per_bar), self.steps_per_bar)
-        _, (h_bar, _) = self.bar(self.embed(bars))
-        summaries = torch.cat([h_bar[0], h_bar[1]], dim=-1).view(batch, -1, h_bar.shape[-1] * 2)
-        _, (h_n, _) = self.song(summaries)
-        last = torch.cat([h_n[0], h_n[1]], dim=-1)
-        return self.mu(last), F.softplus(self.sigma(last)) + 1e-4
+        bars = tokens.reshape(-1, STEPS_PER_BAR)
+        summaries = last_states(self.bar, self.embed(bars)).view(len(tokens), -1,
+                                                                 2 * self.bar.hidden_size)
+        return gaussian(self.mu, self.sigma, last_states(self.song, summaries))
 
 
 class InitialState(nn.Module):
@@ -140,8 +148,9 @@ class HierarchicalDecoder(nn.Module):
     def forward(self, z: torch.Tensor, tokens: torch.Tensor, dropout: float = 0.0
                 ) -> torch.Tensor:
         batch, steps = tokens.shape
-        codes = self.conduct(z, bars := steps // 16)
-        previous = shifted(tokens, self.steps.start_id, dropout).reshape(batch * bars, 16)
+        codes = self.conduct(z, bars := steps // STEPS_PER_BAR)
+        previous = shifted(tokens, self.steps.start_id, dropout).reshape(batch * bars,
+                                                                         STEPS_PER_BAR)
         logits, _ = self.steps(previous, codes.reshape(batch * bars, -1))
         return logits.view(batch, steps, -1)
 
