@@ -101,8 +101,17 @@ def paint_a_sketch(page) -> None:
     for x, y in ((260, 60), (260, 250), (40, 250), (40, 60)):
         page.mouse.move(box["x"] + x, box["y"] + y, steps=6)
     page.mouse.up()
+    page.click("#sketch-colour-mode")  # a dab of colour inside the square
+    page.mouse.move(box["x"] + 120, box["y"] + 150)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 160, box["y"] + 160, steps=4)
+    page.mouse.up()
+    sent = []
+    page.on("request", lambda r: sent.append(r.post_data_json) if r.url.endswith(
+        "/api/sketch/paint") else None)
     page.click("#sketch-go")
     page.wait_for_selector("#sketch-result:not([hidden])", timeout=JOB_WAIT_MS)
+    assert sent and sent[0].get("hints")  # the colour layer went with the lines
 
 
 def draw_pick_vary_blend(page) -> None:

@@ -59,13 +59,13 @@ def tiny_models(home: Path) -> dict[str, int]:
 
 
 def more_tiny_models(home: Path) -> dict[str, int]:
-    """An untrained pix2pix, melody VAE and band model."""
+    """An untrained pix2pix (reading colour hints), melody VAE and band model."""
     from artforge.image.pix2pix.architectures import Pix2PixConfig
     from artforge.music.band.model import TransformerBandConfig
     from artforge.music.vae.model import MelodyVAEConfig
 
     torch.manual_seed(0)
-    pix2pix = MODELS.get("pix2pix").from_config(Pix2PixConfig(size=32, ngf=8, ndf=8))
+    pix2pix = MODELS.get("pix2pix").from_config(Pix2PixConfig(size=32, ngf=8, ndf=8, hints=True))
     vae = MODELS.get("musicvae").from_config(MelodyVAEConfig(
         latent=8, embed=8, encoder_hidden=16, conductor_hidden=16, decoder_hidden=16))
     band = MODELS.get("band-transformer").from_config(TransformerBandConfig(width=16, layers=1,

@@ -94,7 +94,7 @@ def train_tiny_models(home: Path) -> None:
                       count=16)
             train_pix2pix(str(_pictures(data / "pictures")), runs / "ink",
                           pix2pix_train_config(**{**small, "batch_size": 2}), "pix2pix",
-                          Pix2PixConfig(size=32, ngf=8, ndf=8, holdout=0.0))
+                          Pix2PixConfig(size=32, ngf=8, ndf=8, holdout=0.0, hints=True))
             train_vae(str(songs), runs / "melodies", TrainConfig(**small),
                       model_config=MelodyVAEConfig(latent=8, embed=8, encoder_hidden=16,
                                                    conductor_hidden=16, decoder_hidden=16))

@@ -2,6 +2,7 @@
 library, progress streams, a failure says why, cancel stops (training saves), and a job cut
 off by a dead worker or a restart resumes from its checkpoint."""
 
+import io
 import os
 import re
 import signal
@@ -9,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from artforge.catalog import jobs
 from artforge.catalog.db import connect
@@ -159,6 +161,18 @@ def test_line_art_is_painted_and_melodies_are_blended_and_accompanied(shared):
     painted = wait(client, submit(client, "/api/sketch/paint", {"model": models["sketch"],
                                                                 "sketch": sketch})["id"])
     assert painted["status"] == "done" and painted["result"] == {"image": "painting.png"}
+    size = Image.open(io.BytesIO(drawn)).size
+    dabs = Image.new("RGBA", size)
+    dabs.paste((200, 40, 40, 255), (4, 4, 20, 20))
+    buffer = io.BytesIO()
+    dabs.save(buffer, "PNG")
+    hints = upload(client, "image", buffer.getvalue(), "hints.png").json()["id"]
+    coloured = wait(client, submit(client, "/api/sketch/paint", {
+        "model": models["sketch"], "sketch": sketch, "hints": hints})["id"])
+    assert coloured["status"] == "done", coloured.get("error")
+    with_hints = client.get(f"/api/jobs/{coloured['id']}/files/painting.png").content
+    without = client.get(f"/api/jobs/{painted['id']}/files/painting.png").content
+    assert with_hints != without
     notes = [{"pitch": p, "start": i, "length": 1} for i, p in enumerate([60, 62, 64, 65] * 2)]
     theme = upload(client, "midi", midi_bytes(bars=2), "theme.mid").json()["id"]
     blend = wait(client, submit(client, "/api/music/blend", {

@@ -37,10 +37,13 @@ def pix2pix() -> None:
               help="How line art is drawn for a folder of paintings.")
 @click.option("--holdout", type=click.FloatRange(0, 1, max_open=True), default=0.1,
               show_default=True, help="Share of the pictures kept out for `image eval`.")
+@click.option("--hints", is_flag=True,
+              help="Also learn to follow colour hints (dabs of colour on the sketch, "
+                   "`translate --hints`); the model still paints bare sketches.")
 @common_options(default_out="runs/pix2pix")
 @training_options(default_steps=5000, default_batch_size=4, default_lr=1e-3)
 def train(data: str, arch: str, size: int, ngf: int, norm: str, local_enhancer: bool,
-          method: str, holdout: float, out: str, resume: bool, **options) -> None:
+          method: str, holdout: float, hints: bool, out: str, resume: bool, **options) -> None:
     """Train a model that paints line art in the manner of your pictures.
 
     Sheets of held-out line art, its painting and the real picture go to OUT/samples/ at
@@ -51,6 +54,7 @@ def train(data: str, arch: str, size: int, ngf: int, norm: str, local_enhancer: 
     Example:
       artforge image pix2pix train --data builtin:paintings --out runs/p2p --minutes 30
       artforge image pix2pix train --data ~/Paintings --arch pix2pixhd --out runs/hd --resume
+      artforge image pix2pix train --data builtin:paintings --hints --out runs/p2p-hints
     """
     from artforge.image.pix2pix.train import pix2pix_train_config, train_pix2pix, translation_class
     from artforge.image.sketch.methods import SketchConfig
@@ -58,7 +62,7 @@ def train(data: str, arch: str, size: int, ngf: int, norm: str, local_enhancer: 
     cls = translation_class(arch)
     extra = {"local_enhancer": local_enhancer} if arch == "pix2pixhd" else {}
     config = cls.config_class(size=size, ngf=ngf, norm=norm, holdout=holdout,
-                              sketch=SketchConfig(method=method), **extra)
+                              sketch=SketchConfig(method=method), hints=hints, **extra)
     keys = ("steps", "minutes", "batch_size", "lr", "save_every", "seed", "device")
     chosen = {key: options[key] for key in keys}
     if click.get_current_context().get_parameter_source("lr") is ParameterSource.DEFAULT:
@@ -94,8 +98,20 @@ def train(data: str, arch: str, size: int, ngf: int, norm: str, local_enhancer: 
                    "model trained at (twice its crop size); 0: the sketch's own size.")
 @click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
               help="auto: ONNX Runtime on CPU, PyTorch on a GPU.")
+@click.option("--hints", type=click.Path(), default=None,
+              help="Colours to paint with, for a model trained with --hints: a picture of the "
+                   "sketch's size whose opaque pixels (or, without transparency, non-white "
+                   "ones) are dabs or strokes of colour.")
+@click.option("--hints-from", default=None,
+              help="Or take the colour hints from a picture (a file or builtin:NAME, "
+                   "stretched to the sketch): --dabs dabs of its colours at random places.")
+@click.option("--dabs", type=click.IntRange(min=1), default=40, show_default=True,
+              help="How many dabs --hints-from puts on the sketch.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Where --hints-from puts its dabs.")
 @click.option("--device", default="cpu", show_default=True, help="cpu, cuda, cuda:N or mps.")
 def translate(model: str, source: str, out: str, tile: int, side: int | None, engine: str,
+              hints: str | None, hints_from: str | None, dabs: int, seed: int,
               device: str) -> None:
     """Paint sketches with a trained model, at any size.
 
@@ -106,9 +122,14 @@ def translate(model: str, source: str, out: str, tile: int, side: int | None, en
     Example:
       artforge image sketch --in photo.jpg --out lines.png
       artforge image pix2pix translate --model runs/p2p --in lines.png --out painting.png
+      artforge image pix2pix translate --model runs/p2p-hints --in lines.png \\
+          --hints colours.png --out painting.png
+      artforge image pix2pix translate --model runs/p2p-hints --in lines.png \\
+          --hints-from photo.jpg --dabs 60 --out painting.png
     """
     from artforge.image.pix2pix.translate import translate as paint
 
-    written = paint(model, source, out, tile=tile, side=side, device=device, engine=engine)
+    written = paint(model, source, out, tile=tile, side=side, device=device, engine=engine,
+                    hints=hints, hints_from=hints_from, dabs=dabs, hint_seed=seed)
     click.echo(f"Wrote {written[0]}" if len(written) == 1 else
                f"Wrote {len(written)} paintings to {out}")

@@ -103,6 +103,8 @@ def paint_sketch(body: sketch.PaintRequest, studio: StudioDep) -> dict[str, Any]
     features.require("sketch")
     params = {"request": body.model_dump(), "model": studio.model_path(body.model, "sketch"),
               "sketch": studio.upload(body.sketch, ("image",))["path"]}
+    if body.hints is not None:
+        params["hints"] = studio.upload(body.hints, ("image",))["path"]
     return studio.submit("sketch.paint", params)
 
 

@@ -67,3 +67,23 @@ def test_the_commands_offer_the_librarys_choices():
 
     assert (pix2pix.KINDS, pix2pix.ENGINES, pix2pix.NORMS) == (KINDS, ENGINES, NORMS)
     assert sketch.METHODS == METHODS
+
+
+def test_a_model_trained_with_hints_paints_with_dabs_of_a_pictures_colours(paired_folder,
+                                                                          tmp_path):
+    runner = CliRunner()
+    run = tmp_path / "run"
+    trained = runner.invoke(app, ["image", "pix2pix", "train", "--data", str(paired_folder),
+                                  "--out", str(run), "--steps", "1", "--hints", *TINY])
+    assert trained.exit_code == 0, trained.output
+    sketch, out = paired_folder / "A" / "x1.jpg", tmp_path / "painting.png"
+    base = ["image", "pix2pix", "translate", "--model", str(run), "--in", str(sketch)]
+    painted = runner.invoke(app, [*base, "--out", str(out), "--hints-from",
+                                  str(paired_folder / "B" / "x1.png"), "--dabs", "12"])
+    assert painted.exit_code == 0, painted.output
+    work = records.list_works()[0]
+    assert (work["params"]["dabs"], work["params"]["hint_seed"]) == (12, 0)
+    both = runner.invoke(app, [*base, "--out", str(tmp_path / "x.png"), "--hints",
+                               str(out), "--hints-from", "builtin:chelsea"])
+    assert both.exit_code == 2 and "--hints or --hints-from, not both" in both.output
+    assert not (tmp_path / "x.png").exists()

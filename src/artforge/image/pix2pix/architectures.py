@@ -90,10 +90,10 @@ class Pix2PixModel(TranslationModel):
 
     def build_networks(self, config: Pix2PixConfig) -> tuple[nn.Module, nn.Module]:
         norm = norm_layer(config.norm)
-        generator = UNetGenerator(config.input_nc, config.output_nc, config.downs, config.ngf,
-                                  norm, config.dropout, config.upsample)
-        discriminator = MultiscaleDiscriminator(config.input_nc + config.output_nc, config.ndf,
-                                                config.d_layers, config.num_d, norm)
+        generator = UNetGenerator(config.condition_channels, config.output_nc, config.downs,
+                                  config.ngf, norm, config.dropout, config.upsample)
+        discriminator = MultiscaleDiscriminator(config.condition_channels + config.output_nc,
+                                                config.ndf, config.d_layers, config.num_d, norm)
         return generator, discriminator
 
 
@@ -107,7 +107,7 @@ class Pix2PixHDModel(TranslationModel):
 
     def build_networks(self, config: Pix2PixHDConfig) -> tuple[nn.Module, nn.Module]:
         norm = norm_layer(config.norm)
-        args = (config.input_nc, config.output_nc, config.ngf, config.n_downsampling,
+        args = (config.condition_channels, config.output_nc, config.ngf, config.n_downsampling,
                 config.n_blocks)
         if config.local_enhancer:
             generator = LocalEnhancer(*args, n_blocks_local=config.n_blocks_local,
@@ -115,8 +115,8 @@ class Pix2PixHDModel(TranslationModel):
         else:
             generator = Pix2PixHDGenerator(*args, norm_layer=norm,
                                            padding_type=config.padding_type)
-        discriminator = MultiscaleDiscriminator(config.input_nc + config.output_nc, config.ndf,
-                                                config.d_layers, config.num_d, norm)
+        discriminator = MultiscaleDiscriminator(config.condition_channels + config.output_nc,
+                                                config.ndf, config.d_layers, config.num_d, norm)
         return generator, discriminator
 
 

@@ -18,6 +18,7 @@ from torch import nn
 from artforge.core.config import Config, require
 from artforge.core.model import ArtModel
 from artforge.core.optimizers import Optimizers
+from artforge.image.pix2pix.hints import HINT_CHANNELS, no_hints, sample_hints
 from artforge.image.pix2pix.losses import GAN_LOSSES, adversarial, feature_matching, perceptual_loss
 from artforge.image.pix2pix.networks import NORMS
 from artforge.image.sketch.methods import SketchConfig
@@ -49,6 +50,14 @@ class TranslationConfig(Config):
     """How the line art of the training pairs was drawn (for pairs made from paintings)."""
     holdout: float = 0.1
     """Share of the pictures kept out of training, for `image eval` (split by name)."""
+    hints: bool = False
+    """Also read colour hints (artforge.image.pix2pix.hints): four more input channels,
+    trained with dabs of the real painting's colours."""
+
+    @property
+    def condition_channels(self) -> int:
+        """Channels of the generator's input: the line art, and the hints when used."""
+        return self.input_nc + (HINT_CHANNELS if self.hints else 0)
 
     def validate(self) -> None:
         require([
@@ -97,6 +106,13 @@ class TranslationModel(ArtModel):
         return {"d": torch.optim.Adam(self.discriminator.parameters(), lr=lr, betas=self.betas),
                 "g": torch.optim.Adam(self.generator.parameters(), lr=lr, betas=self.betas)}
 
+    def condition(self, sketch: torch.Tensor, hints: torch.Tensor | None = None) -> torch.Tensor:
+        """The generator's input: the line art, with the hint channels (none given: empty)
+        when the model reads hints."""
+        if not self.config.hints:
+            return sketch
+        return torch.cat([sketch, no_hints(sketch) if hints is None else hints], dim=1)
+
     def discriminate(self, sketch: torch.Tensor, picture: torch.Tensor
                      ) -> list[list[torch.Tensor]]:
         return self.discriminator(torch.cat([sketch, picture], dim=1))
@@ -104,6 +120,8 @@ class TranslationModel(ArtModel):
     def training_step(self, batch: tuple[torch.Tensor, torch.Tensor], optimizers: Optimizers
                       ) -> dict[str, torch.Tensor]:
         sketch, real = batch
+        if self.config.hints:
+            sketch = self.condition(sketch, sample_hints(real))
         fake = self.generator(sketch)
         # 1. The discriminator learns to tell real pairs from generated ones.
         kind = self.config.gan_loss
@@ -141,9 +159,11 @@ class TranslationModel(ArtModel):
         return parts
 
     @torch.no_grad()
-    def translate(self, sketch: torch.Tensor) -> torch.Tensor:
-        """Pictures in [-1, 1] from line art in [-1, 1] (sides multiples of `multiple`)."""
-        return self.generator(sketch)
+    def translate(self, sketch: torch.Tensor, hints: torch.Tensor | None = None
+                  ) -> torch.Tensor:
+        """Pictures in [-1, 1] from line art in [-1, 1] (sides multiples of `multiple`) and,
+        for a model that reads them, hint channels (none: a bare sketch)."""
+        return self.generator(self.condition(sketch, hints))
 
     # Progress sheets -----------------------------------------------------------------------
     def on_checkpoint(self, folder: Path, weights: dict[str, torch.Tensor]) -> None:
@@ -158,6 +178,6 @@ class TranslationModel(ArtModel):
         step = int(folder.name.removeprefix("step-"))
         sketch, real = self.preview
         with torch.no_grad():
-            fake = generator(sketch)
+            fake = generator(self.condition(sketch))
         save_preview(sketch, fake, real, Path(self.preview_dir) / f"step-{step:08d}.png",
                      {"step": step, "kind": self.kind})

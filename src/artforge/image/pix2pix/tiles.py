@@ -30,14 +30,20 @@ def _ramp(length: int, overlap: int) -> torch.Tensor:
 
 
 def translate_tensor(run: Callable[[torch.Tensor], torch.Tensor], sketch: torch.Tensor,
-                     multiple: int, tile: int, overlap: int) -> torch.Tensor:
+                     multiple: int, tile: int, overlap: int, paper_channels: int | None = None
+                     ) -> torch.Tensor:
     """`run` (a generator) over `sketch` (1, C, H, W) in [-1, 1] of any size; returns
-    (1, 3, H, W). `tile` and `overlap` are rounded to what the network can take."""
+    (1, 3, H, W). `tile` and `overlap` are rounded to what the network can take. The first
+    `paper_channels` (default: all) are line art, padded with white paper; the rest (colour
+    hints) are padded with zeros, "no hint"."""
     _, _, height, width = sketch.shape
     tile = max(multiple, tile // multiple * multiple)
     overlap = min(overlap, tile // 4)
     padded_h, padded_w = (-(-side // multiple) * multiple for side in (height, width))
-    paper = F.pad(sketch, (0, padded_w - width, 0, padded_h - height), value=PAPER)
+    pad = (0, padded_w - width, 0, padded_h - height)
+    lines = sketch.shape[1] if paper_channels is None else paper_channels
+    paper = torch.cat([F.pad(sketch[:, :lines], pad, value=PAPER),
+                       F.pad(sketch[:, lines:], pad, value=0.0)], dim=1)
     rows, cols = _starts(padded_h, tile, overlap), _starts(padded_w, tile, overlap)
     if len(rows) == 1 and len(cols) == 1:
         return run(paper)[..., :height, :width]

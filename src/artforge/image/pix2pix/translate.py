@@ -16,6 +16,7 @@ from artforge.core import checkpoint
 from artforge.core.registry import PIPELINES
 from artforge.errors import UserError
 from artforge.image.pix2pix.engine import Engine, make_engine, resolve_engine
+from artforge.image.pix2pix.hints import read_hint_pixels, resize_hints
 from artforge.image.pix2pix.model import TranslationModel
 from artforge.image.pix2pix.pairs import shrink_line_art, working_side
 from artforge.image.pix2pix.tiles import translate_tensor
@@ -41,31 +42,51 @@ class Translator:
         """The shorter side of the pictures the model learnt from (crops were cut from them)."""
         return working_side(self.model.config.size)
 
-    def translate(self, sketch: np.ndarray, tile: int = DEFAULT_TILE, side: int | None = None
-                  ) -> np.ndarray:
+    def translate(self, sketch: np.ndarray, tile: int = DEFAULT_TILE, side: int | None = None,
+                  hints: np.ndarray | None = None) -> np.ndarray:
         """RGB uint8 (H, W, 3) from line art: uint8 (H, W) grey or (H, W, 3) RGB.
 
         A sketch whose shorter side is above `side` (default: the training scale; 0: never)
         is painted shrunk to it, lines kept dark, and the painting enlarged back: a model
-        paints well only at the scale of the line art it learnt from."""
+        paints well only at the scale of the line art it learnt from. `hints`, for a model
+        trained with them: a picture of the sketch's size whose opaque (or, without
+        transparency, non-white) pixels are colours to paint there (hints.read_hint_pixels)."""
         channels = self.model.config.input_nc
         picture = Image.fromarray(sketch).convert("L" if channels == 1 else "RGB")
         full = picture.size
+        hint_channels = self.hint_channels(hints, full)
         side = self.training_side if side is None else side
         if side and min(full) > side:
             scale = side / min(full)
             picture = shrink_line_art(picture, (max(1, round(full[0] * scale)),
                                                 max(1, round(full[1] * scale))))
-        rgb = self._paint(picture, tile)
+        if hint_channels is not None:
+            hint_channels = resize_hints(hint_channels, (picture.height, picture.width))
+        rgb = self._paint(picture, tile, hint_channels)
         if picture.size != full:
             rgb = np.asarray(Image.fromarray(rgb, "RGB").resize(full, Image.Resampling.LANCZOS))
         return rgb
 
-    def _paint(self, picture: Image.Image, tile: int) -> np.ndarray:
+    def hint_channels(self, hints: np.ndarray | None, size: tuple[int, int]
+                       ) -> torch.Tensor | None:
+        """Hint channels at the sketch's size, or None for a bare sketch."""
+        if hints is None:
+            return None
+        if not self.model.config.hints:
+            raise UserError(f"{self.folder} was trained without colour hints; train a model "
+                            "with --hints to paint with them.")
+        if (hints.shape[1], hints.shape[0]) != size:
+            raise UserError(f"the hints are {hints.shape[1]}x{hints.shape[0]} pixels but the "
+                            f"sketch is {size[0]}x{size[1]}; they must be the same size.")
+        return read_hint_pixels(hints)
+
+    def _paint(self, picture: Image.Image, tile: int, hints: torch.Tensor | None = None
+               ) -> np.ndarray:
         channels = self.model.config.input_nc
         x = torch.from_numpy(np.array(picture)).float().div(127.5).sub(1.0)
         x = x[None, None] if channels == 1 else x.permute(2, 0, 1)[None]
-        y = translate_tensor(self.engine, x, self.model.multiple, tile, OVERLAP)
+        x = self.model.condition(x, hints)
+        y = translate_tensor(self.engine, x, self.model.multiple, tile, OVERLAP, channels)
         rgb = ((y[0].clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8)
         rgb = rgb.expand(3, -1, -1) if rgb.shape[0] == 1 else rgb
         return rgb.permute(1, 2, 0).numpy()
@@ -85,7 +106,7 @@ def load_translator(model_path: Path, device: str = "cpu", engine: str = "auto")
     name = resolve_engine(engine, target)
     model = checkpoint.load(folder, device=target)
     model_hash = checkpoint.folder_hash(folder)
-    run = make_engine(model.generator, model.config.input_nc, name, target, model_hash)
+    run = make_engine(model.generator, model.config.condition_channels, name, target, model_hash)
     return Translator(model, folder, name, run, model_hash)
 
 
@@ -98,6 +119,39 @@ def read_sketch(path: Path) -> np.ndarray:
         raise UserError(f"{path} is {picture.width}x{picture.height} pixels; a sketch needs "
                         f"{MIN_SIDE} to {MAX_SIDE} pixels on each side.")
     return np.asarray(picture)
+
+
+def read_hints(path: Path) -> np.ndarray:
+    """A hint picture as uint8 (H, W, 4) when it has transparency, else (H, W, 3)."""
+    from PIL import UnidentifiedImageError
+
+    if not Path(path).is_file():
+        raise UserError(f"hints {path} does not exist.")
+    try:
+        with Image.open(path) as img:
+            transparent = "A" in img.getbands() or "transparency" in img.info
+            picture = img.convert("RGBA" if transparent else "RGB")
+    except (UnidentifiedImageError, OSError) as exc:
+        raise UserError(f"{path} is not a readable image ({exc.__class__.__name__}).") from None
+    return np.asarray(picture)
+
+
+DEFAULT_DABS = 40
+
+
+def hint_picture(params: dict[str, Any], size: tuple[int, int]) -> np.ndarray | None:
+    """The hint picture a translation's params name, for a sketch of `size` (width, height):
+    a file ("hints"), or `dabs` dabs of a picture's colours ("hints_from", resized to the
+    sketch), or None."""
+    if params.get("hints") is not None:
+        return read_hints(Path(params["hints"]))
+    if params.get("hints_from") is None:
+        return None
+    from artforge.image.pix2pix.hints import dabs_from_picture
+    from artforge.style.picture import open_picture
+
+    picture = open_picture(params["hints_from"]).resize(size, Image.Resampling.LANCZOS)
+    return dabs_from_picture(np.asarray(picture), params["dabs"], params["hint_seed"])
 
 
 def _jobs(source: Path, out: Path) -> list[tuple[Path, Path]]:
@@ -120,9 +174,12 @@ def _jobs(source: Path, out: Path) -> list[tuple[Path, Path]]:
 
 def translate(model_path: Path, source: Path, out: Path, *, tile: int = DEFAULT_TILE,
               side: int | None = None, device: str = "cpu", engine: str = "auto",
-              catalog: bool = True) -> list[Path]:
+              hints: Path | None = None, hints_from: str | None = None,
+              dabs: int = DEFAULT_DABS, hint_seed: int = 0, catalog: bool = True) -> list[Path]:
     """Paint every sketch at `source` (a file or a folder) into `out` (a PNG or a folder),
-    each at `side` (see Translator.translate)."""
+    each at `side` (see Translator.translate). One sketch can be given colour hints: a
+    `hints` picture, or `dabs` dabs of the colours of picture `hints_from` (a file or
+    builtin:NAME) at seeded places."""
     # 1. Check inputs: every sketch is read before anything is written.
     if tile < 64:
         raise UserError(f"--tile must be at least 64 pixels, not {tile}.")
@@ -130,15 +187,32 @@ def translate(model_path: Path, source: Path, out: Path, *, tile: int = DEFAULT_
         raise UserError(f"--side must be 0 (the sketch's own size) or at least {MIN_SIDE} "
                         f"pixels, not {side}.")
     jobs = _jobs(Path(source), Path(out))
+    hinting = {}
+    if hints is not None and hints_from is not None:
+        raise UserError("give --hints or --hints-from, not both.")
+    if hints is not None:
+        hinting = {"hints": str(hints)}
+    elif hints_from is not None:
+        if dabs < 1:
+            raise UserError(f"--dabs must be at least 1, not {dabs}.")
+        hinting = {"hints_from": str(hints_from), "dabs": dabs, "hint_seed": hint_seed}
+    if hinting and Path(source).is_dir():
+        raise UserError("colour hints go with one sketch; give --in a sketch file, not a "
+                        "folder.")
     sketches = [read_sketch(path) for path, _ in jobs]
+    size = (sketches[0].shape[1], sketches[0].shape[0])
+    colours = hint_picture(hinting, size)
     # 2. Load the model and its engine.
     translator = load_translator(model_path, device, engine)
+    if colours is not None:  # checked before anything is written
+        translator.hint_channels(colours, size)
     # 3. Translate, save with provenance, catalogue.
     side = translator.training_side if side is None else side
     written = []
     for (path, target), sketch in zip(jobs, sketches, strict=True):
         params = {"source": str(path), "tile": tile, "side": side,
                   "engine": translator.engine_name}
+        params.update(hinting)
         _save(translator, sketch, params, target)
         if catalog:
             from artforge.catalog import records
@@ -156,7 +230,8 @@ def _save(translator: Translator, sketch: np.ndarray, params: dict[str, Any], ou
     from artforge.core.versions import package_versions
 
     # Works made before the side option were painted at the sketch's own size.
-    painted = translator.translate(sketch, params["tile"], params.get("side", 0))
+    colours = hint_picture(params, (sketch.shape[1], sketch.shape[0]))
+    painted = translator.translate(sketch, params["tile"], params.get("side", 0), colours)
     picture = Image.fromarray(painted, "RGB")
     provenance = {"pipeline": TRANSLATE_PIPELINE, "params": params,
                   "model": str(translator.folder), "model_hash": translator.model_hash,

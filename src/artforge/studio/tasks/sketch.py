@@ -18,6 +18,9 @@ class PaintRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     model: int = Field(description="A pix2pix model's id (GET /api/models?medium=sketch).")
     sketch: str = Field(max_length=32, description="The uploaded sketch's id.")
+    hints: str | None = Field(None, max_length=32, description=(
+        "An uploaded picture of colour hints, the sketch's size: its opaque pixels are "
+        "colours to paint there (models trained with hints only)."))
 
 
 class LinesRequest(BaseModel):
@@ -33,7 +36,9 @@ def paint(context: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     from artforge.image.pix2pix.translate import translate
 
     context.progress(0.1, "painting…")
-    made = translate(Path(params["model"]), Path(params["sketch"]), context.out / "painting.png")
+    hints = params.get("hints")
+    made = translate(Path(params["model"]), Path(params["sketch"]), context.out / "painting.png",
+                     hints=None if hints is None else Path(hints))
     return {"image": made[0].name}
 
 

@@ -7,6 +7,7 @@ import { $, busy, el, fillModels, number, requireModel, showError } from "./ui.j
 let grid = null;       // the last grid: {request, job}
 let picks = [];        // indexes of the chosen pictures: [A] or [A, B]
 let sketch;
+let hints;
 
 function gridRequest() {
   return { model: requireModel($("#gan-model")), seed: number("gan-seed"),
@@ -96,8 +97,11 @@ async function paint() {
     const model = requireModel($("#sketch-model"));
     $("#sketch-note").textContent = "Painting…";
     const drawing = await upload(new File([await sketch.png()], "sketch.png"), "image");
-    const job = await follow(await api("/api/sketch/paint", {
-      method: "POST", body: { model, sketch: drawing.id } }));
+    const body = { model, sketch: drawing.id };
+    if (hints.painted) {
+      body.hints = (await upload(new File([await hints.png()], "hints.png"), "image")).id;
+    }
+    const job = await follow(await api("/api/sketch/paint", { method: "POST", body }));
     $("#sketch-result").src = jobFile(job, job.result.image);
     $("#sketch-result").hidden = false;
     $("#sketch-note").textContent = "";
@@ -123,11 +127,30 @@ async function lineArt(event) {
 }
 
 function initSketch() {
-  sketch = new Painter($("#sketch-canvas"), { background: "#fff", size: () => number("sketch-size") });
-  $("#sketch-clear").addEventListener("click", () => sketch.clear());
-  $("#sketch-eraser").addEventListener("click", (event) => {
-    sketch.erasing = !sketch.erasing;
-    event.target.setAttribute("aria-pressed", String(sketch.erasing));
+  const size = () => number("sketch-size");
+  sketch = new Painter($("#sketch-canvas"), { background: "#fff", size });
+  // Colour hints: a transparent layer over the lines; its opaque pixels are the hints.
+  hints = new Painter($("#sketch-hints"), { colour: $("#sketch-colour").value,
+                                             size: () => Math.max(8, 2 * size()) });
+  $("#sketch-colour").addEventListener("input", (event) => {
+    hints.colour = event.target.value;
+  });
+  const eraser = $("#sketch-eraser");
+  $("#sketch-colour-mode").addEventListener("click", (event) => {
+    const colouring = !$("#sketch-hints").classList.contains("active");
+    $("#sketch-hints").classList.toggle("active", colouring);
+    event.target.setAttribute("aria-pressed", String(colouring));
+    const active = colouring ? hints : sketch;
+    eraser.setAttribute("aria-pressed", String(active.erasing));
+  });
+  $("#sketch-clear").addEventListener("click", () => {
+    sketch.clear();
+    hints.clear();
+  });
+  eraser.addEventListener("click", () => {
+    const active = $("#sketch-hints").classList.contains("active") ? hints : sketch;
+    active.erasing = !active.erasing;
+    eraser.setAttribute("aria-pressed", String(active.erasing));
   });
   $("#sketch-go").addEventListener("click", paint);
   $("#sketch-photo").addEventListener("change", lineArt);
