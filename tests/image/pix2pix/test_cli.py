@@ -87,3 +87,9 @@ def test_a_model_trained_with_hints_paints_with_dabs_of_a_pictures_colours(paire
                                str(out), "--hints-from", "builtin:chelsea"])
     assert both.exit_code == 2 and "--hints or --hints-from, not both" in both.output
     assert not (tmp_path / "x.png").exists()
+    scored = runner.invoke(app, ["image", "eval", "--model", str(run), "--data",
+                                 str(paired_folder), "--n", "4", "--out", str(tmp_path / "eval")])
+    assert scored.exit_code == 0, scored.output
+    metrics = json.loads((tmp_path / "eval" / "metrics.json").read_text())
+    assert metrics["dabs"] == 8 and 0 < metrics["l1_hinted"] < 1
+    assert metrics["l1_hinted"] != metrics["l1"] and metrics["perceptual_hinted"] > 0

@@ -16,6 +16,7 @@ from artforge.image.pix2pix.hints import (
     read_hint_pixels,
     resize_hints,
     sample_hints,
+    spread_hints,
 )
 from artforge.image.pix2pix.tiles import translate_tensor
 from artforge.image.pix2pix.train import pix2pix_train_config, train_pix2pix, translation_class
@@ -194,3 +195,20 @@ def test_hints_from_a_picture_are_recorded_and_reproduce(hinted_folder, tmp_path
     with pytest.raises(UserError, match="--dabs must be at least 1"):
         translate(hinted_folder, sketch, tmp_path / "x.png", hints_from="builtin:chelsea",
                   dabs=0)
+
+
+def test_spreading_fills_the_picture_from_the_hints():
+    one = torch.zeros(1, 4, 7, 9)
+    one[0, :3, 2, 6], one[0, 3, 2, 6] = torch.tensor([0.5, -0.25, 1.0]), 1
+    spread = spread_hints(one)
+    assert spread.shape == (1, 3, 7, 9)
+    assert torch.allclose(spread, torch.tensor([0.5, -0.25, 1.0])[None, :, None, None]
+                          .expand(1, 3, 7, 9), atol=1e-6)  # one hint colours everything
+    two = torch.zeros(1, 4, 8, 8)
+    two[0, 0, 0, 0], two[0, 0, 7, 7] = 1.0, -1.0
+    two[0, 3, 0, 0] = two[0, 3, 7, 7] = 1
+    spread = spread_hints(two)[0, 0]
+    assert spread[0, 0] == 1.0 and spread[7, 7] == -1.0  # hints keep their colour
+    assert spread[1, 1] > spread[3, 4] > spread[6, 6]  # and fade into each other
+    assert torch.allclose(spread, -spread.flip(0, 1), atol=1e-6)  # symmetrically
+    assert spread_hints(torch.zeros(2, 4, 5, 6)).abs().max() == 0

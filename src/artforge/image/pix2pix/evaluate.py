@@ -12,6 +12,9 @@ from artforge.errors import UserError
 SHEET_FILE = "translations.png"
 METRICS_FILE = "metrics.json"
 SHEET_ROWS = 8
+EVAL_DABS = 8
+"""Dabs of the real colours per crop when a model that reads hints is scored with them
+(the mean number it trained with)."""
 
 
 def is_translation_model(model_path: Path) -> bool:
@@ -23,17 +26,21 @@ def is_translation_model(model_path: Path) -> bool:
 
 
 @torch.no_grad()
-def _translate_all(model, sketches: torch.Tensor, batch: int = 8) -> torch.Tensor:
+def _translate_all(model, sketches: torch.Tensor, hints: torch.Tensor | None = None,
+                   batch: int = 8) -> torch.Tensor:
     device = next(model.parameters()).device
-    parts = [model.translate(sketches[i:i + batch].to(device)).float().cpu()
-             for i in range(0, len(sketches), batch)]
+    parts = [model.translate(sketches[i:i + batch].to(device),
+                             None if hints is None else hints[i:i + batch].to(device))
+             .float().cpu() for i in range(0, len(sketches), batch)]
     return torch.cat(parts).clamp(-1, 1)
 
 
 def evaluate_pix2pix(model_path: Path, data: str, out: Path, *, n: int = 64,
                      device: str = "cpu") -> dict[str, Any]:
     """Score `n` fixed crops of the held-out pictures of `data` (the split the model was
-    trained with); write metrics.json and a sheet of (line art, painting, real) rows."""
+    trained with); write metrics.json and a sheet of (line art, painting, real) rows. A
+    model that reads colour hints is also scored with EVAL_DABS seeded dabs of the real
+    colours per crop (`l1_hinted`, `perceptual_hinted`)."""
     from artforge.catalog.provenance import save_png
     from artforge.core import checkpoint
     from artforge.core.atomic import write_text
@@ -65,6 +72,13 @@ def evaluate_pix2pix(model_path: Path, data: str, out: Path, *, n: int = 64,
               "l1": float((fake - real).abs().mean() / 2),
               "perceptual": float(perceptual_distance(fake, real).mean()), **scores,
               "model_hash": checkpoint.folder_hash(folder)}
+    if config.hints:
+        from artforge.image.pix2pix.hints import sample_hints
+
+        dabs = sample_hints(real, torch.Generator().manual_seed(0), count=EVAL_DABS)
+        hinted = _translate_all(model, sketches, dabs)
+        result.update({"dabs": EVAL_DABS, "l1_hinted": float((hinted - real).abs().mean() / 2),
+                       "perceptual_hinted": float(perceptual_distance(hinted, real).mean())})
     # 3. Write the sheet and the numbers.
     out = Path(out)
     rows = min(SHEET_ROWS, n)

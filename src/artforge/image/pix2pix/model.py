@@ -18,7 +18,13 @@ from torch import nn
 from artforge.core.config import Config, require
 from artforge.core.model import ArtModel
 from artforge.core.optimizers import Optimizers
-from artforge.image.pix2pix.hints import HINT_CHANNELS, no_hints, sample_hints
+from artforge.image.pix2pix.hints import (
+    HINT_CHANNELS,
+    SPREAD_CHANNELS,
+    no_hints,
+    sample_hints,
+    spread_hints,
+)
 from artforge.image.pix2pix.losses import GAN_LOSSES, adversarial, feature_matching, perceptual_loss
 from artforge.image.pix2pix.networks import NORMS
 from artforge.image.sketch.methods import SketchConfig
@@ -51,13 +57,13 @@ class TranslationConfig(Config):
     holdout: float = 0.1
     """Share of the pictures kept out of training, for `image eval` (split by name)."""
     hints: bool = False
-    """Also read colour hints (artforge.image.pix2pix.hints): four more input channels,
-    trained with dabs of the real painting's colours."""
+    """Also read colour hints (artforge.image.pix2pix.hints): the hints and their spread
+    colours as seven more input channels, trained with dabs of the real painting's colours."""
 
     @property
     def condition_channels(self) -> int:
         """Channels of the generator's input: the line art, and the hints when used."""
-        return self.input_nc + (HINT_CHANNELS if self.hints else 0)
+        return self.input_nc + (HINT_CHANNELS + SPREAD_CHANNELS if self.hints else 0)
 
     def validate(self) -> None:
         require([
@@ -108,10 +114,11 @@ class TranslationModel(ArtModel):
 
     def condition(self, sketch: torch.Tensor, hints: torch.Tensor | None = None) -> torch.Tensor:
         """The generator's input: the line art, with the hint channels (none given: empty)
-        when the model reads hints."""
+        and their spread colours when the model reads hints."""
         if not self.config.hints:
             return sketch
-        return torch.cat([sketch, no_hints(sketch) if hints is None else hints], dim=1)
+        hints = no_hints(sketch) if hints is None else hints
+        return torch.cat([sketch, hints, spread_hints(hints)], dim=1)
 
     def discriminate(self, sketch: torch.Tensor, picture: torch.Tensor
                      ) -> list[list[torch.Tensor]]:
