@@ -37,9 +37,9 @@ def pix2pix() -> None:
               help="How line art is drawn for a folder of paintings.")
 @click.option("--holdout", type=click.FloatRange(0, 1, max_open=True), default=0.1,
               show_default=True, help="Share of the pictures kept out for `image eval`.")
-@click.option("--hints", is_flag=True,
+@click.option("--hints/--no-hints", default=True, show_default=True,
               help="Also learn to follow colour hints (dabs of colour on the sketch, "
-                   "`translate --hints`); the model still paints bare sketches.")
+                   "`translate --hints`); such a model still paints bare sketches.")
 @common_options(default_out="runs/pix2pix")
 @training_options(default_steps=5000, default_batch_size=4, default_lr=1e-3)
 def train(data: str, arch: str, size: int, ngf: int, norm: str, local_enhancer: bool,
@@ -54,7 +54,6 @@ def train(data: str, arch: str, size: int, ngf: int, norm: str, local_enhancer: 
     Example:
       artforge image pix2pix train --data builtin:paintings --out runs/p2p --minutes 30
       artforge image pix2pix train --data ~/Paintings --arch pix2pixhd --out runs/hd --resume
-      artforge image pix2pix train --data builtin:paintings --hints --out runs/p2p-hints
     """
     from artforge.image.pix2pix.train import pix2pix_train_config, train_pix2pix, translation_class
     from artforge.image.sketch.methods import SketchConfig
@@ -122,9 +121,9 @@ def translate(model: str, source: str, out: str, tile: int, side: int | None, en
     Example:
       artforge image sketch --in photo.jpg --out lines.png
       artforge image pix2pix translate --model runs/p2p --in lines.png --out painting.png
-      artforge image pix2pix translate --model runs/p2p-hints --in lines.png \\
+      artforge image pix2pix translate --model runs/p2p --in lines.png \\
           --hints colours.png --out painting.png
-      artforge image pix2pix translate --model runs/p2p-hints --in lines.png \\
+      artforge image pix2pix translate --model runs/p2p --in lines.png \\
           --hints-from photo.jpg --dabs 60 --out painting.png
     """
     from artforge.image.pix2pix.translate import translate as paint

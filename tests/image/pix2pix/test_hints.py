@@ -149,7 +149,8 @@ def test_translate_with_a_hint_picture_records_it_and_reproduces(hinted_folder, 
 
 def test_bad_hints_are_refused_and_nothing_is_written(hinted_folder, tmp_path):
     torch.manual_seed(0)
-    plain = translation_class("pix2pix").from_config(TINY_PIX2PIX).save(tmp_path / "plain")
+    plain = translation_class("pix2pix").from_config(TINY_PIX2PIX.replace(hints=False)).save(
+        tmp_path / "plain")
     sketch = tmp_path / "sketch.png"
     Image.new("L", (40, 30), 255).save(sketch)
     wrong_size = tmp_path / "wrong.png"
@@ -168,6 +169,16 @@ def test_bad_hints_are_refused_and_nothing_is_written(hinted_folder, tmp_path):
     with pytest.raises(UserError, match="give --in a sketch file, not a"):
         translate(hinted_folder, tmp_path, tmp_path / "outs", hints=wrong_size)
     assert not out.exists() and records.list_works() == []
+
+
+def test_hints_are_on_for_new_models_and_off_for_folders_saved_before_them():
+    from artforge.image.pix2pix.architectures import Pix2PixConfig
+
+    assert Pix2PixConfig().hints and Pix2PixConfig().condition_channels == 8
+    saved = Pix2PixConfig().to_dict()
+    del saved["hints"]
+    assert not Pix2PixConfig.from_dict(saved).hints
+    assert Pix2PixConfig.from_dict(saved).condition_channels == 1
 
 
 def test_dabs_from_a_picture_are_seeded_squares_of_its_colours():

@@ -10,12 +10,13 @@ from artforge.demo.page import Work
 RUN_NAME = "pix2pix-paintings"
 DEMO_DATA = "builtin:paintings"
 DEMO_MINUTES = 1.0
+DEMO_DABS = 40
 
 
 def demo_setup():
     """The demo's model and training options: 64-pixel crops and a narrow U-Net, so that a
     minute of two CPU cores is a few hundred crops rather than a few dozen; the package's
-    defaults otherwise (resize upsampling, no dropout, Adam 1e-3)."""
+    defaults otherwise (resize upsampling, no dropout, Adam 1e-3, colour hints)."""
     from artforge.image.pix2pix.architectures import Pix2PixConfig
 
     config = Pix2PixConfig(size=64, ngf=16, ndf=16)
@@ -44,7 +45,8 @@ def _side_by_side(paths: list[Path], height: int, out: Path) -> Path:
 def make_demo_painting(out_dir: Path, *, seed: int = 0, device: str = "auto",
                        minutes: float = DEMO_MINUTES) -> list[Work]:
     """Train (or continue) the demo model, draw the line art of a held-out painting, paint
-    it, and return a Work showing line art, the model's painting and the original."""
+    it bare and with dabs of the original's colours, and return a Work showing line art, the
+    two paintings and the original."""
     from artforge.catalog.provenance import read_png_provenance
     from artforge.core import checkpoint, distributed
     from artforge.data.images import load_rgb
@@ -74,18 +76,22 @@ def make_demo_painting(out_dir: Path, *, seed: int = 0, device: str = "auto",
     works_dir = out_dir / "works"
     sketch = extract_sketch(spec, works_dir / f"{name}-lines.png", config.sketch,
                             max_side=longer)
-    # 3. Paint it, and show the three side by side.
+    # 3. Paint it, bare and with dabs of the original's colours; show them side by side.
     painting = translate(result.checkpoint, sketch, works_dir / f"{name}-painted.png",
                          device="cpu", engine="torch")[0]
+    hinted = translate(result.checkpoint, sketch, works_dir / f"{name}-painted-dabs.png",
+                       device="cpu", engine="torch", hints_from=spec, dabs=DEMO_DABS)[0]
     target = works_dir / f"{name}-original.png"
     original.resize(load_rgb(str(sketch)).size).save(target)
-    sheet = _side_by_side([sketch, painting, target], 2 * config.size,
+    sheet = _side_by_side([sketch, painting, hinted, target], 2 * config.size,
                           works_dir / f"{name}-sketch-to-painting.png")
     return [Work("Sketch to painting (pix2pix)", "image", sheet,
                  caption=f"Left: line art that HED drew from {name} (public domain, see "
-                         f"SOURCES.md), a painting the model never saw. Middle: what a small "
+                         f"SOURCES.md), a painting the model never saw. Second: what a small "
                          f"pix2pix painted from those lines after {result.step} training steps "
                          f"on {config.size}-pixel crops of the other built-in paintings and "
                          "their line art (about a minute of CPU per demo run; run the demo "
-                         "again to keep training). Right: the original.",
+                         f"again to keep training). Third: the same lines with {DEMO_DABS} "
+                         "dabs of the original's colours as hints, as an artist would put "
+                         "them. Right: the original.",
                  provenance=read_png_provenance(painting) or {})]

@@ -9,7 +9,7 @@ GAN + 100 x L1, Pix2PixHD is least-squares GAN + 10 x feature matching + 10 x VG
 import copy
 import dataclasses
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar, Self
 
 import torch
 import torch.nn.functional as F
@@ -56,9 +56,16 @@ class TranslationConfig(Config):
     """How the line art of the training pairs was drawn (for pairs made from paintings)."""
     holdout: float = 0.1
     """Share of the pictures kept out of training, for `image eval` (split by name)."""
-    hints: bool = False
+    hints: bool = True
     """Also read colour hints (artforge.image.pix2pix.hints): the hints and their spread
-    colours as seven more input channels, trained with dabs of the real painting's colours."""
+    colours as seven more input channels, trained with dabs of the real painting's colours.
+    Such a model still paints a bare sketch; folders saved before hints existed read none."""
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        if isinstance(data, dict) and "hints" not in data:
+            data = {**data, "hints": False}
+        return super().from_dict(data)
 
     @property
     def condition_channels(self) -> int:

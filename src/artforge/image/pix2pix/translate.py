@@ -73,8 +73,9 @@ class Translator:
         if hints is None:
             return None
         if not self.model.config.hints:
-            raise UserError(f"{self.folder} was trained without colour hints; train a model "
-                            "with --hints to paint with them.")
+            raise UserError(f"{self.folder} was trained without colour hints (before they "
+                            "existed, or with --no-hints); train a new model to paint with "
+                            "them.")
         if (hints.shape[1], hints.shape[0]) != size:
             raise UserError(f"the hints are {hints.shape[1]}x{hints.shape[0]} pixels but the "
                             f"sketch is {size[0]}x{size[1]}; they must be the same size.")
