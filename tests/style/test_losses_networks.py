@@ -43,6 +43,7 @@ def test_adain_moves_the_statistics_and_networks_keep_the_size():
         out = net(padded)
     assert out.shape == (1, 3, 32, 24) and float(out.min()) > 0 and float(out.max()) < 1
     assert AdaINDecoder(0.05)(torch.rand(2, 512, 4, 5)).shape == (2, 3, 32, 40)
+    assert AdaINDecoder(0.05, "relu3_1")(torch.rand(2, 256, 8, 10)).shape == (2, 3, 32, 40)
 
 
 def test_builtin_photos_are_rgb_and_crops_are_seeded():

@@ -45,6 +45,17 @@ def test_adain_export_blends_styles_like_pytorch(adain_folder, pictures, tmp_pat
     np.testing.assert_allclose(ours, to_numpy(expected), atol=1e-4)
 
 
+def test_an_adain_model_at_relu3_1_exports_too(tmp_path):
+    from artforge.style.adain_model import AdaINConfig, AdaINModel
+
+    torch.manual_seed(0)
+    folder = AdaINModel.from_config(AdaINConfig(width=0.05, style_size=32, layer="relu3_1")
+                                    ).save(tmp_path / "adain3")
+    result = export_onnx(folder, tmp_path / "a3.onnx")
+    assert result.max_difference < 1e-4
+    assert onnx_run.load_session(result.path)[1]["divisor"] == "4"
+
+
 def test_the_runner_writes_pngs_without_importing_torch(johnson_folder, pictures, tmp_path):
     model = export_onnx(johnson_folder, tmp_path / "j.onnx").path
     out = tmp_path / "out.png"

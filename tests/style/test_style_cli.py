@@ -47,7 +47,9 @@ def test_transfer_export_and_stylize_from_the_command_line(pictures, johnson_fol
     (["train", "--style", "{notes}", "--out", "{tmp}/run", "--steps", "1"],
      "notes.txt is not a readable image"),
     (["train", "--style", "{style}", "--out", "{tmp}/run", "--steps", "1",
-      "--identity-weight", "5"], "--identity-weight is for --method adain."),
+      "--identity-weight", "5"], "--identity-weight and --layer are for --method adain."),
+    (["train", "--style", "{style}", "--out", "{tmp}/run", "--steps", "1",
+      "--layer", "relu3_1"], "--identity-weight and --layer are for --method adain."),
 ])
 def test_bad_input_is_one_line_and_exit_2(args, message, pictures, tmp_path):
     notes = tmp_path / "notes.txt"

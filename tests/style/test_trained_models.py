@@ -77,14 +77,20 @@ def test_adain_alpha_and_style_interpolation(adain_folder):
     assert not torch.allclose(model.stylize(photo, [red], alpha=0.0), only_red, atol=1e-3)
 
 
-def test_adain_trains_one_step_on_photos_and_paintings(tmp_path):
+@pytest.mark.parametrize("layer, divisor", [("relu4_1", 8), ("relu3_1", 4)])
+def test_adain_trains_one_step_on_photos_and_paintings(layer, divisor, tmp_path):
     from artforge.style.adain_model import AdaINConfig
 
     train = style_train_config(steps=1, batch_size=2, save_every=1, device="cpu", seed=0)
     result = train_adain("builtin:paintings", "builtin:photos", tmp_path / "adain", train,
-                         AdaINConfig(width=0.05, style_size=32), size=32, count=4, catalog=False)
+                         AdaINConfig(width=0.05, style_size=32, layer=layer), size=32, count=4,
+                         catalog=False)
     assert result.step == 1 and np.isfinite(result.metrics["loss"])
-    assert isinstance(checkpoint.load(tmp_path / "adain"), AdaINModel)
+    model = checkpoint.load(tmp_path / "adain")
+    assert isinstance(model, AdaINModel) and model.config.layer == layer
+    assert model.divisor == divisor
+    made = model.stylize(torch.rand(1, 3, 30, 45), [torch.rand(1, 3, 20, 24)])
+    assert made.shape == (1, 3, 30, 45)
 
 
 def test_adain_identity_term_is_the_pixel_error_of_decoding_the_photos_own_features():

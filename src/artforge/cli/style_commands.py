@@ -133,6 +133,9 @@ def transfer(content: str, styles: tuple[str, ...], style_weights: str | None, o
 @click.option("--width", type=float, default=0.5, show_default=True,
               help="adain: decoder width relative to the paper's.")
 @click.option("--style-weight", type=float, default=None, help="Style loss weight.")
+@click.option("--layer", type=click.Choice(["relu4_1", "relu3_1"]), default=None,
+              help="adain: the VGG layer whose statistics are swapped [default: relu4_1, "
+              "the paper's; relu3_1: a shallower decoder].")
 @click.option("--identity-weight", type=float, default=None,
               help="adain: weight of giving a photo back from its own features (SANet's "
               "identity loss) [default: 0, the paper's loss].")
@@ -140,7 +143,8 @@ def transfer(content: str, styles: tuple[str, ...], style_weights: str | None, o
 @training_options(default_steps=2000, default_batch_size=4, default_lr=1e-3)
 def train(method: str, style: str, data: str, size: int | None, count: int, channels: str,
           res_blocks: int, width: float, style_weight: float | None,
-          identity_weight: float | None, out: str, resume: bool, **options) -> None:
+          layer: str | None, identity_weight: float | None, out: str, resume: bool,
+          **options) -> None:
     """Train a fast style network; Ctrl-C saves, --resume continues.
 
     \b
@@ -164,8 +168,8 @@ def train(method: str, style: str, data: str, size: int | None, count: int, chan
 
     with _warnings_as_lines():
         if method == "johnson":
-            if identity_weight is not None:
-                raise UserError("--identity-weight is for --method adain.")
+            if identity_weight is not None or layer is not None:
+                raise UserError("--identity-weight and --layer are for --method adain.")
             config = FastStyleConfig(channels=tuple(_numbers(channels, int) or ()),
                                      res_blocks=res_blocks, **weight)
             result = train_fast(style, data, out, train_cfg, config, **crops, count=count,
@@ -173,6 +177,8 @@ def train(method: str, style: str, data: str, size: int | None, count: int, chan
         else:
             if identity_weight is not None:
                 weight["identity_weight"] = identity_weight
+            if layer is not None:
+                weight["layer"] = layer
             result = train_adain(style, data, out, train_cfg, AdaINConfig(width=width, **weight),
                                  **crops, count=count, resume=resume, on_data=report)
     click.echo(f"Trained to step {result.step} ({result.stopped_by}); model in {result.checkpoint}")

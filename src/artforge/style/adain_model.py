@@ -21,6 +21,7 @@ from artforge.style.losses import mean_std
 from artforge.style.networks import AdaINDecoder, adain, pad_to_multiple
 
 ENCODER_LAYERS = ("relu1_1", "relu2_1", "relu3_1", "relu4_1")
+ADAIN_LAYERS = ("relu4_1", "relu3_1")
 
 
 @dataclasses.dataclass
@@ -31,6 +32,9 @@ class AdaINConfig(Config):
     """Styles are encoded as squares of this side (so ONNX can batch them)."""
     content_weight: float = 1.0
     style_weight: float = 10.0
+    layer: str = "relu4_1"
+    """The VGG layer whose statistics AdaIN swaps and the decoder inverts: the paper's
+    relu4_1, or relu3_1 (a decoder with one stage less, 1/4 instead of 1/8 resolution)."""
     identity_weight: float = 0.0
     """Above 0, the decoder must also give the photo back from its own features (AdaIN of a
     photo with itself), in pixels on the 0-255 scale: SANet's identity loss (Park & Lee 2019),
@@ -41,6 +45,7 @@ class AdaINConfig(Config):
         require([
             (0.05 <= self.width <= 2.0, "--width must be between 0.05 and 2"),
             (32 <= self.style_size <= 1024, "--style-size must be between 32 and 1024"),
+            (self.layer in ADAIN_LAYERS, f"--layer must be one of {', '.join(ADAIN_LAYERS)}"),
             (min(self.content_weight, self.style_weight, self.identity_weight) >= 0,
              "loss weights must be 0 or more"),
         ])
@@ -50,14 +55,14 @@ class AdaINTransfer(nn.Module):
     """Encoder + AdaIN + decoder as one module: content (1, 3, H, W), styles (K, 3, S, S),
     blend weights (K,), alpha (1,) -> picture. What export-onnx writes."""
 
-    def __init__(self, encoder: nn.Module, decoder: nn.Module) -> None:
+    def __init__(self, encoder: nn.Module, decoder: nn.Module, layer: str = "relu4_1") -> None:
         super().__init__()
-        self.encoder, self.decoder = encoder, decoder
+        self.encoder, self.decoder, self.layer = encoder, decoder, layer
 
     def forward(self, content: torch.Tensor, styles: torch.Tensor, weights: torch.Tensor,
                 alpha: torch.Tensor) -> torch.Tensor:
-        features = self.encoder(content)["relu4_1"]
-        style_mean, style_std = mean_std(self.encoder(styles)["relu4_1"])
+        features = self.encoder(content)[self.layer]
+        style_mean, style_std = mean_std(self.encoder(styles)[self.layer])
         # AdaIN is linear in the style statistics, so blending the statistics blends the
         # AdaIN outputs (the paper's style interpolation) at the cost of one.
         w = weights.view(-1, 1, 1, 1)
@@ -71,17 +76,21 @@ class AdaINTransfer(nn.Module):
 class AdaINModel(ArtModel):
     kind = "adain"
     config_class = AdaINConfig
-    divisor = 8
 
     def __init__(self, config: AdaINConfig) -> None:
         super().__init__(config)
         config.validate()
-        self.decoder = AdaINDecoder(config.width)
+        self.decoder = AdaINDecoder(config.width, config.layer)
         self.encoder = FrozenVGG(ENCODER_LAYERS)
+
+    @property
+    def divisor(self) -> int:
+        """Picture sides must divide by this: the encoder's downsampling to the AdaIN layer."""
+        return 8 if self.config.layer == "relu4_1" else 4
 
     def transfer_module(self) -> AdaINTransfer:
         device = next(self.decoder.parameters()).device
-        return AdaINTransfer(self.encoder.build(device), self.decoder)
+        return AdaINTransfer(self.encoder.build(device), self.decoder, self.config.layer)
 
     def square_styles(self, styles: Sequence[torch.Tensor]) -> torch.Tensor:
         """(K, 3, S, S): each style picture resized to the configured square."""
@@ -103,14 +112,14 @@ class AdaINModel(ArtModel):
         return made[..., :height, :width]
 
     def training_step(self, batch: dict[str, torch.Tensor], *args) -> dict[str, torch.Tensor]:
-        encoder = self.encoder
+        encoder, layer = self.encoder, self.config.layer
         with torch.no_grad():
-            content = encoder(batch["content"])["relu4_1"]
+            content = encoder(batch["content"])[layer]
             style_found = encoder(batch["style"])
-            target = adain(content, *mean_std(style_found["relu4_1"]))
+            target = adain(content, *mean_std(style_found[layer]))
         made = self.decoder(target)
         found = encoder(made)
-        content_loss = F.mse_loss(found["relu4_1"], target)
+        content_loss = F.mse_loss(found[layer], target)
         style_loss = made.new_zeros(())
         for name in ENCODER_LAYERS:
             mean, std = mean_std(found[name])

@@ -76,19 +76,21 @@ def adain(content: torch.Tensor, style_mean: torch.Tensor, style_std: torch.Tens
 
 
 class AdaINDecoder(nn.Module):
-    """Mirror of VGG up to relu4_1 with nearest upsampling; `width` scales the channels
-    (1.0: the paper's 256/128/64) so that a CPU can train one in minutes."""
+    """Mirror of VGG up to relu4_1 (or relu3_1: its last two stages) with nearest
+    upsampling; `width` scales the channels (1.0: the paper's 256/128/64) so that a CPU can
+    train one in minutes."""
 
-    def __init__(self, width: float = 1.0, in_channels: int = 512) -> None:
+    def __init__(self, width: float = 1.0, layer: str = "relu4_1") -> None:
         super().__init__()
         c3, c2, c1 = (max(8, round(c * width)) for c in (256, 128, 64))
         relu = nn.ReLU(inplace=True)
+        up = nn.Upsample(scale_factor=2.0, mode="nearest")
+        deepest = [conv(512, c3, 3), relu, up, conv(c3, c3, 3), relu, conv(c3, c3, 3), relu,
+                   conv(c3, c3, 3), relu, conv(c3, c2, 3), relu]
+        from_relu3 = [conv(256, c2, 3), relu]
         self.body = nn.Sequential(
-            conv(in_channels, c3, 3), relu, nn.Upsample(scale_factor=2.0, mode="nearest"),
-            conv(c3, c3, 3), relu, conv(c3, c3, 3), relu, conv(c3, c3, 3), relu,
-            conv(c3, c2, 3), relu, nn.Upsample(scale_factor=2.0, mode="nearest"),
-            conv(c2, c2, 3), relu, conv(c2, c1, 3), relu,
-            nn.Upsample(scale_factor=2.0, mode="nearest"),
+            *(deepest if layer == "relu4_1" else from_relu3), up,
+            conv(c2, c2, 3), relu, conv(c2, c1, 3), relu, up,
             conv(c1, c1, 3), relu, conv(c1, 3, 3))
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
