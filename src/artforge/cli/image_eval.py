@@ -64,4 +64,7 @@ def _pix2pix_eval(model: str, data: str, n: int, out: str, device: str) -> None:
                f"FID-VGG16 {result['fid_vgg16']:.2f}  KID {result['kid']:.4f} "
                f"(± {result['kid_std']:.4f})  on {n} crops of "
                f"{len(result['held_out_pictures'])} held-out pictures")
+    if "l1_hinted" in result:
+        click.echo(f"With {result['dabs']} dabs of the real colours per crop as hints: L1 "
+                   f"{result['l1_hinted']:.4f}  VGG distance {result['perceptual_hinted']:.4f}")
     click.echo(f"Wrote {out}/{SHEET_FILE} and {out}/metrics.json")

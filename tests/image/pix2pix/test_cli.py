@@ -92,4 +92,6 @@ def test_a_model_trained_with_hints_paints_with_dabs_of_a_pictures_colours(paire
     assert scored.exit_code == 0, scored.output
     metrics = json.loads((tmp_path / "eval" / "metrics.json").read_text())
     assert metrics["dabs"] == 8 and 0 < metrics["l1_hinted"] < 1
+    assert f"With 8 dabs of the real colours per crop as hints: L1 {metrics['l1_hinted']:.4f}" \
+        in scored.output
     assert metrics["l1_hinted"] != metrics["l1"] and metrics["perceptual_hinted"] > 0
