@@ -161,6 +161,8 @@ def test_line_art_is_painted_and_melodies_are_blended_and_accompanied(shared):
     painted = wait(client, submit(client, "/api/sketch/paint", {"model": models["sketch"],
                                                                 "sketch": sketch})["id"])
     assert painted["status"] == "done" and painted["result"] == {"image": "painting.png"}
+    listed = client.get("/api/models", params={"medium": "sketch"}).json()
+    assert [m["hints"] for m in listed] == [True]  # the studio offers its colour brush
     size = Image.open(io.BytesIO(drawn)).size
     dabs = Image.new("RGBA", size)
     dabs.paste((200, 40, 40, 255), (4, 4, 20, 20))

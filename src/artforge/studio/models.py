@@ -49,9 +49,22 @@ def _describe(row: dict[str, Any], medium: str, names: dict[str, str]) -> dict[s
     name = names.get(str(run)) or run.name
     metrics = json.loads(row["metrics"]) if row["metrics"] else {}
     loss = metrics.get("val_loss", metrics.get("loss"))
-    return {"id": row["id"], "kind": row["kind"], "medium": medium, "name": name,
-            "step": int(step) if step.isdigit() else None, "created": row["created"],
-            "loss": loss, "path": str(path), "hash": row["folder_hash"][:12]}
+    described = {"id": row["id"], "kind": row["kind"], "medium": medium, "name": name,
+                 "step": int(step) if step.isdigit() else None, "created": row["created"],
+                 "loss": loss, "path": str(path), "hash": row["folder_hash"][:12]}
+    if medium == "sketch":
+        described["hints"] = _reads_hints(path)
+    return described
+
+
+def _reads_hints(path: Path) -> bool:
+    """Whether a pix2pix folder's model reads colour hints (folders saved before: no)."""
+    from artforge.core import checkpoint
+
+    try:
+        return bool(checkpoint.read_header(path)["config"].get("hints", False))
+    except (OSError, ValueError, KeyError):
+        return False
 
 
 def _job_names(conn: sqlite3.Connection, jobs_dir: Path) -> dict[str, str]:

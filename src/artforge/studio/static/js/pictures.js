@@ -98,7 +98,7 @@ async function paint() {
     $("#sketch-note").textContent = "Painting…";
     const drawing = await upload(new File([await sketch.png()], "sketch.png"), "image");
     const body = { model, sketch: drawing.id };
-    if (hints.painted) {
+    if (hints.painted && !$("#sketch-hints").hidden) {
       body.hints = (await upload(new File([await hints.png()], "hints.png"), "image")).id;
     }
     const job = await follow(await api("/api/sketch/paint", { method: "POST", body }));
@@ -124,6 +124,22 @@ async function lineArt(event) {
     $("#sketch-note").textContent = "Line art ready: draw on it, then paint it.";
   });
   event.target.value = "";
+}
+
+// The colour brush only for models trained with colour hints.
+function offerColour() {
+  const chosen = $("#sketch-model").selectedOptions[0];
+  const reads = !chosen || chosen.dataset.hints !== "false";
+  const button = $("#sketch-colour-mode");
+  button.disabled = !reads;
+  $("#sketch-hints").hidden = !reads;  // its dabs wait there for a model that reads them
+  button.title = reads ? "Dabs of colour the painting should use there"
+    : "This model was trained without colour hints";
+  if (!reads) {  // back to the pen
+    $("#sketch-hints").classList.remove("active");
+    button.setAttribute("aria-pressed", "false");
+    $("#sketch-eraser").setAttribute("aria-pressed", String(sketch.erasing));
+  }
 }
 
 function initSketch() {
@@ -152,6 +168,7 @@ function initSketch() {
     active.erasing = !active.erasing;
     eraser.setAttribute("aria-pressed", String(active.erasing));
   });
+  $("#sketch-model").addEventListener("change", offerColour);
   $("#sketch-go").addEventListener("click", paint);
   $("#sketch-photo").addEventListener("change", lineArt);
 }
@@ -165,7 +182,9 @@ export async function init(status) {
     initSketch();
     selects.push($("#sketch-model"));
   }
-  const refill = () => Promise.all(selects.map(fillModels));
+  const refill = () => Promise.all(selects.map(fillModels)).then(() => {
+    if (status.features.sketch?.available) offerColour();
+  });
   window.addEventListener("models-changed", refill);
   try {
     await refill();

@@ -66,7 +66,9 @@ export async function fillModels(select) {
   select.disabled = false;
   for (const model of models) {
     const step = model.step ? ` · step ${model.step}` : "";
-    select.append(el("option", { value: model.id, text: `${model.name}${step} (${model.kind})` }));
+    select.append(el("option", { value: model.id, text: `${model.name}${step} (${model.kind})`,
+                                 "data-hints": model.hints === undefined ? undefined
+                                   : String(model.hints) }));
   }
   if (keep && models.some((m) => String(m.id) === keep)) select.value = keep;
   return models;
