@@ -98,9 +98,9 @@ def train(data: str, arch: str, size: int, ngf: int, norm: str, local_enhancer: 
 @click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
               help="auto: ONNX Runtime on CPU, PyTorch on a GPU.")
 @click.option("--hints", type=click.Path(), default=None,
-              help="Colours to paint with, for a model trained with --hints: a picture of the "
-                   "sketch's size whose opaque pixels (or, without transparency, non-white "
-                   "ones) are dabs or strokes of colour.")
+              help="Colours to paint with (models read hints unless trained with "
+                   "--no-hints): a picture of the sketch's size whose opaque pixels (or, "
+                   "without transparency, non-white ones) are dabs or strokes of colour.")
 @click.option("--hints-from", default=None,
               help="Or take the colour hints from a picture (a file or builtin:NAME, "
                    "stretched to the sketch): --dabs dabs of its colours at random places.")
