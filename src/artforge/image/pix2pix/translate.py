@@ -54,7 +54,7 @@ class Translator:
         channels = self.model.config.input_nc
         picture = Image.fromarray(sketch).convert("L" if channels == 1 else "RGB")
         full = picture.size
-        hint_channels = self.hint_channels(hints, full)
+        hint_channels = self._hint_channels(hints, full)
         side = self.training_side if side is None else side
         if side and min(full) > side:
             scale = side / min(full)
@@ -67,8 +67,8 @@ class Translator:
             rgb = np.asarray(Image.fromarray(rgb, "RGB").resize(full, Image.Resampling.LANCZOS))
         return rgb
 
-    def hint_channels(self, hints: np.ndarray | None, size: tuple[int, int]
-                       ) -> torch.Tensor | None:
+    def _hint_channels(self, hints: np.ndarray | None, size: tuple[int, int]
+                        ) -> torch.Tensor | None:
         """Hint channels at the sketch's size, or None for a bare sketch."""
         if hints is None:
             return None
@@ -202,11 +202,9 @@ def translate(model_path: Path, source: Path, out: Path, *, tile: int = DEFAULT_
                         "folder.")
     sketches = [read_sketch(path) for path, _ in jobs]
     size = (sketches[0].shape[1], sketches[0].shape[0])
-    colours = hint_picture(hinting, size)
+    colours = hint_picture(hinting, size)  # read (or dabbed) once, for the one sketch
     # 2. Load the model and its engine.
     translator = load_translator(model_path, device, engine)
-    if colours is not None:  # checked before anything is written
-        translator.hint_channels(colours, size)
     # 3. Translate, save with provenance, catalogue.
     side = translator.training_side if side is None else side
     written = []
@@ -214,7 +212,7 @@ def translate(model_path: Path, source: Path, out: Path, *, tile: int = DEFAULT_
         params = {"source": str(path), "tile": tile, "side": side,
                   "engine": translator.engine_name}
         params.update(hinting)
-        _save(translator, sketch, params, target)
+        _save(translator, sketch, params, target, colours)
         if catalog:
             from artforge.catalog import records
             from artforge.core.card import invoking_command
@@ -225,13 +223,14 @@ def translate(model_path: Path, source: Path, out: Path, *, tile: int = DEFAULT_
     return written
 
 
-def _save(translator: Translator, sketch: np.ndarray, params: dict[str, Any], out: Path
-          ) -> None:
+def _save(translator: Translator, sketch: np.ndarray, params: dict[str, Any], out: Path,
+          colours: np.ndarray | None) -> None:
+    """Paint and write one sketch; the hints are checked against the model and the sketch
+    (Translator._hint_channels) before anything is written."""
     from artforge.catalog.provenance import save_png
     from artforge.core.versions import package_versions
 
     # Works made before the side option were painted at the sketch's own size.
-    colours = hint_picture(params, (sketch.shape[1], sketch.shape[0]))
     painted = translator.translate(sketch, params["tile"], params.get("side", 0), colours)
     picture = Image.fromarray(painted, "RGB")
     provenance = {"pipeline": TRANSLATE_PIPELINE, "params": params,
@@ -246,5 +245,7 @@ def reproduce_translation(params: dict[str, Any], seed: int | None, model_path: 
     if model_path is None:
         raise UserError("this work has no model folder recorded, so it cannot be reproduced.")
     translator = load_translator(Path(model_path), "cpu", params["engine"])
-    _save(translator, read_sketch(Path(params["source"])), params, Path(out))
+    sketch = read_sketch(Path(params["source"]))
+    colours = hint_picture(params, (sketch.shape[1], sketch.shape[0]))
+    _save(translator, sketch, params, Path(out), colours)
     return Path(out)
