@@ -7,6 +7,7 @@ from PIL import Image
 
 from artforge.cli import app
 
+ADAIN_ONLY = "--identity-weight, --layer, --width and --init-from are for --method adain."
 TINY = ["--size", "40", "--iterations", "2", "--optimizer", "adam", "--device", "cpu"]
 
 
@@ -47,9 +48,9 @@ def test_transfer_export_and_stylize_from_the_command_line(pictures, johnson_fol
     (["train", "--style", "{notes}", "--out", "{tmp}/run", "--steps", "1"],
      "notes.txt is not a readable image"),
     (["train", "--style", "{style}", "--out", "{tmp}/run", "--steps", "1",
-      "--identity-weight", "5"], "--identity-weight and --layer are for --method adain."),
+      "--identity-weight", "5"], ADAIN_ONLY),
     (["train", "--style", "{style}", "--out", "{tmp}/run", "--steps", "1",
-      "--layer", "relu3_1"], "--identity-weight and --layer are for --method adain."),
+      "--layer", "relu3_1"], ADAIN_ONLY),
 ])
 def test_bad_input_is_one_line_and_exit_2(args, message, pictures, tmp_path):
     notes = tmp_path / "notes.txt"

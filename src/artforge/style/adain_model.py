@@ -26,7 +26,7 @@ ADAIN_LAYERS = ("relu4_1", "relu3_1")
 
 @dataclasses.dataclass
 class AdaINConfig(Config):
-    width: float = 0.5
+    width: float = 1.0
     """Decoder channels relative to the paper's (256/128/64)."""
     style_size: int = 256
     """Styles are encoded as squares of this side (so ONNX can batch them)."""

@@ -65,7 +65,7 @@ def export_onnx(model_path: str | Path, out: str | Path) -> ExportResult:
     out = Path(out)
     if out.suffix.lower() != ".onnx":
         raise UserError(f"--out must end in .onnx, not {out.name}.")
-    model, folder = load_style_model(Path(model_path), "cpu")
+    model, folder = load_style_model(model_path, "cpu")
     module, example, axes, names = (_johnson if model.kind == "johnson" else _adain)(model)
     module = module.eval()
     # 2. Trace to ONNX, in memory.

@@ -21,14 +21,31 @@ PICTURE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff"}
 Stylizer = Callable[[torch.Tensor], torch.Tensor]
 
 
-def load_style_model(path: Path, device: str = "cpu"):
-    """The johnson or adain model saved at `path` (a model or run folder), in eval mode."""
+BUILTIN_MODELS = {"builtin:adain": "adain"}
+"""Trained style networks shipped in artforge/data/models (see each folder's card.md)."""
+
+
+def style_model_folder(spec: str | Path) -> Path:
+    """The folder `spec` names: builtin:adain (the shipped decoder) or a path."""
+    if str(spec).startswith("builtin:"):
+        if str(spec) not in BUILTIN_MODELS:
+            raise UserError(f"there is no built-in style model {spec!s}; the built-in one is "
+                            f"{', '.join(BUILTIN_MODELS)}.")
+        from importlib import resources
+
+        return Path(str(resources.files("artforge.data") / "models" / BUILTIN_MODELS[str(spec)]))
+    return Path(spec).expanduser()
+
+
+def load_style_model(path: str | Path, device: str = "cpu"):
+    """The johnson or adain model saved at `path` (a model or run folder, or builtin:adain),
+    in eval mode."""
     from artforge.core import checkpoint
     from artforge.core.device import pick_device
     from artforge.style.adain_model import AdaINModel
     from artforge.style.fast_model import FastStyleModel
 
-    folder = checkpoint.resolve(Path(path))
+    folder = checkpoint.resolve(style_model_folder(path))
     model = checkpoint.load(folder, device=pick_device(device))
     if not isinstance(model, FastStyleModel | AdaINModel):
         raise UserError(f"{folder} holds a {model.kind!r} model, not a style network (johnson "
@@ -105,11 +122,13 @@ def stylize_images(model_path: str | Path, source: str | Path, out: str | Path, 
     pictures = input_pictures(source)
     targets = output_paths(pictures, source, Path(out))
     set_threads()
-    model, folder = load_style_model(Path(model_path), device)
+    model, folder = load_style_model(model_path, device)
     stylizer = make_stylizer(model, styles, style_weights, alpha)
     device_of = next(model.parameters()).device
     params = {"styles": list(styles), "style_weights": list(style_weights or []),
               "alpha": alpha, "preserve_colour": preserve_colour, "max_side": max_side}
+    if str(model_path) in BUILTIN_MODELS:  # found again by name, wherever artforge is installed
+        params["builtin_model"] = str(model_path)
     # 2. Each picture: stylise at its own size, keep colours if asked, save, catalogue.
     written = []
     for picture_path, target in zip(pictures, targets, strict=True):
@@ -124,6 +143,7 @@ def stylize_images(model_path: str | Path, source: str | Path, out: str | Path, 
 
 
 def _reproduce(params: dict[str, Any], seed: int, model_path: str | None, out: Path) -> Path:
+    model_path = params.get("builtin_model", model_path)
     if model_path is None:
         raise UserError("this work has no model folder recorded, so it cannot be reproduced.")
     return stylize_images(model_path, params["content"], out, styles=params["styles"],

@@ -86,18 +86,33 @@ def train_fast(style: str, data: str, out: Path, train: TrainConfig,
 
 def train_adain(styles: str, data: str, out: Path, train: TrainConfig,
                 config: AdaINConfig | None = None, *, size: int = 256, count: int = 400,
-                resume: bool = False, catalog: bool = True,
+                resume: bool = False, catalog: bool = True, init_from: str | None = None,
                 on_data: Callable[[ImageSet], None] | None = None) -> TrainResult:
     """Train an AdaIN decoder on photos `data` and paintings `styles` (a folder or
-    builtin:paintings), into the run folder `out`."""
+    builtin:paintings), into the run folder `out`. With `init_from` (builtin:adain or a model
+    folder) it fine-tunes that decoder: its layer and width stay, the loss weights are
+    `config`'s."""
     from artforge.style.data import PairDataset, load_pictures
 
-    # 1. Check inputs.
+    # 1. Check inputs; the model from the run, the decoder to fine-tune, or new.
     out = Path(out)
     saved = _saved_config(out, AdaINModel.kind, AdaINConfig) if resume else None
-    config = saved[0] if saved is not None else (config or AdaINConfig())
     seed_everything(train.seed)
-    model = AdaINModel.from_config(config)
+    if saved is None and init_from is not None:
+        from artforge.style.stylize import load_style_model
+
+        model, _ = load_style_model(init_from)
+        if not isinstance(model, AdaINModel):
+            raise UserError(f"--init-from {init_from} is a {model.kind} model, not an adain "
+                            "decoder.")
+        if config is not None:
+            model.config = model.config.replace(
+                content_weight=config.content_weight, style_weight=config.style_weight,
+                identity_weight=config.identity_weight)
+        config = model.config
+    else:
+        config = saved[0] if saved is not None else (config or AdaINConfig())
+        model = AdaINModel.from_config(config)
     # 2. Photos and paintings.
     contents = load_pictures(data, size, count, train.seed)
     paintings = load_pictures(styles, size, count, train.seed + 1)
@@ -111,5 +126,5 @@ def train_adain(styles: str, data: str, out: Path, train: TrainConfig,
     trainer = Trainer(model, train, out, PairDataset(contents.images, paintings.images),
                       resume=resume, data_note=note)
     params = {"method": "adain", "styles": styles, "data": data, "size": size, "count": count,
-              "train": train.to_dict(), "model": config.to_dict()}
+              "init_from": init_from, "train": train.to_dict(), "model": config.to_dict()}
     return RunRecord("style.train", params, train.seed, out, enabled=catalog).fit(trainer)

@@ -126,7 +126,7 @@ def stylize_video(source: str | Path, out: str | Path, *, styles: Sequence[str] 
         if options or vgg:
             extra = [*options, *(["vgg"] if vgg else [])]
             raise UserError(f"options {', '.join(extra)} are for optimisation, not --model.")
-        network, _ = load_style_model(Path(model), device)
+        network, _ = load_style_model(model, device)
         frame_fn = _network_frames(make_stylizer(network, styles, style_weights, alpha),
                                    next(network.parameters()).device, blend)
     frames, fps = read_video(Path(source), size, max_frames)
