@@ -9,6 +9,7 @@ import signal
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -136,6 +137,35 @@ def test_a_photo_is_stylised_where_the_mask_says(shared):
     assert work["pipeline"] == "style.transfer" and work["remix"]["settings"]["detail"] == "preview"
 
 
+def test_instant_detail_paints_with_the_builtin_decoder_and_remixes(shared):
+    client, home, _ = shared
+    photo = upload(client, "image", noise_png(5, 48)).json()["id"]
+    mask = Image.new("L", (48, 48), 0)
+    mask.paste(255, (0, 0, 24, 48))  # the left half only
+    buffer = io.BytesIO()
+    mask.save(buffer, "PNG")
+    mask_id = upload(client, "image", buffer.getvalue(), "mask.png").json()["id"]
+    job = submit(client, "/api/style/image", {"content": photo, "mask": mask_id, "size": 64,
+                                              "style": "builtin:hokusai-great-wave",
+                                              "detail": "instant", "style_strength": 4})
+    done = wait(client, job["id"])
+    assert done["status"] == "done", done
+    made = np.asarray(Image.open(io.BytesIO(client.get(
+        f"/api/jobs/{job['id']}/files/{done['result']['image']}").content)), dtype=float)
+    original = np.asarray(Image.open(io.BytesIO(noise_png(5, 48))).convert("RGB"), dtype=float)
+    assert np.abs(made[:, 24:] - original[:, 24:]).max() <= 1  # unmasked: the photo
+    assert np.abs(made[:, :24] - original[:, :24]).mean() > 10  # masked: painted
+    work = client.get("/api/works", params={"medium": "style"}).json()[0]
+    assert work["pipeline"] == "style.stylize"
+    assert work["params"]["builtin_model"] == "builtin:adain" and work["params"]["alpha"] == 0.8
+    assert work["remix"]["settings"] == {"style_strength": 4.0, "size": 64, "detail": "instant",
+                                         "painting": "hokusai-great-wave",
+                                         "preserve_color": False}
+    conn = connect(home / "catalog.db")
+    assert reproduce(work["id"], conn=conn)["identical"]
+    conn.close()
+
+
 def test_a_video_is_stylised_frame_by_frame(shared):
     import imageio.v3 as iio
 
@@ -143,12 +173,13 @@ def test_a_video_is_stylised_frame_by_frame(shared):
     frames = [iio.imread(noise_png(seed, 48)) for seed in range(2)]
     clip = iio.imwrite("<bytes>", frames, extension=".mp4", fps=4, macro_block_size=1)
     video = upload(client, "video", clip, "clip.mp4").json()["id"]
-    job = submit(client, "/api/style/video", {"video": video, "size": 64, "detail": "preview",
-                                              "style": "builtin:van-gogh-starry-night"})
-    done = wait(client, job["id"])
-    assert done["status"] == "done", done
-    assert (done["result"]["video"], done["result"]["frames"]) == ("styled.mp4", 2)
-    assert done["message"] == "finished"
+    for detail in ("preview", "instant"):
+        job = submit(client, "/api/style/video", {"video": video, "size": 64, "detail": detail,
+                                                  "style": "builtin:van-gogh-starry-night"})
+        done = wait(client, job["id"])
+        assert done["status"] == "done", done
+        assert (done["result"]["video"], done["result"]["frames"]) == ("styled.mp4", 2)
+        assert done["message"] == "finished"
 
 
 def test_line_art_is_painted_and_melodies_are_blended_and_accompanied(shared):

@@ -43,6 +43,8 @@ def test_transfer_export_and_stylize_from_the_command_line(pictures, johnson_fol
      "--iterations takes 1 to 6 counts"),
     (["stylize", "--model", "{tmp}", "--in", "{content}", "--out", "{out}"],
      "is not a model folder"),
+    (["stylize", "--model", "builtin:adain", "--in", "{content}", "--style", "{style}",
+      "--mask", "{notes}", "--out", "{out}"], "notes.txt is not a readable image"),
     (["video", "--in", "{notes}", "--style", "{style}", "--out", "{tmp}/v.mp4"],
      "notes.txt cannot be read as a video"),
     (["train", "--style", "{notes}", "--out", "{tmp}/run", "--steps", "1"],

@@ -206,7 +206,8 @@ def train(method: str, style: str, data: str, size: int | None, count: int, chan
 
 
 @click.command()
-@click.option("--model", required=True, help="A johnson/adain model or run folder, or an "
+@click.option("--model", required=True, help="A johnson/adain model or run folder, "
+              "builtin:adain (the decoder artforge ships: any --style, no training), or an "
               "exported .onnx file (runs without torch).")
 @click.option("--in", "source", required=True, help="A picture or a folder of pictures.")
 @click.option("--out", required=True, help="PNG to write (a folder when --in is a folder).")
@@ -216,13 +217,18 @@ def train(method: str, style: str, data: str, size: int | None, count: int, chan
               help="adain: style strength, 0 (photo) to 1.")
 @click.option("--preserve-colour", type=click.Choice(["none", "luminance"]), default="none",
               show_default=True)
+@click.option("--mask", default=None, help="A picture, white where the style goes (the rest "
+              "stays the photo).")
 @click.option("--device", default="auto", show_default=True)
 def stylize(model: str, source: str, out: str, styles: tuple[str, ...],
-            style_weights: str | None, alpha: float, preserve_colour: str, device: str) -> None:
+            style_weights: str | None, alpha: float, preserve_colour: str, mask: str | None,
+            device: str) -> None:
     """Apply a trained style network to pictures of any size.
 
     \b
     Example:
+      artforge style stylize --model builtin:adain --style builtin:hokusai-great-wave \
+        --in photo.jpg --out photo-wave.png
       artforge style stylize --model runs/starry --in photo.jpg --out photo-starry.png
       artforge style stylize --model starry.onnx --in photos/ --out painted/
     """
@@ -230,8 +236,9 @@ def stylize(model: str, source: str, out: str, styles: tuple[str, ...],
         if model.lower().endswith(".onnx"):
             from artforge.style.onnx_run import stylize_files
 
-            if preserve_colour != "none":
-                raise click.BadParameter("--preserve-colour needs a model folder, not .onnx")
+            if preserve_colour != "none" or mask is not None:
+                raise click.BadParameter("--preserve-colour and --mask need a model folder, "
+                                         "not .onnx")
             written = stylize_files(model, source, out, styles=styles, alpha=alpha,
                                     style_weights=_numbers(style_weights))
         else:
@@ -239,7 +246,8 @@ def stylize(model: str, source: str, out: str, styles: tuple[str, ...],
 
             written = stylize_images(model, source, out, styles=styles, alpha=alpha,
                                      style_weights=_numbers(style_weights),
-                                     preserve_colour=preserve_colour, device=device)
+                                     preserve_colour=preserve_colour, mask=mask,
+                                     device=device)
     for path in written:
         click.echo(f"Wrote {path}")
 

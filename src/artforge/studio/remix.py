@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from artforge.studio.tasks.music import DENSITY
-from artforge.studio.tasks.style import BASE_STYLE_WEIGHT, DETAIL
+from artforge.studio.tasks.style import BASE_STYLE_WEIGHT, DETAIL, INSTANT, INSTANT_MODEL
 
 
 def _text(params: dict[str, Any]) -> dict[str, Any]:
@@ -45,15 +45,29 @@ def _style(params: dict[str, Any]) -> dict[str, Any]:
     iterations = list(options.get("iterations", []))
     detail = next((name for name, its in DETAIL.items() if list(its) == iterations), "standard")
     styles = [str(spec) for spec, _ in params.get("styles", [])]
-    first = styles[0] if styles else ""
-    painting = first.removeprefix("builtin:").removeprefix("paintings/") if first.startswith(
-        "builtin:") else None
     return {"style_strength": min(5.0, max(1.0, round(strength * 4) / 4)),
-            "size": options.get("size", 384), "detail": detail, "painting": painting,
+            "size": options.get("size", 384), "detail": detail, "painting": _painting(styles),
             "preserve_color": options.get("preserve_colour", "none") != "none"}
 
 
-REMIXES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
+def _stylized(params: dict[str, Any]) -> dict[str, Any] | None:
+    """Works of the built-in decoder (the tab's instant detail); other models have no tab."""
+    if params.get("builtin_model") != INSTANT_MODEL:
+        return None
+    return {"style_strength": min(5.0, max(1.0, round(params.get("alpha", 1.0) * 20) / 4)),
+            "size": params.get("max_side", 384), "detail": INSTANT,
+            "painting": _painting([str(s) for s in params.get("styles", [])]),
+            "preserve_color": params.get("preserve_colour", "none") != "none"}
+
+
+def _painting(styles: list[str]) -> str | None:
+    """The built-in painting a style list starts with, if it does."""
+    first = styles[0] if styles else ""
+    return first.removeprefix("builtin:").removeprefix("paintings/") if first.startswith(
+        "builtin:") else None
+
+
+REMIXES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any] | None]]] = {
     "text.generate": ("text", _text),
     "studio.cowrite": ("text", _cowritten),
     "music.generate": ("music", _music),
@@ -61,6 +75,7 @@ REMIXES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     "studio.gan.vary": ("image", _gan),
     "studio.gan.blend": ("image", _gan),
     "style.transfer": ("style", _style),
+    "style.stylize": ("style", _stylized),
 }
 """Pipeline → (tab, settings from the row's params)."""
 SEEDED_BY_ROW = {"music.generate", "gan.sample", "studio.gan.vary", "studio.gan.blend"}
@@ -73,6 +88,8 @@ def remix_settings(work: dict[str, Any]) -> dict[str, Any] | None:
         return None
     tab, settings_of = found
     settings = settings_of(work["params"] or {})
+    if settings is None:
+        return None
     if work["pipeline"] in SEEDED_BY_ROW and work["seed"] is not None:
         settings["seed"] = work["seed"]
     return {"tab": tab, "model": work["model_id"], "settings": settings}

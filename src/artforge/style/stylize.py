@@ -109,11 +109,13 @@ def output_paths(pictures: list[str | Path], source: str | Path, out: Path) -> l
 def stylize_images(model_path: str | Path, source: str | Path, out: str | Path, *,
                    styles: Sequence[str] = (), style_weights: Sequence[float] | None = None,
                    alpha: float = 1.0, preserve_colour: str = "none", max_side: int = MAX_SIDE,
-                   device: str = "auto", catalog: bool = True) -> list[Path]:
-    """Stylise the picture or folder `source` with a trained model; return the PNGs written."""
+                   mask: str | Path | None = None, device: str = "auto",
+                   catalog: bool = True) -> list[Path]:
+    """Stylise the picture or folder `source` with a trained model (a folder or
+    builtin:adain); return the PNGs written. `mask`: white where the style goes."""
     from artforge.core.device import set_threads
     from artforge.style import colour
-    from artforge.style.picture import open_picture, to_array
+    from artforge.style.picture import open_mask, open_picture, to_array
     from artforge.style.works import save_work, to_numpy, to_picture, to_tensor
 
     # 1. Check inputs and load the model.
@@ -121,12 +123,15 @@ def stylize_images(model_path: str | Path, source: str | Path, out: str | Path, 
         raise UserError("--preserve-colour for trained models is none or luminance.")
     pictures = input_pictures(source)
     targets = output_paths(pictures, source, Path(out))
+    if mask is not None:
+        open_picture(mask, what="mask")  # unreadable: say so before anything is written
     set_threads()
     model, folder = load_style_model(model_path, device)
     stylizer = make_stylizer(model, styles, style_weights, alpha)
     device_of = next(model.parameters()).device
     params = {"styles": list(styles), "style_weights": list(style_weights or []),
-              "alpha": alpha, "preserve_colour": preserve_colour, "max_side": max_side}
+              "alpha": alpha, "preserve_colour": preserve_colour, "max_side": max_side,
+              "mask": None if mask is None else str(mask)}
     if str(model_path) in BUILTIN_MODELS:  # found again by name, wherever artforge is installed
         params["builtin_model"] = str(model_path)
     # 2. Each picture: stylise at its own size, keep colours if asked, save, catalogue.
@@ -136,6 +141,9 @@ def stylize_images(model_path: str | Path, source: str | Path, out: str | Path, 
         result = to_numpy(stylizer(to_tensor(photo).to(device_of)))
         if preserve_colour == "luminance":
             result = colour.with_content_chroma(result, photo)
+        if mask is not None:
+            region = open_mask(mask, (photo.shape[1], photo.shape[0]))[..., None]
+            result = region * result + (1.0 - region) * photo
         written.append(save_work(to_picture(to_tensor(result)), target, STYLIZE_PIPELINE,
                                  {**params, "content": str(picture_path)}, 0,
                                  model_path=folder, catalog=catalog))
@@ -149,7 +157,8 @@ def _reproduce(params: dict[str, Any], seed: int, model_path: str | None, out: P
     return stylize_images(model_path, params["content"], out, styles=params["styles"],
                           style_weights=params["style_weights"] or None, alpha=params["alpha"],
                           preserve_colour=params["preserve_colour"],
-                          max_side=params["max_side"], device="cpu", catalog=False)[0]
+                          max_side=params["max_side"], mask=params.get("mask"), device="cpu",
+                          catalog=False)[0]
 
 
 PIPELINES.register(STYLIZE_PIPELINE)(_reproduce)
