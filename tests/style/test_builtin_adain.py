@@ -95,13 +95,14 @@ def test_an_unknown_builtin_model_is_one_line_and_exit_2(pictures, tmp_path):
 def test_init_from_fine_tunes_the_builtin_decoder_with_the_papers_learning_rate(tmp_path):
     done = run("train", "--method", "adain", "--style", "builtin:paintings", "--init-from",
                "builtin:adain", "--size", "32", "--count", "2", "--steps", "1", "--out",
-               str(tmp_path / "run"), "--device", "cpu")
+               str(tmp_path / "run"), "--device", "cpu", "--no-amp")
     assert done.exit_code == 0, done.output
     [logged] = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").open()]
     assert logged["lr"] == 1e-4
     start = load_file(style_model_folder("builtin:adain") / "model.safetensors")
     [saved] = (tmp_path / "run" / "checkpoints").iterdir()
     after = load_file(saved / "model.safetensors")
+    assert '"amp": false' in (saved / "card.md").read_text()  # --no-amp reached the Trainer
     assert after.keys() == start.keys()
     # One Adam step moves each weight by about the learning rate at most.
     moved = max(float((after[k] - start[k].float()).abs().max()) for k in start)

@@ -3,7 +3,7 @@
 import click
 
 from artforge.cli import ArtforgeGroup
-from artforge.cli.options import common_options, training_options
+from artforge.cli.options import common_options, trainer_options, training_options
 
 ARCHS = ("dcgan", "stylegan", "fastgan")
 # The recipe's defaults, spelled here so `--help` starts without importing torch; a test
@@ -62,8 +62,7 @@ def train(data: str, arch: str, size: int, count: int, loss: str, r1_gamma: floa
         a.strip() for a in augment.split(",") if a.strip())
     config = GANConfig(size=size, loss=loss, r1_gamma=r1_gamma, augment=policy,
                        ada_target=ada_target, channels=channels)
-    keys = ("steps", "minutes", "batch_size", "lr", "save_every", "seed", "device")
-    train_cfg = gan_train_config(**{key: options[key] for key in keys})
+    train_cfg = gan_train_config(**trainer_options(options))
 
     def report(images) -> None:
         click.echo(f"{len(images.images)} images from {images.source}"

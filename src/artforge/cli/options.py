@@ -46,12 +46,23 @@ def training_options(default_steps: int, default_batch_size: int, default_lr: fl
                      show_default=True, help="Save a checkpoint every N steps."),
         click.option("--resume", is_flag=True,
                      help="Continue the run in --out from its newest checkpoint."),
+        click.option("--amp/--no-amp", default=True, show_default=True,
+                     help="On a CUDA GPU, compute in bfloat16 where autocast deems it safe; "
+                     "--no-amp keeps float32 (no effect on a CPU)."),
     ])
+
+
+TRAINER_KEYS = ("steps", "minutes", "batch_size", "lr", "save_every", "seed", "device", "amp")
+"""The command-line options that become TrainConfig fields."""
+
+
+def trainer_options(options: dict[str, Any]) -> dict[str, Any]:
+    """The TrainConfig fields among a train command's options."""
+    return {key: options[key] for key in TRAINER_KEYS}
 
 
 def train_config(options: dict[str, Any]):
     """The TrainConfig that the training options (and --seed, --device) describe."""
     from artforge.core.train_config import TrainConfig
 
-    keys = ("steps", "minutes", "batch_size", "lr", "save_every", "seed", "device")
-    return TrainConfig(**{key: options[key] for key in keys})
+    return TrainConfig(**trainer_options(options))

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import click
 
-from artforge.cli.options import common_options, training_options
+from artforge.cli.options import common_options, trainer_options, training_options
 
 COLOUR = click.Choice(["none", "luminance", "histogram"])
 
@@ -165,13 +165,12 @@ def train(method: str, style: str, data: str, size: int | None, count: int, chan
     from artforge.style.fast_model import FastStyleConfig
     from artforge.style.train import style_train_config, train_adain, train_fast
 
-    keys = ("steps", "minutes", "batch_size", "lr", "save_every", "seed", "device")
     if method == "adain":  # the paper's recipe where the command line says nothing
         source = click.get_current_context().get_parameter_source
         for key, value in (("lr", 1e-4), ("batch_size", 8)):
             if source(key) is click.core.ParameterSource.DEFAULT:
                 options[key] = value
-    train_cfg = style_train_config(**{key: options[key] for key in keys})
+    train_cfg = style_train_config(**trainer_options(options))
     weight = {"style_weight": style_weight} if style_weight is not None else {}
     crops = {"size": size} if size is not None else {}  # else each method's own default
 
