@@ -8,7 +8,7 @@ first demo run as on later ones.
 
 from pathlib import Path
 
-from artforge.demo.page import Work
+from artforge.demo.page import Work, side_by_side
 
 DEMO_CONTENT = "builtin:chelsea"
 DEMO_STYLE = "builtin:van-gogh-starry-night"
@@ -22,8 +22,6 @@ INSTANT_SIZE = 256
 
 def make_demo_style(out_dir: Path, *, seed: int = 0, device: str = "auto") -> list[Work]:
     """Write the stylised photo and a strip of its two sources under `out_dir`/works."""
-    from PIL import Image
-
     from artforge.catalog.provenance import read_png_provenance
     from artforge.style.picture import fit_long_side, open_picture
     from artforge.style.pipeline import transfer_image
@@ -34,13 +32,8 @@ def make_demo_style(out_dir: Path, *, seed: int = 0, device: str = "auto") -> li
                              device=device)
     sources = [fit_long_side(open_picture(spec), DEMO_SIZE) for spec in (DEMO_CONTENT,
                                                                          DEMO_STYLE)]
-    height = min(p.height for p in sources)
-    sources = [p.resize((round(p.width * height / p.height), height)) for p in sources]
-    strip = Image.new("RGB", (sum(p.width for p in sources) + 8, height), "white")
-    strip.paste(sources[0], (0, 0))
-    strip.paste(sources[1], (sources[0].width + 8, 0))
-    strip_path = works_dir / "style-sources.png"
-    strip.save(strip_path)
+    strip_path = side_by_side(sources, min(p.height for p in sources),
+                              works_dir / "style-sources.png", gap=8)
     instant = make_instant_strip(works_dir, device)
     return [
         Work("Chelsea the cat, painted like The Starry Night", "image", painted,
@@ -63,8 +56,6 @@ def make_demo_style(out_dir: Path, *, seed: int = 0, device: str = "auto") -> li
 
 def make_instant_strip(works_dir: Path, device: str) -> Path:
     """The photo and its three stylisations side by side (each also a catalogued work)."""
-    from PIL import Image
-
     from artforge.style.picture import fit_long_side, open_picture
     from artforge.style.stylize import stylize_images
 
@@ -75,10 +66,4 @@ def make_instant_strip(works_dir: Path, device: str) -> Path:
     for index, style in enumerate(INSTANT_STYLES, start=1):
         panels += stylize_images("builtin:adain", photo_path, works_dir / f"style-instant-"
                                  f"{index}.png", styles=[style], device=device)
-    pictures = [Image.open(path).convert("RGB") for path in panels]
-    strip = Image.new("RGB", (sum(p.width + 8 for p in pictures) - 8, pictures[0].height),
-                      "white")
-    for index, picture in enumerate(pictures):
-        strip.paste(picture, (index * (picture.width + 8), 0))
-    strip.save(works_dir / "style-instant.png")
-    return works_dir / "style-instant.png"
+    return side_by_side(panels, photo.height, works_dir / "style-instant.png", gap=8)

@@ -5,7 +5,7 @@ better every time the demo is run again."""
 
 from pathlib import Path
 
-from artforge.demo.page import Work
+from artforge.demo.page import Work, side_by_side
 
 RUN_NAME = "pix2pix-paintings"
 DEMO_DATA = "builtin:paintings"
@@ -21,25 +21,6 @@ def demo_setup():
 
     config = Pix2PixConfig(size=64, ngf=16, ndf=16)
     return config, dict(batch_size=4, save_every=100, log_every=20)
-
-
-def _side_by_side(paths: list[Path], height: int, out: Path) -> Path:
-    from PIL import Image
-
-    pictures = []
-    for path in paths:
-        with Image.open(path) as picture:
-            width = round(picture.width * height / picture.height)
-            pictures.append(picture.convert("RGB").resize((width, height),
-                                                          Image.Resampling.LANCZOS))
-    sheet = Image.new("RGB", (sum(p.width for p in pictures) + 4 * (len(pictures) - 1), height),
-                      "white")
-    left = 0
-    for picture in pictures:
-        sheet.paste(picture, (left, 0))
-        left += picture.width + 4
-    sheet.save(out)
-    return out
 
 
 def make_demo_painting(out_dir: Path, *, seed: int = 0, device: str = "auto",
@@ -83,7 +64,7 @@ def make_demo_painting(out_dir: Path, *, seed: int = 0, device: str = "auto",
                        device="cpu", engine="torch", hints_from=spec, dabs=DEMO_DABS)[0]
     target = works_dir / f"{name}-original.png"
     original.resize(load_rgb(str(sketch)).size).save(target)
-    sheet = _side_by_side([sketch, painting, hinted, target], 2 * config.size,
+    sheet = side_by_side([sketch, painting, hinted, target], 2 * config.size,
                           works_dir / f"{name}-sketch-to-painting.png")
     return [Work("Sketch to painting (pix2pix)", "image", sheet,
                  caption=f"Left: line art that HED drew from {name} (public domain, see "
