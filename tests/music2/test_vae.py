@@ -10,6 +10,7 @@ import torch
 from artforge.core import checkpoint
 from artforge.core.train_config import TrainConfig
 from artforge.core.trainer import Trainer
+from artforge.errors import UserError
 from artforge.music.vae.data import MelodyWindows
 from artforge.music.vae.latent import attribute_vector, interpolation_codes, slerp
 from artforge.music.vae.melody import HOLD, REST, VOCAB, cut, highest_voice, pitch_token
@@ -172,6 +173,36 @@ def test_attribute_vector_is_the_mean_code_difference_of_the_extremes():
 
 def test_canonical_marks_note_off_only_under_a_note():
     assert canonical([REST, P(60), REST, REST, HOLD]) == [HOLD, P(60), REST, HOLD, HOLD]
+
+
+def test_longer_melodies_move_phrase_by_phrase(tmp_path):
+    model = tiny()
+    model.save(tmp_path / "vae")
+    rising = [60, 62, 64, 65, 67, 69, 71, 72] * 2
+    falling = [84, 83, 81, 79, 77, 76, 74, 72] * 2
+    a = write_melody(tmp_path / "a.mid", rising + [74])  # reaches into bar 5
+    b = write_melody(tmp_path / "b.mid", falling)
+    out = interpolate_melodies(tmp_path / "vae", a, b, tmp_path / "i.mid", steps=3,
+                               bars=4, catalog=False)
+    back = highest_voice(symusic.Score(out).tracks[0].notes, 480, length=3 * 64)
+    ends = torch.tensor([read_melody(model, a, 4), read_melody(model, b, 4)])
+    assert ends.shape == (2, 64)
+    # Step 1 is A's two 2-bar phrases, each reconstructed on its own; step 3 is B's.
+    phrases = model.reconstruct(ends.view(4, 32)).tolist()
+    assert back[:64] == phrases[0] + phrases[1]
+    assert cut(back, 128, 64) == canonical(phrases[2] + phrases[3])
+    assert symusic.Score(interpolate_melodies(  # as long as both go: 4 bars, not 5
+        tmp_path / "vae", a, b, tmp_path / "auto.mid", steps=3, bars=0,
+        catalog=False)).end() == symusic.Score(out).end()
+    with pytest.raises(UserError, match="--bars must be a multiple of the model's 2 bars, up "
+                                        "to 64, or 0"):
+        interpolate_melodies(tmp_path / "vae", a, b, tmp_path / "x.mid", bars=3,
+                             catalog=False)
+    with pytest.raises(UserError, match="a.mid has 4.2 bars of melody; 6-bar melodies are "
+                                        "asked for, so give one that reaches into bar 6."):
+        interpolate_melodies(tmp_path / "vae", a, b, tmp_path / "x.mid", bars=6,
+                             catalog=False)
+    assert not (tmp_path / "x.mid").exists()
 
 
 def test_interpolation_starts_and_ends_with_the_reconstructions(tmp_path):

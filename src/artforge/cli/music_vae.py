@@ -115,22 +115,29 @@ def sample(model: str, out: str, count: int, temperature: float, program: int, s
 @OUT
 @click.option("--steps", type=click.IntRange(2, 32), default=8, show_default=True,
               help="Melodies from A to B, both included.")
+@click.option("--bars", type=int, default=None,
+              help="Melody length in bars, a multiple of the model's: longer melodies move "
+              "phrase by phrase (each phrase of the model's length to the same phrase of B); "
+              "0: as long as both melodies go, up to 16 bars [default: the model's].")
 @temperature_option(0.0)
 @PROGRAM
 @SEED
 @DEVICE
 def interpolate(model: str, melody_a: str, melody_b: str, out: str, steps: int,
-                temperature: float, program: int, seed: int, device: str) -> None:
+                bars: int | None, temperature: float, program: int, seed: int,
+                device: str) -> None:
     """Move from melody A to melody B through the latent space, in N steps.
 
     \b
     Example:
       artforge music vae interpolate --model runs/vae2 a.mid b.mid --steps 8 --out morph.mid
+      artforge music vae interpolate --model runs/vae2 a.mid b.mid --bars 8 --out long.mid
     """
     from artforge.music.vae.pipeline import interpolate_melodies
 
     midi = interpolate_melodies(model, melody_a, melody_b, out, steps, seed,
-                                temperature=temperature, program=program, device=device)
+                                temperature=temperature, program=program, bars=bars,
+                                device=device)
     click.echo(f"Wrote {midi}, {midi.with_suffix('.wav')} and {midi.with_suffix('.png')}")
 
 

@@ -26,7 +26,9 @@ from artforge.music.vae.works import Work, check_midi_out, provenance_of, reprod
 
 SAMPLE, INTERPOLATE, ATTRIBUTE = "music.vae.sample", "music.vae.interpolate", "music.vae.attribute"
 FROM, TO = (41, 128, 185), (192, 57, 43)
-MAX_STEPS, MAX_COUNT = 32, 64
+MAX_STEPS, MAX_COUNT, MAX_BARS = 32, 64, 64
+AUTO_BARS = 16
+"""--bars 0 interpolates as much of both melodies as both have, up to this many bars."""
 
 
 def load_vae(model_path: Path, device: str = "cpu") -> tuple[MelodyVAE, Path]:
@@ -38,22 +40,48 @@ def load_vae(model_path: Path, device: str = "cpu") -> tuple[MelodyVAE, Path]:
     return model, folder
 
 
-def read_melody(model: MelodyVAE, midi: Path) -> list[int]:
-    """The first `bars` bars of the file's first track whose highest voice is long enough."""
+def melodies_of(midi: Path) -> list[list[int]]:
+    """The melodies (highest voice of each track) of a MIDI file, or one clear error."""
     midi = Path(midi)
     if not midi.is_file():
         raise UserError(f"melody file {midi} does not exist.")
     try:
-        melodies = file_melodies(midi)
+        return file_melodies(midi)
     except SkipFile as exc:
         raise UserError(f"{midi.name} has no melody to use: {exc}.") from None
-    steps, bars = model.config.steps, model.config.bars
+
+
+def first_melody(melodies: list[list[int]], bars: int, name: str) -> list[int]:
+    """The first `bars` bars of the first melody that reaches into the last of them."""
+    steps = bars * STEPS_PER_BAR
     for melody in melodies:
         if len(melody) > steps - STEPS_PER_BAR:
             return cut(melody, 0, steps)
     longest = max(len(m) for m in melodies) / STEPS_PER_BAR
-    raise UserError(f"{midi.name} has {longest:.1f} bars of melody; this model works on "
-                    f"{bars}-bar melodies, so give one that reaches into bar {bars}.")
+    raise UserError(f"{name} has {longest:.1f} bars of melody; {bars}-bar melodies are "
+                    f"asked for, so give one that reaches into bar {bars}.")
+
+
+def read_melody(model: MelodyVAE, midi: Path, bars: int | None = None) -> list[int]:
+    """The first `bars` bars (default: the model's) of the file's first track whose highest
+    voice reaches into the last of them."""
+    return first_melody(melodies_of(midi), bars or model.config.bars, Path(midi).name)
+
+
+def phrase_bars(model: MelodyVAE, bars: int | None, found: list[list[list[int]]]) -> int:
+    """The melody length an interpolation works on: the model's (None), a multiple of it, or
+    (0) the longest multiple that every file's longest melody reaches, up to AUTO_BARS."""
+    own = model.config.bars
+    if bars is None:
+        return own
+    if bars == 0:
+        reach = min(max((len(m) - 1) // STEPS_PER_BAR + 1 for m in melodies)
+                    for melodies in found)
+        return max(own, min(reach, AUTO_BARS) // own * own)
+    if bars < own or bars % own or bars > MAX_BARS:
+        raise UserError(f"--bars must be a multiple of the model's {own} bars, up to "
+                        f"{MAX_BARS}, or 0 (as long as both melodies go), not {bars}.")
+    return bars
 
 
 def _generator(seed: int) -> torch.Generator:
@@ -103,9 +131,15 @@ def sample_melodies(model_dir: Path, out: Path, *, count: int = 4, temperature: 
 
 def interpolate_melodies(model_dir: Path, midi_a: Path, midi_b: Path, out: Path,
                          steps: int = 8, seed: int = 0, *, temperature: float = 0.0,
-                         program: int = 0, device: str = "cpu", catalog: bool = True) -> Path:
+                         program: int = 0, bars: int | None = None, device: str = "cpu",
+                         catalog: bool = True) -> Path:
     """`steps` melodies from A to B along the great circle between their codes, in one MIDI
-    (WAV and PNG sheet beside it); returns the MIDI path."""
+    (WAV and PNG sheet beside it); returns the MIDI path.
+
+    `bars` (a multiple of the model's length; 0: as much as both melodies have, up to 16
+    bars) interpolates longer melodies phrase by phrase: each of A's phrases of the model's
+    length moves to B's phrase at the same place, all by the same fraction at each step, and
+    the phrases of a step play in order."""
     # 1. Check inputs and read both melodies.
     check_midi_out(out)
     if not 2 <= steps <= MAX_STEPS:
@@ -113,14 +147,22 @@ def interpolate_melodies(model_dir: Path, midi_a: Path, midi_b: Path, out: Path,
     model, folder = load_vae(model_dir, device)
     if model.encoder is None:
         raise UserError(f"{model_dir} has no latent space (it was trained with --latent 0).")
-    ends = torch.tensor([read_melody(model, midi_a), read_melody(model, midi_b)])
-    # 2. Encode (mean codes), interpolate, decode.
+    found = [melodies_of(midi_a), melodies_of(midi_b)]
+    length = phrase_bars(model, bars, found)
+    ends = torch.tensor([first_melody(melodies, length, Path(midi).name)
+                         for melodies, midi in zip(found, (midi_a, midi_b), strict=True)])
+    # 2. Encode each phrase (mean codes), interpolate phrase by phrase, decode all at once.
+    phrases = length // model.config.bars
     device_ = next(model.parameters()).device
-    mu = model.mean_codes(ends.to(device_)).cpu()
-    melodies = _decode(model, interpolation_codes(mu[0], mu[1], steps), temperature, seed)
+    mu = model.mean_codes(ends.view(2 * phrases, model.config.steps).to(device_)).cpu()
+    mu = mu.view(2, phrases, -1)
+    codes = torch.stack([interpolation_codes(mu[0, i], mu[1, i], steps)
+                         for i in range(phrases)], dim=1)  # (steps, phrases, latent)
+    decoded = _decode(model, codes.flatten(0, 1), temperature, seed)
+    melodies = [sum(decoded[i * phrases:(i + 1) * phrases], []) for i in range(steps)]
     # 3. Write MIDI, WAV and the sheet.
     params = {"a": str(midi_a), "b": str(midi_b), "steps": steps, "temperature": temperature,
-              "program": program}
+              "program": program, "bars": length}
     titles = ["A"] + [f"step {i}" for i in range(2, steps)] + ["B"]
     return _write(melodies, titles, out, INTERPOLATE, params, seed, folder, catalog).midi
 
@@ -170,8 +212,8 @@ def reproduce_interpolation(params: dict[str, Any], seed: int, model_path: str |
                             out: Path) -> Path:
     return reproduce_work(lambda midi: interpolate_melodies(
         Path(model_path), Path(params["a"]), Path(params["b"]), midi, params["steps"], seed,
-        temperature=params["temperature"], program=params["program"], catalog=False),
-        params, out)
+        temperature=params["temperature"], program=params["program"],
+        bars=params.get("bars"), catalog=False), params, out)
 
 
 @PIPELINES.register(ATTRIBUTE)

@@ -77,7 +77,8 @@ def blend(context: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     context.progress(0.1, "blending…")
     midi = interpolate_melodies(Path(params["model"]), files["a"], files["b"],
                                 context.out / "blend.mid", steps=request["steps"],
-                                seed=request["seed"], temperature=request["temperature"])
+                                seed=request["seed"], temperature=request["temperature"],
+                                bars=0)  # the whole melodies, phrase by phrase (≤ 16 bars)
     return _result(Path(midi))
 
 
