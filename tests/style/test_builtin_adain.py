@@ -124,16 +124,3 @@ def test_bad_init_from_is_one_line_and_exit_2(extra, message, pictures, tmp_path
     assert len(done.output.strip().splitlines()) == 1
     assert not (tmp_path / "run").exists()
 
-
-def test_the_demo_strip_shows_the_photo_and_three_catalogued_styles(tmp_path, monkeypatch):
-    from PIL import Image
-
-    from artforge.catalog.records import list_works
-    from artforge.style import demo
-
-    monkeypatch.setattr(demo, "INSTANT_SIZE", 48)
-    strip = demo.make_instant_strip(tmp_path, "cpu")
-    assert Image.open(strip).size == (4 * 48 + 3 * 8, 48)
-    works = list_works(medium="style")
-    assert len(works) == 3 and {w["params"]["builtin_model"] for w in works} == {"builtin:adain"}
-    assert sorted(w["params"]["styles"][0] for w in works) == sorted(demo.INSTANT_STYLES)

@@ -1,4 +1,5 @@
-"""The demo's style work, made small: a stylised photo with provenance and its sources."""
+"""The demo's style works, made small: a stylised photo with provenance, its sources, and
+the built-in decoder's strip."""
 
 from PIL import Image
 
@@ -8,8 +9,12 @@ from artforge.style import demo
 def test_make_demo_style_returns_the_picture_and_its_sources(tmp_path, monkeypatch):
     monkeypatch.setattr(demo, "DEMO_SIZE", 48)
     monkeypatch.setattr(demo, "DEMO_ITERATIONS", (2,))
+    monkeypatch.setattr(demo, "INSTANT_SIZE", 32)
     works = demo.make_demo_style(tmp_path, seed=0, device="cpu")
-    assert [w.kind for w in works] == ["image", "image"]
+    assert [w.kind for w in works] == ["image", "image", "image"]
     assert Image.open(works[0].path).size == (48, 32)
     assert works[0].provenance["pipeline"] == "style.transfer"
     assert works[1].path.is_file() and works[1].path.parent == tmp_path / "works"
+    assert works[2].provenance["pipeline"] == "style.stylize"  # builtin:adain, three styles
+    assert works[2].provenance["params"]["builtin_model"] == "builtin:adain"
+    assert Image.open(works[2].path).size == (4 * 32 + 3 * 8, 32)

@@ -151,20 +151,29 @@ def interpolate_melodies(model_dir: Path, midi_a: Path, midi_b: Path, out: Path,
     length = phrase_bars(model, bars, found)
     ends = torch.tensor([first_melody(melodies, length, Path(midi).name)
                          for melodies, midi in zip(found, (midi_a, midi_b), strict=True)])
-    # 2. Encode each phrase (mean codes), interpolate phrase by phrase, decode all at once.
-    phrases = length // model.config.bars
-    device_ = next(model.parameters()).device
-    mu = model.mean_codes(ends.view(2 * phrases, model.config.steps).to(device_)).cpu()
-    mu = mu.view(2, phrases, -1)
-    codes = torch.stack([interpolation_codes(mu[0, i], mu[1, i], steps)
-                         for i in range(phrases)], dim=1)  # (steps, phrases, latent)
-    decoded = _decode(model, codes.flatten(0, 1), temperature, seed)
-    melodies = [sum(decoded[i * phrases:(i + 1) * phrases], []) for i in range(steps)]
+    # 2. Encode, interpolate and decode, phrase by phrase.
+    melodies = phrase_interpolation(model, ends, steps, temperature, seed)
     # 3. Write MIDI, WAV and the sheet.
     params = {"a": str(midi_a), "b": str(midi_b), "steps": steps, "temperature": temperature,
               "program": program, "bars": length}
     titles = ["A"] + [f"step {i}" for i in range(2, steps)] + ["B"]
     return _write(melodies, titles, out, INTERPOLATE, params, seed, folder, catalog).midi
+
+
+def phrase_interpolation(model: MelodyVAE, ends: torch.Tensor, steps: int,
+                         temperature: float = 0.0, seed: int = 0) -> list[list[int]]:
+    """`steps` melodies from ends[0] to ends[1] ((2, length) events, length a multiple of the
+    model's): each phrase of the model's length is encoded (mean code), moved along the great
+    circle to the other melody's phrase at the same place, and decoded; a step's phrases are
+    joined in order."""
+    phrases = ends.shape[1] // model.config.steps
+    device = next(model.parameters()).device
+    mu = model.mean_codes(ends.reshape(2 * phrases, model.config.steps).to(device)).cpu()
+    mu = mu.view(2, phrases, -1)
+    codes = torch.stack([interpolation_codes(mu[0, i], mu[1, i], steps)
+                         for i in range(phrases)], dim=1)  # (steps, phrases, latent)
+    decoded = _decode(model, codes.flatten(0, 1), temperature, seed)
+    return [sum(decoded[i * phrases:(i + 1) * phrases], []) for i in range(steps)]
 
 
 def attribute_melody(model_dir: Path, out: Path, attribute: str, strength: float = 1.0, *,
