@@ -10,7 +10,7 @@ For each pair A, B: `--steps` melodies from A to B, greedy. Reported, averaged o
 (data space takes B's event on a growing random share of the 16ths: exact ends, lumpy steps.)
 
     .venv/bin/python benchmarks/vae_long_interpolation.py --short RUN --data builtin:folk \
-        [--long RUN16] [--bars 8] [--pairs 24] [--steps 8]
+        [--long RUN16 ...] [--bars 8] [--pairs 24] [--steps 8]
 """
 
 import argparse
@@ -47,7 +47,8 @@ def whole_interpolation(model, ends: torch.Tensor, steps: int) -> list[list[int]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--short", required=True, help="A 2-bar VAE run or model folder.")
-    parser.add_argument("--long", default=None, help="A VAE whose length is --bars.")
+    parser.add_argument("--long", action="append", default=[],
+                        help="A VAE whose length is --bars (repeatable).")
     parser.add_argument("--data", required=True)
     parser.add_argument("--bars", type=int, default=16)
     parser.add_argument("--pairs", type=int, default=24)
@@ -63,10 +64,10 @@ def main() -> None:
     short = checkpoint.load(checkpoint.resolve(args.short))
     arms[f"2-bar VAE phrase by phrase (step {int(short.steps_done)})"] = lambda e: (
         phrase_interpolation(short, e, args.steps))
-    if args.long:
-        long = checkpoint.load(checkpoint.resolve(args.long))
-        arms[f"{long.config.bars}-bar VAE (step {int(long.steps_done)})"] = lambda e: (
-            whole_interpolation(long, e, args.steps))
+    for path in args.long:
+        long = checkpoint.load(checkpoint.resolve(path))
+        arms[f"{long.config.bars}-bar VAE (step {int(long.steps_done)})"] = (
+            lambda e, model=long: whole_interpolation(model, e, args.steps))
     print(f"{args.pairs} pairs of held-out {args.bars}-bar windows of {args.data}, "
           f"{args.steps} steps, greedy")
     print(f"{'':48} {'ends 16ths':>10} {'ends notes':>10} {'mean step':>10} {'largest':>8}")
