@@ -45,7 +45,8 @@ def training_options(default_steps: int, default_batch_size: int, default_lr: fl
         click.option("--save-every", type=click.IntRange(min=1), default=200,
                      show_default=True, help="Save a checkpoint every N steps."),
         click.option("--resume", is_flag=True,
-                     help="Continue the run in --out from its newest checkpoint."),
+                     help="Continue the run in --out from its newest checkpoint (with its own "
+                     "--steps, --batch-size, --lr, --save-every and --amp unless given)."),
         click.option("--amp/--no-amp", default=True, show_default=True,
                      help="On a CUDA GPU, compute in bfloat16 where autocast deems it safe; "
                      "--no-amp keeps float32 (no effect on a CPU)."),
@@ -54,11 +55,36 @@ def training_options(default_steps: int, default_batch_size: int, default_lr: fl
 
 TRAINER_KEYS = ("steps", "minutes", "batch_size", "lr", "save_every", "seed", "device", "amp")
 """The command-line options that become TrainConfig fields."""
+RESUMED_KEYS = ("steps", "batch_size", "lr", "save_every", "amp")
+"""What --resume takes from the run when the command line leaves it at its default."""
 
 
-def trainer_options(options: dict[str, Any]) -> dict[str, Any]:
-    """The TrainConfig fields among a train command's options."""
-    return {key: options[key] for key in TRAINER_KEYS}
+def trainer_options(options: dict[str, Any], *, resumed: bool = True) -> dict[str, Any]:
+    """The TrainConfig fields among a train command's options; with --resume, those left at
+    their defaults are the run's own (`resumed=False`: the command line's alone)."""
+    chosen = {key: options[key] for key in TRAINER_KEYS}
+    return {**chosen, **resumed_options()} if resumed else chosen
+
+
+def resumed_options() -> dict[str, Any]:
+    """For a `train --resume` whose --out holds a checkpoint: the saved step target, batch
+    size, learning rate, save interval and AMP setting, for each option the command line left
+    at its default (so a resumed run goes on as it was trained)."""
+    from pathlib import Path
+
+    from click.core import ParameterSource
+
+    from artforge.core import checkpoint
+
+    context = click.get_current_context(silent=True)
+    if context is None or not context.params.get("resume") or not context.params.get("out"):
+        return {}
+    folder = checkpoint.latest_checkpoint(Path(context.params["out"]))
+    if folder is None:
+        return {}
+    saved = checkpoint.read_training_state(folder).get("train_config", {})
+    return {key: saved[key] for key in RESUMED_KEYS
+            if key in saved and context.get_parameter_source(key) is ParameterSource.DEFAULT}
 
 
 def train_config(options: dict[str, Any]):

@@ -4,7 +4,12 @@ import click
 from click.core import ParameterSource
 
 from artforge.cli import ArtforgeGroup
-from artforge.cli.options import common_options, trainer_options, training_options
+from artforge.cli.options import (
+    common_options,
+    resumed_options,
+    trainer_options,
+    training_options,
+)
 from artforge.cli.sketch import METHODS
 
 # The library's names, spelled out so that `--help` does not import torch (a test checks
@@ -62,10 +67,10 @@ def train(data: str, arch: str, size: int, ngf: int, norm: str, local_enhancer: 
     extra = {"local_enhancer": local_enhancer} if arch == "pix2pixhd" else {}
     config = cls.config_class(size=size, ngf=ngf, norm=norm, holdout=holdout,
                               sketch=SketchConfig(method=method), hints=hints, **extra)
-    chosen = trainer_options(options)
+    chosen = trainer_options(options, resumed=False)
     if click.get_current_context().get_parameter_source("lr") is ParameterSource.DEFAULT:
         del chosen["lr"]  # each architecture's own rate (pix2pixhd: the paper's 2e-4)
-    train_cfg = pix2pix_train_config(arch, **chosen)
+    train_cfg = pix2pix_train_config(arch, **{**chosen, **resumed_options()})
 
     def report(pairs) -> None:
         made = "given" if pairs.given else "drawn"
