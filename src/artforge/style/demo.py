@@ -48,8 +48,8 @@ def make_demo_style(out_dir: Path, *, seed: int = 0, device: str = "auto") -> li
         Work("The astronaut in three styles, in one pass each", "image", instant,
              caption="builtin:adain, the arbitrary-style decoder artforge ships (Huang & "
                      "Belongie's AdaIN): the photo, then the Great Wave, the Starry Night and "
-                     "Kandinsky's Composition VIII, each a few seconds on a CPU, no training. "
-                     "`artforge style stylize --model builtin:adain --style PICTURE ...`",
+                     "Kandinsky's Composition VIII, each a few seconds on a CPU, no training "
+                     "(artforge style stylize --model builtin:adain --style PICTURE).",
              provenance=read_png_provenance(works_dir / "style-instant-1.png") or {}),
     ]
 
