@@ -93,6 +93,23 @@ def test_adain_trains_one_step_on_photos_and_paintings(layer, divisor, tmp_path)
     assert made.shape == (1, 3, 30, 45)
 
 
+@pytest.mark.parametrize("layer, padded", [("relu4_1", (152, 208)), ("relu3_1", (152, 204))])
+def test_large_pictures_are_stylised_in_tiles_with_the_one_piece_result(layer, padded):
+    from artforge.style.adain_model import AdaINConfig
+
+    torch.manual_seed(0)
+    model = AdaINModel.from_config(AdaINConfig(width=0.05, style_size=32, layer=layer)).eval()
+    photo, style = torch.rand(1, 3, 150, 203), torch.rand(1, 3, 40, 40)
+    whole = model.stylize(photo, [style], alpha=0.7)
+    model.tile = 32  # 5 x 7 tiles, each with 64 pixels of its neighbours
+    calls = []
+    tiled_path = model._tiled
+    model._tiled = lambda *args: calls.append(args[0].shape) or tiled_path(*args)
+    tiled = model.stylize(photo, [style], alpha=0.7)
+    assert calls == [(1, 3, *padded)] and tiled.shape == whole.shape
+    assert torch.allclose(tiled, whole, atol=1e-5)
+
+
 def test_adain_identity_term_is_the_pixel_error_of_decoding_the_photos_own_features():
     from artforge.style.adain_model import AdaINConfig
 

@@ -22,6 +22,12 @@ from artforge.style.networks import AdaINDecoder, adain, pad_to_multiple
 
 ENCODER_LAYERS = ("relu1_1", "relu2_1", "relu3_1", "relu4_1")
 ADAIN_LAYERS = ("relu4_1", "relu3_1")
+TILE = 1024
+"""Pictures of more than TILE x TILE pixels are encoded and decoded in TILE-pixel squares,
+each with MARGIN pixels of its neighbours around it (more than the encoder's and decoder's
+reach), so memory stays bounded; AdaIN still uses the whole picture's statistics, so the
+result is the one-piece result up to float rounding."""
+MARGIN = 64
 
 
 @dataclasses.dataclass
@@ -62,14 +68,19 @@ class AdaINTransfer(nn.Module):
     def forward(self, content: torch.Tensor, styles: torch.Tensor, weights: torch.Tensor,
                 alpha: torch.Tensor) -> torch.Tensor:
         features = self.encoder(content)[self.layer]
+        return self.decoder(self.mix(features, styles, weights, alpha)).clamp(0.0, 1.0)
+
+    def mix(self, features: torch.Tensor, styles: torch.Tensor, weights: torch.Tensor,
+            alpha: torch.Tensor) -> torch.Tensor:
+        """The decoder's input: the photo's features with the blended styles' statistics,
+        `alpha` of the way."""
         style_mean, style_std = mean_std(self.encoder(styles)[self.layer])
         # AdaIN is linear in the style statistics, so blending the statistics blends the
         # AdaIN outputs (the paper's style interpolation) at the cost of one.
         w = weights.view(-1, 1, 1, 1)
         target = adain(features, (w * style_mean).sum(0, keepdim=True),
                        (w * style_std).sum(0, keepdim=True))
-        mixed = alpha.view(1, 1, 1, 1) * target + (1.0 - alpha.view(1, 1, 1, 1)) * features
-        return self.decoder(mixed).clamp(0.0, 1.0)
+        return alpha.view(1, 1, 1, 1) * target + (1.0 - alpha.view(1, 1, 1, 1)) * features
 
 
 @MODELS.register("adain")
@@ -82,6 +93,7 @@ class AdaINModel(ArtModel):
         config.validate()
         self.decoder = AdaINDecoder(config.width, config.layer)
         self.encoder = FrozenVGG(ENCODER_LAYERS)
+        self.tile = TILE
 
     @property
     def divisor(self) -> int:
@@ -107,9 +119,54 @@ class AdaINModel(ArtModel):
         blend = torch.tensor(weights or [1.0] * len(styles), dtype=torch.float32)
         blend = (blend / blend.sum()).to(device)
         padded, height, width = pad_to_multiple(content.to(device), self.divisor)
-        made = self.transfer_module()(padded, self.square_styles(styles).to(device), blend,
-                                      torch.tensor([alpha], device=device))
+        arguments = (self.square_styles(styles).to(device), blend,
+                     torch.tensor([alpha], device=device))
+        if padded.shape[-2] * padded.shape[-1] <= self.tile ** 2:
+            made = self.transfer_module()(padded, *arguments)
+        else:
+            made = self._tiled(padded, *arguments)
         return made[..., :height, :width]
+
+    def _tiled(self, content: torch.Tensor, styles: torch.Tensor, weights: torch.Tensor,
+               alpha: torch.Tensor) -> torch.Tensor:
+        """AdaIN in tiles: features tile by tile, AdaIN on all of them, decoding tile by
+        tile; each tile sees MARGIN pixels around it, and only its own square is kept."""
+        module, step = self.transfer_module(), self.divisor
+        height, width = content.shape[-2:]
+        squares = [(y, x) for y in range(0, height, self.tile) for x in range(0, width, self.tile)]
+
+        def around(y: int, x: int, margin: int, scale: int) -> tuple[slice, slice, slice, slice]:
+            """Slices (in units of `scale` pixels) of the square at (y, x) with its margin,
+            and of the square within that."""
+            rows, columns = height // scale, width // scale
+            top, left = y // scale, x // scale
+            bottom = min(rows, top + self.tile // scale)
+            right = min(columns, left + self.tile // scale)
+            outer_top, outer_left = max(0, top - margin), max(0, left - margin)
+            return (slice(outer_top, min(rows, bottom + margin)),
+                    slice(outer_left, min(columns, right + margin)),
+                    slice(top - outer_top, bottom - outer_top),
+                    slice(left - outer_left, right - outer_left))
+
+        features = None
+        for y, x in squares:
+            rows, columns, inner_rows, inner_columns = around(y, x, MARGIN, 1)
+            part = module.encoder(content[..., rows, columns])[module.layer]
+            if features is None:
+                features = part.new_empty(1, part.shape[1], height // step, width // step)
+            inner = part[..., inner_rows.start // step:inner_rows.stop // step,
+                         inner_columns.start // step:inner_columns.stop // step]
+            features[..., y // step:y // step + inner.shape[-2],
+                     x // step:x // step + inner.shape[-1]] = inner
+        mixed = module.mix(features, styles, weights, alpha)
+        made = content.new_empty(1, 3, height, width)
+        for y, x in squares:
+            rows, columns, inner_rows, inner_columns = around(y, x, MARGIN // step, step)
+            part = self.decoder(mixed[..., rows, columns])
+            inner = part[..., inner_rows.start * step:inner_rows.stop * step,
+                         inner_columns.start * step:inner_columns.stop * step]
+            made[..., y:y + inner.shape[-2], x:x + inner.shape[-1]] = inner
+        return made.clamp(0.0, 1.0)
 
     def training_step(self, batch: dict[str, torch.Tensor], *args) -> dict[str, torch.Tensor]:
         encoder, layer = self.encoder, self.config.layer
