@@ -122,7 +122,11 @@ def open_mask(spec: str | Path, size: tuple[int, int]) -> np.ndarray:
     """A mask picture as (H, W) floats in [0, 1] (white: stylise) at `size` (width, height).
 
     A mask of another size is resized; one of another shape is stretched, with a warning."""
-    picture = open_picture(spec, what="mask")
+    return fit_mask(open_picture(spec, what="mask"), size, spec)
+
+
+def fit_mask(picture: Image.Image, size: tuple[int, int], spec: str | Path) -> np.ndarray:
+    """`open_mask` for a mask picture already read (from `spec`, named in the warning)."""
     ratio = (picture.width / picture.height) / (size[0] / size[1])
     if abs(ratio - 1.0) > 0.02:
         warn(f"the mask {spec} is {picture.width}x{picture.height}, another shape than the "

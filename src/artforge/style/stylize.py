@@ -115,7 +115,7 @@ def stylize_images(model_path: str | Path, source: str | Path, out: str | Path, 
     builtin:adain); return the PNGs written. `mask`: white where the style goes."""
     from artforge.core.device import set_threads
     from artforge.style import colour
-    from artforge.style.picture import open_mask, open_picture, to_array
+    from artforge.style.picture import fit_mask, open_picture, to_array
     from artforge.style.works import save_work, to_numpy, to_picture, to_tensor
 
     # 1. Check inputs and load the model.
@@ -123,8 +123,8 @@ def stylize_images(model_path: str | Path, source: str | Path, out: str | Path, 
         raise UserError("--preserve-colour for trained models is none or luminance.")
     pictures = input_pictures(source)
     targets = output_paths(pictures, source, Path(out))
-    if mask is not None:
-        open_picture(mask, what="mask")  # unreadable: say so before anything is written
+    # Read once, before anything is written (an unreadable mask is one sentence).
+    mask_picture = None if mask is None else open_picture(mask, what="mask")
     set_threads()
     model, folder = load_style_model(model_path, device)
     stylizer = make_stylizer(model, styles, style_weights, alpha)
@@ -141,8 +141,8 @@ def stylize_images(model_path: str | Path, source: str | Path, out: str | Path, 
         result = to_numpy(stylizer(to_tensor(photo).to(device_of)))
         if preserve_colour == "luminance":
             result = colour.with_content_chroma(result, photo)
-        if mask is not None:
-            region = open_mask(mask, (photo.shape[1], photo.shape[0]))[..., None]
+        if mask_picture is not None:
+            region = fit_mask(mask_picture, (photo.shape[1], photo.shape[0]), mask)[..., None]
             result = region * result + (1.0 - region) * photo
         written.append(save_work(to_picture(to_tensor(result)), target, STYLIZE_PIPELINE,
                                  {**params, "content": str(picture_path)}, 0,
