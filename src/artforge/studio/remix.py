@@ -45,7 +45,7 @@ def _style(params: dict[str, Any]) -> dict[str, Any]:
     iterations = list(options.get("iterations", []))
     detail = next((name for name, its in DETAIL.items() if list(its) == iterations), "standard")
     styles = [str(spec) for spec, _ in params.get("styles", [])]
-    return {"style_strength": min(5.0, max(1.0, round(strength * 4) / 4)),
+    return {"style_strength": _slider(strength),
             "size": options.get("size", 384), "detail": detail, "painting": _painting(styles),
             "preserve_color": options.get("preserve_colour", "none") != "none"}
 
@@ -54,10 +54,15 @@ def _stylized(params: dict[str, Any]) -> dict[str, Any] | None:
     """Works of the built-in decoder (the tab's instant detail); other models have no tab."""
     if params.get("builtin_model") != INSTANT_MODEL:
         return None
-    return {"style_strength": min(5.0, max(1.0, round(params.get("alpha", 1.0) * 20) / 4)),
+    return {"style_strength": _slider(params.get("alpha", 1.0) * 5),  # instant_alpha's inverse
             "size": params.get("max_side", 384), "detail": INSTANT,
             "painting": _painting([str(s) for s in params.get("styles", [])]),
             "preserve_color": params.get("preserve_colour", "none") != "none"}
+
+
+def _slider(strength: float) -> float:
+    """A strength on the page's 1-5 slider, in its quarter steps."""
+    return min(5.0, max(1.0, round(strength * 4) / 4))
 
 
 def _painting(styles: list[str]) -> str | None:
