@@ -82,6 +82,20 @@ def test_sample_and_attribute(vae_run, tmp_path):
     assert "range:" in done.output and (tmp_path / "wide.png").is_file()
 
 
+def test_interpolate_bars_from_the_command_line(vae_run, tmp_path):
+    root, _ = vae_run
+    args = ["vae", "interpolate", "--model", str(root / "run"), str(root / "a.mid"),
+            str(root / "b.mid"), "--steps", "2"]
+    done = invoke(*args, "--bars", "0", "--out", str(tmp_path / "whole.mid"))
+    assert done.exit_code == 0, done.output  # both tunes are 2 bars: the model's length
+    assert read_midi_provenance(tmp_path / "whole.mid")["params"]["bars"] == 2
+    done = invoke(*args, "--bars", "3", "--out", str(tmp_path / "odd.mid"))
+    assert done.exit_code == 2
+    assert done.output == ("error: --bars must be a multiple of the model's 2 bars, up to 64, "
+                           "or 0 (as long as both melodies go), not 3.\n")
+    assert not list(tmp_path.glob("odd.*"))
+
+
 @pytest.mark.parametrize("make,message", [
     (lambda path: drum_score().dump_midi(path), "has no melody to use: only drum tracks"),
     (lambda path: write_melody(path, [60, 62, 64, 65]), "has 1.0 bars of melody"),
