@@ -3,6 +3,7 @@ provenance, catalogued and reproducible, and bad input as one line with exit cod
 
 import pytest
 import symusic
+import torch
 from click.testing import CliRunner
 
 from artforge.catalog import records
@@ -51,6 +52,50 @@ def test_16_bar_training_uses_the_bar_encoder_and_word_dropout(tmp_path):
     assert done.exit_code == 0, done.output
     config = checkpoint.load(tmp_path / "run").config
     assert config.bar_encoder and config.input_dropout == 0.3 and config.bars == 16
+
+
+def test_16_bar_model_built_on_a_2_bar_run(vae_run, tmp_path):
+    from artforge.core import checkpoint
+
+    root, _ = vae_run
+    for index in range(2):
+        write_melody(tmp_path / "songs" / f"long{index}.mid", (TUNE_A + TUNE_B) * 4)
+    done = invoke("vae", "train", "--data", str(tmp_path / "songs"), "--bars", "16",
+                  "--phrases", str(root / "run"), "--out", str(tmp_path / "run"),
+                  "--latent", "6", "--hidden", "8", "--steps", "2", "--batch-size", "2",
+                  "--device", "cpu")
+    assert done.exit_code == 0, done.output
+    short, long = checkpoint.load(root / "run"), checkpoint.load(tmp_path / "run")
+    config = long.config
+    assert (config.bars, config.phrase_bars, config.phrase_latent, config.latent,
+            config.free_bits, config.phrase_source) == (16, 2, 4, 6, 256.0, str(root / "run"))
+    # The phrase level is the 2-bar run's, unchanged by training.
+    for name, weight in short.encoder.state_dict().items():
+        assert torch.equal(long.encoder.phrase.state_dict()[name], weight), name
+    for name, weight in short.decoder.steps.state_dict().items():
+        assert torch.equal(long.decoder.steps.state_dict()[name], weight), name
+    # A resume needs no --phrases: the run holds its phrase level.
+    done = invoke("vae", "train", "--data", str(tmp_path / "songs"), "--bars", "16",
+                  "--out", str(tmp_path / "run"), "--resume", "--steps", "4", "--device", "cpu")
+    assert done.exit_code == 0 and "Trained to step 4 (steps)" in done.output, done.output
+    assert checkpoint.load(tmp_path / "run").config.phrase_bars == 2
+
+
+@pytest.mark.parametrize("bars,phrases,message", [
+    ("2", "run", "--phrases builds a 16-bar model: give --bars 16 with it.\n"),
+    ("16", "long", "--phrases must be a 1- or 2-bar VAE with codes, not a 16-bar one.\n")])
+def test_bad_phrases_exit_2(vae_run, tmp_path, bars, phrases, message):
+    root, _ = vae_run
+    if phrases == "long":
+        write_melody(tmp_path / "songs" / "long.mid", (TUNE_A + TUNE_B) * 4)
+        assert invoke("vae", "train", "--data", str(tmp_path / "songs"), "--bars", "16",
+                      "--out", str(tmp_path / "long"), "--latent", "4", "--hidden", "8",
+                      "--steps", "1", "--device", "cpu").exit_code == 0
+    source = root / "run" if phrases == "run" else tmp_path / "long"
+    done = invoke("vae", "train", "--data", str(root / "songs"), "--bars", bars,
+                  "--phrases", str(source), "--out", str(tmp_path / "new"), "--steps", "1")
+    assert done.exit_code == 2 and done.output.endswith(message), done.output
+    assert not (tmp_path / "new").exists()
 
 
 def test_interpolate_writes_steps_in_sequence_with_provenance(vae_run, tmp_path):

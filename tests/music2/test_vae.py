@@ -11,7 +11,7 @@ from artforge.core import checkpoint
 from artforge.core.train_config import TrainConfig
 from artforge.core.trainer import Trainer
 from artforge.errors import UserError
-from artforge.music.vae.data import MelodyWindows
+from artforge.music.vae.data import MelodyWindows, PhraseCodes
 from artforge.music.vae.latent import attribute_vector, interpolation_codes, slerp
 from artforge.music.vae.melody import HOLD, REST, VOCAB, cut, highest_voice, pitch_token
 from artforge.music.vae.metrics import canonical
@@ -27,6 +27,16 @@ def tiny(bars: int = 2, **changes) -> MelodyVAE:
                              decoder_hidden=8, kl_anneal_steps=4, free_bits=0.0, beta=0.5)
     torch.manual_seed(0)
     return MelodyVAE(config.replace(**changes))
+
+
+def on_phrases(bars: int = 4) -> tuple[MelodyVAE, MelodyVAE]:
+    """A tiny 2-bar model and a `bars`-bar model built on it."""
+    short = tiny(2)
+    config = MelodyVAEConfig(bars=bars, latent=6, conductor_hidden=8, kl_anneal_steps=4,
+                             free_bits=0.0, beta=0.5).on_phrases(short.config)
+    long = MelodyVAE(config)
+    long.build_on(short)
+    return short, long
 
 
 def melodies(count: int, bars: int = 2) -> torch.Tensor:
@@ -134,11 +144,13 @@ def test_save_and_load_decode_the_same(tmp_path):
     assert int(loaded.steps_done) == 0
 
 
-def test_resume_continues_bit_for_bit(tmp_path):
-    data = MelodyWindows(melodies(8), transpose=3)
+@pytest.mark.parametrize("build", [tiny, lambda: on_phrases(4)[1]])
+def test_resume_continues_bit_for_bit(tmp_path, build):
+    model = build()
+    data = MelodyWindows(melodies(8, model.config.bars), transpose=3)
 
     def run(folder, steps, resume=False):
-        model = tiny()
+        model = build()
         config = TrainConfig(steps=steps, batch_size=4, lr=1e-2, save_every=3, device="cpu")
         Trainer(model, config, folder, data, resume=resume).fit()
         return model
@@ -150,6 +162,76 @@ def test_resume_continues_bit_for_bit(tmp_path):
                                  strict=True):
         assert torch.equal(a, b), name
     assert int(resumed.steps_done) == 6
+
+
+def test_a_model_built_on_phrases_writes_each_phrase_as_the_short_model_does():
+    short, long = on_phrases(6)
+    assert type(long.encoder).__name__ == "PhraseEncoder"
+    batch = melodies(3, 6)
+    # The encoder reads the short model's mean code of each phrase.
+    targets, spread = long.encoder.phrase_codes(batch)
+    assert targets.shape == spread.shape == (3, 3, 4)
+    assert torch.equal(targets[1, 2], short.mean_codes(batch[1:2, 64:96])[0])
+    z = long.prior(2, torch.Generator().manual_seed(4))
+    codes = long.decoder.conduct(z, 3)
+    assert codes.shape == (2, 3, 4)
+    # Generation: each phrase is the short model's decoding of the conductor's code for it.
+    made = long.decode(z, greedy=True)
+    alone = short.decode(codes.flatten(0, 1), greedy=True)
+    assert torch.equal(made, alone.reshape(2, 96))
+    # Teacher forcing, likewise phrase by phrase.
+    logits = long.decoder(z, batch[:2])
+    alone = short.decoder(codes.flatten(0, 1), batch[:2].reshape(6, 32))
+    assert torch.allclose(logits, alone.reshape(2, 96, -1), atol=1e-6)
+
+
+def test_training_on_phrases_moves_only_the_long_level_and_learns_the_codes():
+    short, long = on_phrases(4)
+    frozen = {name: weight.clone() for name, weight in long.state_dict().items()
+              if ".phrase." in f".{name}" or name.startswith("decoder.steps.")}
+    assert frozen and all(not p.requires_grad for n, p in long.named_parameters()
+                          if n in frozen)
+    batch = melodies(2, 4)
+    optimizer = torch.optim.Adam(long.parameters(), lr=3e-2)
+    first = None
+    for _ in range(30):
+        terms = long.training_step(batch)
+        optimizer.zero_grad()
+        terms["loss"].backward()
+        optimizer.step()
+        first = first if first is not None else float(terms["recon"])
+    assert "accuracy" not in terms  # training decodes nothing; it matches codes
+    assert float(terms["recon"]) < 0.2 * first
+    for name, weight in long.state_dict().items():
+        if name in frozen:
+            assert torch.equal(weight, frozen[name]), name
+    held = long.validation_step(batch)
+    assert set(held) == {"loss", "accuracy", "event_accuracy", "kl", "code_nll"}
+
+
+def test_phrase_codes_are_the_short_encoders_codes_of_the_transposed_windows():
+    _, long = on_phrases(4)
+    rows = melodies(5, 4)
+    data = PhraseCodes(rows, 2, long.encoder.phrase, 32, chunk=3)
+    # Melody i moved by s is melody i + s, and both phrases of a window are alike: 9 distinct
+    # phrases (lowest notes 58 to 66) of the 5 windows x 5 shifts x 2 phrases, encoded once.
+    assert len(data) == 5 and len(data.codes) == 9
+    torch.manual_seed(7)
+    batch = data.__getitems__([4, 0, 2])
+    torch.manual_seed(7)
+    windows = MelodyWindows(rows, 2).__getitems__([4, 0, 2])
+    assert not torch.equal(windows, rows[[4, 0, 2]])  # some were transposed
+    targets, spread = long.encoder.phrase_codes(windows)
+    assert batch.shape == (3, 2, 2, 4)
+    assert torch.allclose(batch[:, 0], targets, atol=1e-6)
+    assert torch.allclose(batch[:, 1], spread, atol=1e-6)
+    # Training on the codes is training on the melodies.
+    torch.manual_seed(1)
+    from_codes = long._terms(batch, sample=True)
+    torch.manual_seed(1)
+    from_melodies = long._terms(windows, sample=True)
+    for key in ("recon", "kl"):
+        assert torch.allclose(from_codes[key], from_melodies[key], atol=1e-5), key
 
 
 def test_slerp_keeps_endpoints_and_length():

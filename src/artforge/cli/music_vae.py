@@ -1,8 +1,11 @@
 """`artforge music vae train | sample | interpolate | attribute`."""
 
+from pathlib import Path
+
 import click
 
 from artforge.cli.options import common_options, train_config, training_options
+from artforge.errors import UserError
 
 MODEL = click.option("--model", required=True, type=click.Path(),
                      help="A melody VAE run or model folder.")
@@ -34,46 +37,62 @@ def vae() -> None:
               help="A folder of .mid/MusicXML/ABC files, or builtin:bach / builtin:folk.")
 @click.option("--bars", type=click.Choice(["2", "16"]), default="2", show_default=True,
               help="Melody length: 2 bars (flat decoder) or 16 (hierarchical decoder).")
-@click.option("--latent", type=click.IntRange(min=0), default=64, show_default=True,
-              help="Size of the latent code (0: a plain LSTM melody model, no encoder).")
+@click.option("--phrases", type=click.Path(exists=True, file_okay=False), default=None,
+              help="A trained 2-bar VAE to build the 16-bar model on: it reads and writes "
+              "each 2-bar phrase (frozen), and the rest learns to encode and give back the "
+              "phrases' codes, which takes minutes on a CPU instead of hours.")
+@click.option("--latent", type=click.IntRange(min=0), default=None,
+              help="Size of the latent code (0: a plain LSTM melody model, no encoder) "
+              "[default: 64; 256 with --phrases].")
 @click.option("--hidden", type=click.IntRange(min=1), default=256, show_default=True,
               help="Encoder, conductor and decoder LSTM size.")
 @click.option("--beta", type=click.FloatRange(min=0), default=0.2, show_default=True,
               help="Weight of the KL term once annealed.")
 @click.option("--kl-anneal-steps", type=click.IntRange(min=0), default=1000, show_default=True)
 @click.option("--free-bits", type=click.FloatRange(min=0), default=None,
-              help="KL bits per melody that cost nothing [default: 32 for 2 bars, 128 for 16].")
+              help="KL bits per melody that cost nothing [default: 32 for 2 bars, 128 for 16, "
+              "256 with --phrases].")
 @click.option("--input-dropout", type=click.FloatRange(0, 1, max_open=True), default=None,
               help="Share of the decoder's previous notes hidden while training, so that it "
               "reads the melody from the code [default: 0 for 2 bars, 0.3 for 16].")
 @click.option("--transpose", type=click.IntRange(0, 12), default=5, show_default=True)
 @common_options(default_out="runs/vae")
 @training_options(default_steps=3000, default_batch_size=32, default_lr=3e-3)
-def train(data: str, bars: str, latent: int, hidden: int, beta: float, kl_anneal_steps: int,
-          free_bits: float | None, input_dropout: float | None, transpose: int, out: str,
-          resume: bool, **options) -> None:
+def train(data: str, bars: str, phrases: str | None, latent: int | None, hidden: int,
+          beta: float, kl_anneal_steps: int, free_bits: float | None,
+          input_dropout: float | None, transpose: int, out: str, resume: bool,
+          **options) -> None:
     """Train a melody VAE on the melodies (highest voice of each track) of MIDI files.
 
     \b
     Example:
       artforge music vae train --data builtin:folk --bars 2 --out runs/vae2 --minutes 10
       artforge music vae train --data my-midi/ --bars 16 --out runs/vae16 --resume
+      artforge music vae train --data builtin:bach --bars 16 --phrases runs/vae2 \\
+          --out runs/vae16 --minutes 15
     """
     from artforge.music.vae.model import MelodyVAEConfig
     from artforge.music.vae.train import train_vae
 
     length = int(bars)
+    if phrases is not None and length != 16:
+        raise UserError("--phrases builds a 16-bar model: give --bars 16 with it.")
+    if latent is None:
+        latent = 256 if phrases else 64
+    if free_bits is None:
+        free_bits = 256.0 if phrases else 32.0 if length <= 2 else 128.0
     config = MelodyVAEConfig(
         bars=length, latent=latent, encoder_hidden=hidden, conductor_hidden=hidden,
         decoder_hidden=hidden, beta=beta, kl_anneal_steps=kl_anneal_steps,
-        free_bits=free_bits if free_bits is not None else (32.0 if length <= 2 else 128.0),
+        free_bits=free_bits,
         # 16 bars: MusicVAE's hierarchical encoder, and word dropout so that the conductor's
         # codes, not the previous notes alone, carry the melody.
         bar_encoder=length > 2,
         input_dropout=input_dropout if input_dropout is not None else (0.0 if length <= 2
                                                                        else 0.3))
     trained = train_vae(data, out, train_config(options), model_config=config,
-                        transpose=transpose, resume=resume)
+                        transpose=transpose, resume=resume,
+                        phrases=Path(phrases) if phrases else None)
     click.echo(trained.data.report())
     result = trained.result
     metrics = result.metrics

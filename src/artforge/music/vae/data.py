@@ -3,6 +3,7 @@ highest voice of every track, cut into windows of the model's length, transposed
 while training."""
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 
 import torch
@@ -89,9 +90,49 @@ class MelodyWindows(Dataset):
         return transposed(batch, self.transpose) if self.transpose else batch
 
 
+class PhraseCodes(Dataset):
+    """The training data of a model built on phrases: the short model's codes (mu and sigma)
+    of each window's phrases, for every transposition in [-transpose, transpose], computed once
+    (each distinct phrase once), so that training steps need not run the short encoder. A
+    batch (batch, 2, phrases, latent) holds mu and sigma, transposed at random with the same
+    draws MelodyWindows makes."""
+
+    def __init__(self, rows: torch.Tensor, transpose: int,
+                 encode: Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]],
+                 phrase_steps: int, chunk: int = 1024) -> None:
+        self.transpose = transpose
+        variants = torch.stack([transpose_by(rows, torch.full((len(rows), 1), shift))
+                                for shift in range(-transpose, transpose + 1)], dim=1)
+        unique, inverse = torch.unique(variants.reshape(-1, phrase_steps), dim=0,
+                                       return_inverse=True)
+        with torch.no_grad():
+            self.codes = torch.cat([torch.stack(encode(part), dim=1)
+                                    for part in unique.split(chunk)])  # (distinct, 2, latent)
+        self.index = inverse.view(len(rows), 2 * transpose + 1, -1)
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def __getitem__(self, index: int) -> torch.Tensor:
+        return self.__getitems__([index])[0]
+
+    def __getitems__(self, indices: list[int]) -> torch.Tensor:
+        if self.transpose:
+            shifts = torch.randint(-self.transpose, self.transpose + 1, (len(indices),))
+        else:
+            shifts = torch.zeros(len(indices), dtype=torch.long)
+        phrases = self.index[torch.as_tensor(indices), shifts + self.transpose]
+        return self.codes[phrases].transpose(1, 2)
+
+
 def transposed(batch: torch.Tensor, most: int) -> torch.Tensor:
+    return transpose_by(batch, torch.randint(-most, most + 1, (len(batch), 1)))
+
+
+def transpose_by(batch: torch.Tensor, shifts: torch.Tensor) -> torch.Tensor:
+    """Each window moved by its shift (batch, 1) semitones, or left as it is where a note
+    would leave the keyboard."""
     is_note = batch >= 2
-    shifts = torch.randint(-most, most + 1, (len(batch), 1))
     moved = batch + shifts
     fits = (~is_note | ((moved >= 2) & (moved < VOCAB))).all(dim=1, keepdim=True)
     return torch.where(is_note & fits, moved, batch)

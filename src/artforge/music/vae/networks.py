@@ -119,6 +119,8 @@ class FlatDecoder(nn.Module):
         super().__init__()
         self.steps = StepDecoder(vocab, embed, latent, hidden, layers)
 
+    restarts = False
+
     def forward(self, z: torch.Tensor, tokens: torch.Tensor, dropout: float = 0.0
                 ) -> torch.Tensor:
         """Teacher-forced logits (batch, steps, vocab) of `tokens` given z."""
@@ -133,6 +135,9 @@ class HierarchicalDecoder(nn.Module):
     """z → conductor LSTM (inputs all zero, state from z) → one code per bar → bar decoder.
     The bar decoder's state is set from each bar's code, so every bar must listen to the
     conductor, while its previous-token input still runs across the bar line."""
+
+    restarts = False
+    """The bar decoder's previous-token input and what sounds carry over the bar line."""
 
     def __init__(self, vocab: int, embed: int, latent: int, conductor: int, hidden: int,
                  layers: int) -> None:
@@ -156,3 +161,68 @@ class HierarchicalDecoder(nn.Module):
 
     def bar_codes(self, z: torch.Tensor, bars: int) -> list[torch.Tensor]:
         return list(self.conduct(z, bars).unbind(dim=1))
+
+
+class PhraseEncoder(nn.Module):
+    """The encoder of a long model built on a trained short one: the short model's encoder
+    reads each phrase (frozen; all phrases of the batch at once) and gives its mean code, and
+    a bidirectional LSTM reads the phrases' codes in order."""
+
+    def __init__(self, phrase: Encoder, phrase_steps: int, hidden: int, latent: int) -> None:
+        super().__init__()
+        self.phrase, self.phrase_steps = phrase, phrase_steps
+        self.phrase.requires_grad_(False)
+        width = phrase.mu.out_features
+        self.song = nn.LSTM(width, hidden, batch_first=True, bidirectional=True)
+        self.mu = nn.Linear(2 * hidden, latent)
+        self.sigma = nn.Linear(2 * hidden, latent)
+
+    def phrase_codes(self, tokens: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """mu and sigma (batch, phrases, phrase latent) of the short model's q(z | phrase)."""
+        with torch.no_grad():
+            mu, sigma = self.phrase(tokens.reshape(-1, self.phrase_steps))
+        return mu.view(len(tokens), -1, mu.shape[-1]), sigma.view(len(tokens), -1, mu.shape[-1])
+
+    def summarise(self, codes: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """mu and sigma of q(z | melody) from the phrases' mean codes (batch, phrases, width)."""
+        return gaussian(self.mu, self.sigma, last_states(self.song, codes))
+
+    def forward(self, tokens: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return self.summarise(self.phrase_codes(tokens)[0])
+
+
+class PhraseDecoder(HierarchicalDecoder):
+    """The conductor writes one code per phrase in the short model's latent space (through a
+    linear layer), and the short model's decoder (frozen) writes each phrase from it, starting
+    afresh as it was trained to: the phrases are exactly what the short model makes of those
+    codes."""
+
+    restarts = True
+    """Each phrase is decoded on its own (start symbol, nothing sounding)."""
+
+    def __init__(self, steps: StepDecoder, phrase_steps: int, latent: int, conductor: int
+                 ) -> None:
+        nn.Module.__init__(self)
+        self.phrase_steps = phrase_steps
+        self.conductor_init = InitialState(latent, conductor, 1)
+        self.conductor = nn.LSTM(1, conductor, batch_first=True)
+        self.to_code = nn.Linear(conductor, steps.init.linear.in_features)
+        self.steps = steps
+        self.steps.requires_grad_(False)
+
+    def conduct(self, z: torch.Tensor, phrases: int) -> torch.Tensor:
+        """The phrase codes (batch, phrases, phrase latent) the conductor writes from z."""
+        return self.to_code(super().conduct(z, phrases))
+
+    def forward(self, z: torch.Tensor, tokens: torch.Tensor, dropout: float = 0.0
+                ) -> torch.Tensor:
+        batch, steps = tokens.shape
+        codes = self.conduct(z, phrases := steps // self.phrase_steps)
+        phrase_tokens = tokens.reshape(batch * phrases, self.phrase_steps)
+        logits, _ = self.steps(shifted(phrase_tokens, self.steps.start_id, dropout),
+                               codes.reshape(batch * phrases, -1))
+        return logits.view(batch, steps, -1)
+
+    def bar_codes(self, z: torch.Tensor, bars: int) -> list[torch.Tensor]:
+        phrases = bars * STEPS_PER_BAR // self.phrase_steps
+        return list(self.conduct(z, phrases).unbind(dim=1))
