@@ -66,7 +66,8 @@ def main() -> None:
         phrase_interpolation(short, e, args.steps))
     for path in args.long:
         long = checkpoint.load(checkpoint.resolve(path))
-        arms[f"{long.config.bars}-bar VAE (step {int(long.steps_done)})"] = (
+        kind = " on 2-bar phrases" if long.config.phrased else ""
+        arms[f"{long.config.bars}-bar VAE{kind} (step {int(long.steps_done)})"] = (
             lambda e, model=long: whole_interpolation(model, e, args.steps))
     print(f"{args.pairs} pairs of held-out {args.bars}-bar windows of {args.data}, "
           f"{args.steps} steps, greedy")

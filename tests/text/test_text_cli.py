@@ -87,14 +87,15 @@ def test_resume_continues_bit_for_bit(corpus, tmp_path):
 
 def test_resume_keeps_the_runs_own_rate_and_step_target_unless_told(corpus, tmp_path):
     out = tmp_path / "run"
-    assert train(corpus, out, 2, "--lr", "0.005", "--no-amp").exit_code == 0
+    assert train(corpus, out, 2, "--lr", "0.005", "--no-amp", "--schedule",
+                 "constant").exit_code == 0
     done = run("text", "train", "--data", str(corpus), "--out", str(out), "--resume",
                "--preset", "tiny", "--block-size", "16", "--device", "cpu")
     assert done.exit_code == 0 and "Trained to step 2 (steps)" in done.output  # its 2 steps
     assert train(corpus, out, 3, "--resume").exit_code == 0  # --steps given, --lr not
     saved = checkpoint.read_training_state(checkpoint.latest_checkpoint(out))["train_config"]
-    assert (saved["steps"], saved["lr"], saved["amp"], saved["batch_size"]) == (3, 0.005,
-                                                                                False, 4)
+    assert (saved["steps"], saved["lr"], saved["amp"], saved["batch_size"],
+            saved["schedule"]) == (3, 0.005, False, 4, "constant")  # text's default: cosine
     assert train(corpus, out, 4, "--resume", "--lr", "0.001").exit_code == 0  # told
     saved = checkpoint.read_training_state(checkpoint.latest_checkpoint(out))["train_config"]
     assert saved["lr"] == 0.001

@@ -34,7 +34,8 @@ def budget_options(default_steps: int) -> Callable:
     ])
 
 
-def training_options(default_steps: int, default_batch_size: int, default_lr: float) -> Callable:
+def training_options(default_steps: int, default_batch_size: int, default_lr: float,
+                     default_schedule: str = "constant") -> Callable:
     """Everything a `train` command takes besides its data and model options."""
     return lambda fn: _apply(fn, [
         budget_options(default_steps),
@@ -42,20 +43,26 @@ def training_options(default_steps: int, default_batch_size: int, default_lr: fl
                      show_default=True, help="Examples per optimizer step."),
         click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=default_lr,
                      show_default=True, help="Learning rate (AdamW)."),
+        click.option("--schedule", type=click.Choice(["constant", "cosine"]),
+                     default=default_schedule, show_default=True,
+                     help="Learning rate over the run: constant, or cosine (falls to a tenth of "
+                     "--lr by --steps)."),
         click.option("--save-every", type=click.IntRange(min=1), default=200,
                      show_default=True, help="Save a checkpoint every N steps."),
         click.option("--resume", is_flag=True,
                      help="Continue the run in --out from its newest checkpoint (with its own "
-                     "--steps, --batch-size, --lr, --save-every and --amp unless given)."),
+                     "--steps, --batch-size, --lr, --schedule, --save-every and --amp unless "
+                     "given)."),
         click.option("--amp/--no-amp", default=True, show_default=True,
                      help="On a CUDA GPU, compute in bfloat16 where autocast deems it safe; "
                      "--no-amp keeps float32 (no effect on a CPU)."),
     ])
 
 
-TRAINER_KEYS = ("steps", "minutes", "batch_size", "lr", "save_every", "seed", "device", "amp")
+TRAINER_KEYS = ("steps", "minutes", "batch_size", "lr", "schedule", "save_every", "seed",
+                "device", "amp")
 """The command-line options that become TrainConfig fields."""
-RESUMED_KEYS = ("steps", "batch_size", "lr", "save_every", "amp")
+RESUMED_KEYS = ("steps", "batch_size", "lr", "schedule", "save_every", "amp")
 """What --resume takes from the run when the command line leaves it at its default."""
 
 

@@ -24,7 +24,8 @@ FORMS = ("jueju5", "jueju7", "lushi5", "lushi7", "quatrain", "couplet", "sonnet"
               help="Fine-tune this model folder (artforge or Hugging Face GPT-2) instead.")
 @click.option("--simplified", is_flag=True, help="Convert traditional Chinese to simplified.")
 @common_options(default_out="runs/text")
-@training_options(default_steps=2000, default_batch_size=32, default_lr=2e-3)
+@training_options(default_steps=2000, default_batch_size=32, default_lr=2e-3,
+                  default_schedule="cosine")
 def train(data: str, tokenizer: str, vocab_size: int, preset: str, block_size: int | None,
           init_from: str | None, simplified: bool, out: str, resume: bool, **options) -> None:
     """Train a GPT on your text; Ctrl-C saves, --resume continues.
@@ -37,8 +38,8 @@ def train(data: str, tokenizer: str, vocab_size: int, preset: str, block_size: i
     """
     from artforge.text.pipeline import TextTrainOptions, train_text
 
-    config = train_config(options).replace(schedule="cosine", warmup_steps=100,
-                                           weight_decay=0.1, betas=(0.9, 0.99))
+    config = train_config(options).replace(warmup_steps=100, weight_decay=0.1,
+                                           betas=(0.9, 0.99))
     text_options = TextTrainOptions(tokenizer, vocab_size, preset, block_size, init_from,
                                     simplified)
     result = train_text(data, out, config, text_options, resume=resume,
