@@ -147,7 +147,9 @@ def test_save_and_load_decode_the_same(tmp_path):
 @pytest.mark.parametrize("build", [tiny, lambda: on_phrases(4)[1]])
 def test_resume_continues_bit_for_bit(tmp_path, build):
     model = build()
-    data = MelodyWindows(melodies(8, model.config.bars), transpose=3)
+    rows = melodies(8, model.config.bars)
+    data = (PhraseCodes(rows, 3, model.encoder.phrase, 32) if model.config.phrased
+            else MelodyWindows(rows, transpose=3))
 
     def run(folder, steps, resume=False):
         model = build()
