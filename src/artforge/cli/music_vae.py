@@ -8,7 +8,8 @@ from artforge.cli.options import common_options, train_config, training_options
 from artforge.errors import UserError
 
 MODEL = click.option("--model", required=True, type=click.Path(),
-                     help="A melody VAE run or model folder.")
+                     help="A melody VAE run or model folder, or a shipped one: "
+                     "builtin:bach-melody (2 bars), builtin:bach-melody-16 (16 bars).")
 OUT = click.option("--out", required=True, type=click.Path(dir_okay=False),
                    help=".mid file to write; the .wav and .png go beside it.")
 SEED = click.option("--seed", default=0, show_default=True, type=int)
@@ -37,8 +38,9 @@ def vae() -> None:
               help="A folder of .mid/MusicXML/ABC files, or builtin:bach / builtin:folk.")
 @click.option("--bars", type=click.Choice(["2", "16"]), default="2", show_default=True,
               help="Melody length: 2 bars (flat decoder) or 16 (hierarchical decoder).")
-@click.option("--phrases", type=click.Path(exists=True, file_okay=False), default=None,
-              help="A trained 2-bar VAE to build the 16-bar model on: it reads and writes "
+@click.option("--phrases", type=click.Path(), default=None,
+              help="A trained 2-bar VAE (a run or model folder, or builtin:bach-melody) to "
+              "build the 16-bar model on: it reads and writes "
               "each 2-bar phrase (frozen), and the rest learns to encode and give back the "
               "phrases' codes, which takes minutes on a CPU instead of hours.")
 @click.option("--latent", type=click.IntRange(min=0), default=None,

@@ -13,6 +13,7 @@ from typing import Any
 import torch
 
 from artforge.core.registry import PIPELINES
+from artforge.data.shipped_models import is_builtin, model_folder
 from artforge.errors import UserError
 from artforge.style.picture import MAX_SIDE
 
@@ -21,20 +22,9 @@ PICTURE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff"}
 Stylizer = Callable[[torch.Tensor], torch.Tensor]
 
 
-BUILTIN_MODELS = {"builtin:adain": "adain"}
-"""Trained style networks shipped in artforge/data/models (see each folder's card.md)."""
-
-
 def style_model_folder(spec: str | Path) -> Path:
     """The folder `spec` names: builtin:adain (the shipped decoder) or a path."""
-    if str(spec).startswith("builtin:"):
-        if str(spec) not in BUILTIN_MODELS:
-            raise UserError(f"there is no built-in style model {spec!s}; the built-in one is "
-                            f"{', '.join(BUILTIN_MODELS)}.")
-        from importlib import resources
-
-        return Path(str(resources.files("artforge.data") / "models" / BUILTIN_MODELS[str(spec)]))
-    return Path(spec).expanduser()
+    return model_folder(spec, "style")
 
 
 def load_style_model(path: str | Path, device: str = "cpu"):
@@ -132,7 +122,7 @@ def stylize_images(model_path: str | Path, source: str | Path, out: str | Path, 
     params = {"styles": list(styles), "style_weights": list(style_weights or []),
               "alpha": alpha, "preserve_colour": preserve_colour, "max_side": max_side,
               "mask": None if mask is None else str(mask)}
-    if str(model_path) in BUILTIN_MODELS:  # found again by name, wherever artforge is installed
+    if is_builtin(model_path):  # found again by name, wherever artforge is installed
         params["builtin_model"] = str(model_path)
     # 2. Each picture: stylise at its own size, keep colours if asked, save, catalogue.
     written = []

@@ -10,6 +10,7 @@ import torch
 from artforge.core import checkpoint
 from artforge.core.device import pick_device
 from artforge.core.registry import PIPELINES
+from artforge.data.shipped_models import model_folder
 from artforge.errors import UserError
 from artforge.music.ingest import SkipFile
 from artforge.music.vae.data import file_melodies
@@ -31,8 +32,10 @@ AUTO_BARS = 16
 """--bars 0 interpolates as much of both melodies as both have, up to this many bars."""
 
 
-def load_vae(model_path: Path, device: str = "cpu") -> tuple[MelodyVAE, Path]:
-    folder = checkpoint.resolve(Path(model_path))
+def load_vae(model_path: Path | str, device: str = "cpu") -> tuple[MelodyVAE, Path]:
+    """The melody VAE at `model_path` (a model or run folder, or builtin:bach-melody or
+    builtin:bach-melody-16, the shipped ones) and its folder."""
+    folder = checkpoint.resolve(model_folder(model_path, "melody"))
     model = checkpoint.load(folder, device=pick_device(device))
     if not isinstance(model, MelodyVAE):
         raise UserError(f"{model_path} holds a {model.kind!r} model, not a melody VAE "

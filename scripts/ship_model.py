@@ -1,0 +1,38 @@
+"""Copy a trained model into artforge/data/models/NAME to ship it as builtin:NAME: the weights
+in float16 (half the size; a test of each shipped model checks what it still does), its
+config.json with SET=VALUE overrides (JSON values), and its card.md as a start for the
+hand-written card that says how it was trained.
+
+    .venv/bin/python scripts/ship_model.py RUN_OR_MODEL NAME [phrase_source='"builtin:x"']
+"""
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+from safetensors.torch import load_file, save_file
+
+from artforge.core import checkpoint
+
+
+def main() -> None:
+    source, name, *sets = sys.argv[1:]
+    folder = checkpoint.resolve(Path(source))
+    target = Path(__file__).resolve().parents[1] / "src/artforge/data/models" / name
+    target.mkdir(parents=True, exist_ok=True)
+    weights = load_file(folder / "model.safetensors")
+    save_file({key: value.half() if value.is_floating_point() else value
+               for key, value in weights.items()}, target / "model.safetensors")
+    header = json.loads((folder / "config.json").read_text())
+    for item in sets:
+        key, value = item.split("=", 1)
+        header["config"][key] = json.loads(value)
+    (target / "model.safetensors").chmod(0o644)
+    (target / "config.json").write_text(json.dumps(header, indent=2, sort_keys=True) + "\n")
+    shutil.copy(folder / "card.md", target / "card.md")
+    print(f"{folder} -> {target} ({sum(v.numel() for v in weights.values()):,} values)")
+
+
+if __name__ == "__main__":
+    main()
