@@ -49,6 +49,7 @@ def studio(host: str, port: int, token: str | None, max_upload_mb: float,
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         listener.bind((host, port))
+        listener.listen(128)  # connections wait in the queue while the app is built
     except OSError as exc:
         raise UserError(f"cannot listen on {host}:{port} ({exc.strerror}).") from None
     shown = f"[{host}]" if ":" in host else host
