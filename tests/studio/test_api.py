@@ -20,7 +20,11 @@ def test_status_says_which_features_there_are(client):
 def test_models_are_listed_by_medium(client, models):
     listed = client.get("/api/models", params={"medium": "music"}).json()
     assert [(m["id"], m["kind"], m["name"]) for m in listed] == [(models["music"], "lstm", "tune")]
-    assert len(client.get("/api/models").json()) == 3
+    everything = client.get("/api/models").json()
+    assert len(everything) == 5  # the three trained, then the two melody VAEs artforge ships
+    assert [m["name"] for m in everything[3:]] == ["builtin:bach-melody", "builtin:bach-melody-16"]
+    melody = client.get("/api/models", params={"medium": "melody"}).json()
+    assert [m["id"] for m in melody] == [m["id"] for m in everything[3:]]  # registered once
     bad = client.get("/api/models", params={"medium": "sculpture"})
     assert bad.status_code == 422 and "medium" in bad.json()["error"]
 
@@ -175,6 +179,12 @@ def test_melody_requests_take_one_source_per_melody(client, models):
     notes = {"notes": [{"pitch": 60, "start": 0, "length": 1}]}
     wrong = client.post("/api/music/accompany", json={"model": models["music"], "melody": notes})
     assert wrong.status_code == 400 and "does not make band" in wrong.json()["error"]
+    shipped = client.get("/api/models", params={"medium": "melody"}).json()[1]["id"]
+    queued = client.post("/api/music/blend", json={"model": shipped, "a": notes, "b": notes})
+    assert queued.status_code == 202, queued.json()
+    with connect() as conn:
+        assert jobs.get_job(conn, queued.json()["id"])["params"]["model"].endswith(
+            "models/bach-melody-16")
 
 
 def test_sketch_requests_need_a_pix2pix_model_and_pictures(client, models):

@@ -104,4 +104,8 @@ def _other_media(out: Path, media: tuple[str, ...], seed: int, device: str) -> l
         from artforge.music.band.demo import make_demo_band
 
         works += make_demo_band(out, seed=seed, device=device)
+    if "melody" in media:
+        from artforge.music.vae.demo import make_demo_blend
+
+        works += make_demo_blend(out, seed=seed, device=device)
     return works

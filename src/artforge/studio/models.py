@@ -22,8 +22,9 @@ toy field) make nothing there. Media that arrive later add their kinds here."""
 
 def list_models(conn: sqlite3.Connection, jobs_dir: Path, medium: str | None = None
                 ) -> list[dict[str, Any]]:
-    """Newest first; one entry per folder (the newest row), named after its training job or
-    its run folder."""
+    """Newest first, then the models artforge ships; one entry per folder (the newest row),
+    named after its training job or its run folder (builtin:NAME for a shipped one)."""
+    shipped = _register_shipped(conn)
     rows = conn.execute(
         "SELECT models.id, models.kind, models.path, models.created, models.folder_hash, "
         "runs.out_dir, runs.status AS run_status, runs.metrics FROM models "
@@ -38,8 +39,9 @@ def list_models(conn: sqlite3.Connection, jobs_dir: Path, medium: str | None = N
         seen.add(row["path"])
         if not Path(row["path"]).is_dir():
             continue
-        found.append(_describe(dict(row), kind_medium, names))
-    return found
+        found.append(_describe(dict(row), kind_medium, names | shipped))
+    order = list(shipped.values())  # the 2-bar VAE first: it blends melodies of any length
+    return sorted(found, key=lambda m: order.index(m["name"]) if m["name"] in order else -1)
 
 
 def _describe(row: dict[str, Any], medium: str, names: dict[str, str]) -> dict[str, Any]:
@@ -55,6 +57,26 @@ def _describe(row: dict[str, Any], medium: str, names: dict[str, str]) -> dict[s
     if medium == "sketch":
         described["hints"] = _reads_hints(path)
     return described
+
+
+def _register_shipped(conn: sqlite3.Connection) -> dict[str, str]:
+    """Put the shipped models that the studio's tabs use (the melody VAEs) in the catalog, once,
+    so that they can be picked by id like trained ones; their folders → builtin:NAME."""
+    from artforge.catalog.records import record_model
+    from artforge.core import checkpoint
+    from artforge.data.shipped_models import BUILTIN_MODELS, model_folder
+
+    folders = {}
+    for name, (_, makes) in BUILTIN_MODELS.items():
+        if makes != "melody":
+            continue
+        folder = model_folder(name, makes).resolve()
+        folders[str(folder)] = name
+        known = conn.execute("SELECT 1 FROM models WHERE path = ?", (str(folder),)).fetchone()
+        if known is None and folder.is_dir():
+            header = checkpoint.read_header(folder)
+            record_model(None, folder, header["kind"], header["config"], conn)
+    return folders
 
 
 def _reads_hints(path: Path) -> bool:
