@@ -43,8 +43,8 @@ def test_both_load_by_name_and_the_long_one_is_built_on_the_short_one():
 
 
 @pytest.mark.parametrize("name, bars, every, least", [
-    ("builtin:bach-melody", 2, 48, LEAST_SHORT := 0.55),
-    ("builtin:bach-melody-16", 16, 8, LEAST_LONG := 0.5),
+    ("builtin:bach-melody", 2, 48, 0.55),
+    ("builtin:bach-melody-16", 16, 8, 0.5),
 ])
 def test_held_out_melodies_come_back_unlike_from_the_untrained_networks(name, bars, every,
                                                                          least):

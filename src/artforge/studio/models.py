@@ -29,7 +29,7 @@ def list_models(conn: sqlite3.Connection, jobs_dir: Path, medium: str | None = N
         "SELECT models.id, models.kind, models.path, models.created, models.folder_hash, "
         "runs.out_dir, runs.status AS run_status, runs.metrics FROM models "
         "LEFT JOIN runs ON runs.id = models.run_id ORDER BY models.id DESC").fetchall()
-    names = _job_names(conn, jobs_dir)
+    names = _job_names(conn, jobs_dir) | shipped
     seen: set[str] = set()
     found = []
     for row in rows:
@@ -39,9 +39,9 @@ def list_models(conn: sqlite3.Connection, jobs_dir: Path, medium: str | None = N
         seen.add(row["path"])
         if not Path(row["path"]).is_dir():
             continue
-        found.append(_describe(dict(row), kind_medium, names | shipped))
-    order = list(shipped.values())  # the 2-bar VAE first: it blends melodies of any length
-    return sorted(found, key=lambda m: order.index(m["name"]) if m["name"] in order else -1)
+        found.append(_describe(dict(row), kind_medium, names))
+    order = list(shipped)  # the 2-bar VAE first: it blends melodies of any length
+    return sorted(found, key=lambda m: order.index(m["path"]) if m["path"] in order else -1)
 
 
 def _describe(row: dict[str, Any], medium: str, names: dict[str, str]) -> dict[str, Any]:
