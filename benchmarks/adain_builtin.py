@@ -20,8 +20,8 @@ import torch
 import torch.nn.functional as F
 
 from artforge.core.device import set_threads
+from artforge.data.pictures import open_picture
 from artforge.style.onnx_export import export_onnx
-from artforge.style.picture import open_picture
 from artforge.style.stylize import load_style_model, make_stylizer
 from artforge.style.works import to_tensor
 

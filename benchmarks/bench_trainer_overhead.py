@@ -18,7 +18,7 @@ from artforge.core.device import set_threads
 from artforge.core.train_config import TrainConfig
 from artforge.core.trainer import Trainer
 from artforge.data.images import load_rgb
-from artforge.toy.model import FieldConfig, FieldModel, PixelDataset
+from artforge.image.field.model import FieldConfig, FieldModel, PixelDataset
 
 STEPS, BATCH, REPEATS = 150, 2048, 5
 

@@ -19,7 +19,7 @@ sys.path.insert(0, "benchmarks")
 import style_speed as bench  # noqa: E402
 
 import artforge.style.gatys as G  # noqa: E402
-from artforge.style.picture import fit_long_side, open_picture  # noqa: E402
+from artforge.data.pictures import fit_long_side, open_picture  # noqa: E402
 from artforge.style.works import to_tensor  # noqa: E402
 
 G.BOX_WEIGHT = 0.0  # the variants below add their own

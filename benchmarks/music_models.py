@@ -19,7 +19,7 @@ import torch
 from artforge.core import checkpoint
 from artforge.core.metrics_log import MetricsLog
 from artforge.core.train_config import TrainConfig
-from artforge.data.music import builtin_splits
+from artforge.music.datasets import builtin_splits
 from artforge.music.evaluation import token_nll
 from artforge.music.frame_model import FrameConfig
 from artforge.music.frame_train import frame_nll, independent_keys_nll, rolls_of, train_frames

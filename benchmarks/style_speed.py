@@ -37,11 +37,11 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from artforge.core.device import set_threads  # noqa: E402
+from artforge.data.pictures import fit_long_side, open_picture  # noqa: E402
 from artforge.encoders.vgg16 import BLOCKS, CAFFE_MEAN_BGR, load_vgg16_weights  # noqa: E402
 from artforge.style.fast_model import FastStyleConfig, FastStyleModel  # noqa: E402
 from artforge.style.gatys import GatysTransfer  # noqa: E402
 from artforge.style.options import CONTENT_LAYERS, STYLE_LAYERS, TransferOptions  # noqa: E402
-from artforge.style.picture import fit_long_side, open_picture  # noqa: E402
 from artforge.style.works import to_numpy, to_tensor  # noqa: E402
 
 CONTENT, STYLE = "builtin:astronaut", "builtin:van-gogh-starry-night"
@@ -183,7 +183,7 @@ def part_b(model: FastStyleModel, onnx_path: Path, repeats: int) -> None:
 
 
 def pan_clip(path: Path, frames: int = 24, side: int = 256) -> Path:
-    from artforge.style.picture import to_array
+    from artforge.data.pictures import to_array
     from artforge.style.video_io import write_video
 
     photo = to_array(fit_long_side(open_picture(CONTENT), 2 * side))

@@ -1,7 +1,8 @@
-"""Copy a trained model into artforge/data/models/NAME to ship it as builtin:NAME: the weights
+"""Copy a trained model into artforge/assets/models/NAME to ship it as builtin:NAME: the weights
 in float16 (half the size; a test of each shipped model checks what it still does), its
-config.json with SET=VALUE overrides (JSON values), and its card.md as a start for the
-hand-written card that says how it was trained.
+config.json with SET=VALUE overrides (JSON values), the folder's other files (tokenizer,
+training text) as they are, and its card.md as a start for the hand-written card that says how
+it was trained.
 
     .venv/bin/python scripts/ship_model.py RUN_OR_MODEL NAME [phrase_source='"builtin:x"']
 """
@@ -15,11 +16,13 @@ from safetensors.torch import load_file, save_file
 
 from artforge.core import checkpoint
 
+KEPT_APART = {"model.safetensors", "config.json", "card.md", "training_state.pt"}
+
 
 def main() -> None:
     source, name, *sets = sys.argv[1:]
     folder = checkpoint.resolve(Path(source))
-    target = Path(__file__).resolve().parents[1] / "src/artforge/data/models" / name
+    target = Path(__file__).resolve().parents[1] / "src/artforge/assets/models" / name
     target.mkdir(parents=True, exist_ok=True)
     weights = load_file(folder / "model.safetensors")
     save_file({key: value.half() if value.is_floating_point() else value
@@ -31,6 +34,9 @@ def main() -> None:
     (target / "model.safetensors").chmod(0o644)
     (target / "config.json").write_text(json.dumps(header, indent=2, sort_keys=True) + "\n")
     shutil.copy(folder / "card.md", target / "card.md")
+    for extra in sorted(folder.iterdir()):  # tokenizer, training text, style picture...
+        if extra.is_file() and extra.name not in KEPT_APART:
+            shutil.copy(extra, target / extra.name)
     print(f"{folder} -> {target} ({sum(v.numel() for v in weights.values()):,} values)")
 
 

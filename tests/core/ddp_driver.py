@@ -13,7 +13,7 @@ from safetensors.torch import save_file
 
 from artforge.core.train_config import TrainConfig
 from artforge.core.trainer import Trainer
-from artforge.toy.model import FieldModel, PixelDataset
+from artforge.image.field.model import FieldModel, PixelDataset
 from tests.conftest import TINY_FIELD
 from tests.core.manual_model import TwoOptimizerField
 

@@ -4,7 +4,7 @@ import torch
 import torch.nn.functional as F
 
 from artforge.core.optimizers import Optimizers
-from artforge.toy.model import FieldModel
+from artforge.image.field.model import FieldModel
 
 
 class TwoOptimizerField(FieldModel):

@@ -2,7 +2,7 @@ import torch
 from torch.utils.data import Dataset
 
 from artforge.core.batches import Batches
-from artforge.toy.model import PixelDataset
+from artforge.image.field.model import PixelDataset
 
 
 class ItemByItem(Dataset):

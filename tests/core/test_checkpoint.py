@@ -8,7 +8,7 @@ from artforge.core import checkpoint
 from artforge.core.atomic import atomic_folder
 from artforge.core.registry import MODELS
 from artforge.errors import UserError
-from artforge.toy.model import FieldModel
+from artforge.image.field.model import FieldModel
 
 
 @pytest.mark.parametrize("kind", MODELS.names())

@@ -28,7 +28,7 @@ def test_two_gloo_processes_end_with_the_same_weights(mode, tmp_path):
         assert torch.equal(saved[name], tensor), name
     # Both ranks trained on different shards, so the weights moved from the seeded start.
     torch.manual_seed(0)
-    from artforge.toy.model import FieldModel
+    from artforge.image.field.model import FieldModel
     from tests.conftest import TINY_FIELD
 
     start = FieldModel.from_config(TINY_FIELD).state_dict()

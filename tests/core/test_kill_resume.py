@@ -9,7 +9,7 @@ from pathlib import Path
 
 from artforge.core import checkpoint
 from artforge.core.metrics_log import MetricsLog
-from artforge.toy.model import FieldModel
+from artforge.image.field.model import FieldModel
 
 SAVE_EVERY = 50
 

@@ -7,7 +7,7 @@ import torch
 from artforge.core import checkpoint
 from artforge.core.trainer import Trainer
 from artforge.errors import UserError
-from artforge.toy.model import FieldModel
+from artforge.image.field.model import FieldModel
 from tests.conftest import TINY_FIELD
 
 

@@ -1,8 +1,8 @@
 import pytest
 import torch
 
+from artforge.core.adversarial import discriminator_loss, generator_loss, r1_penalty
 from artforge.image.gan.diffaugment import color, cutout, diff_augment, translation
-from artforge.image.gan.losses import discriminator_loss, generator_loss, r1_penalty
 
 
 def test_p_zero_leaves_images_alone_and_p_one_changes_every_image():

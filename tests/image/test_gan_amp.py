@@ -4,9 +4,9 @@ else float16 with a GradScaler). No GPU here, so the same steps run under CPU au
 import pytest
 import torch
 
+from artforge.core.adversarial import r1_penalty
 from artforge.core.optimizers import Optimizers
 from artforge.core.train_config import TrainConfig
-from artforge.image.gan.losses import r1_penalty
 from artforge.image.gan.train import gan_class
 from tests.image.conftest import TINY_GAN
 

@@ -157,7 +157,7 @@ def test_a_folder_without_usable_notes(tmp_path):
 
 
 def test_a_model_of_another_medium_is_refused(tmp_path):
-    from artforge.toy.model import FieldConfig, FieldModel
+    from artforge.image.field.model import FieldConfig, FieldModel
 
     FieldModel.from_config(FieldConfig(hidden=4, layers=1, features=2)).save(tmp_path / "field")
     done = invoke("generate", "--model", str(tmp_path / "field"), "--out", str(tmp_path / "a.mid"))

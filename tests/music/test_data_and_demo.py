@@ -6,8 +6,8 @@ import symusic
 from PIL import Image
 
 from artforge.core.atomic import write_bytes
-from artforge.data import music as music_data
-from artforge.data.music import bwv_part, hash_split
+from artforge.music import datasets as music_data
+from artforge.music.datasets import bwv_part, hash_split
 from tests.music.fixtures import C_MAJOR, melody_score
 
 
@@ -71,7 +71,7 @@ def test_demo_piece_is_midi_wav_and_png_and_a_second_run_continues(tmp_path, mon
 
 
 def test_folk_tunes_are_read_one_by_one_from_the_abc_collections():
-    from artforge.data.music import abc_tunes
+    from artforge.music.datasets import abc_tunes
 
     text = "% header\nX:1\nT:a\nK:G\nGAB|\n\nX:2\nT:b\nK:D\nDEF|\n"
     assert abc_tunes(text) == ["X:1\nT:a\nK:G\nGAB|\n", "X:2\nT:b\nK:D\nDEF|\n"]

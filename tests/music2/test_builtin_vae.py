@@ -18,7 +18,7 @@ from artforge.music.vae.metrics import reconstruction
 from artforge.music.vae.model import MelodyVAE
 from artforge.music.vae.pipeline import load_vae
 
-VALIDATION = Path(str(resources.files("artforge.data") / "bach" / "validation"))
+VALIDATION = Path(str(resources.files("artforge.assets") / "bach" / "validation"))
 
 
 def held_out(bars: int, every: int) -> torch.Tensor:

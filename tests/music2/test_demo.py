@@ -1,6 +1,6 @@
 """The demo hook: a band model trained in the user cache accompanies a held-out soprano."""
 
-from artforge.data import music as music_data
+from artforge.music import datasets as music_data
 from artforge.music.band import demo
 from tests.music2.fixtures import chorale_score
 

@@ -7,13 +7,13 @@ import random
 import pytest
 import symusic
 
-from artforge.data.music import CACHE_VERSION, cache_dir, music_splits
 from artforge.music.band.arrange import CRASH, HAT, KICK, SNARE, TOMS, Style, arrange
 from artforge.music.band.data import band_data
 from artforge.music.band.folkband import TRACKS, arrange_tune, band_score, tune_notes
 from artforge.music.band.harmony import choose_chords, estimate_key
 from artforge.music.band.metre import Metre, normal_metre, pickup_steps
 from artforge.music.band.tracks import assign
+from artforge.music.datasets import CACHE_VERSION, cache_dir, music_splits
 
 FOUR = Metre(4, 4)
 TUNE = [(0, 4, 60), (4, 4, 64), (8, 4, 67), (12, 4, 64),   # C E G E: C major

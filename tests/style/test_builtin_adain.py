@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from safetensors.torch import load_file
 
 from artforge.cli import app
+from artforge.data.pictures import open_picture
 from artforge.style.adain_model import ENCODER_LAYERS, AdaINConfig, AdaINModel
 from artforge.style.losses import mean_std
-from artforge.style.picture import open_picture
 from artforge.style.stylize import load_style_model, style_model_folder
 from artforge.style.works import to_tensor
 

@@ -9,11 +9,11 @@ from PIL import Image
 from artforge.catalog.provenance import read_png_provenance
 from artforge.catalog.records import list_works
 from artforge.catalog.reproduce import reproduce
+from artforge.data.pictures import open_picture, to_array
 from artforge.errors import UserError
 from artforge.style import colour
 from artforge.style.gatys import GatysTransfer, _Stage, box_penalty
 from artforge.style.options import TransferOptions
-from artforge.style.picture import open_picture, to_array
 from artforge.style.pipeline import parse_styles, transfer_image
 from artforge.style.works import to_tensor
 

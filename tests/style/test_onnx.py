@@ -9,10 +9,10 @@ import pytest
 import torch
 from PIL import Image
 
+from artforge.data.pictures import open_picture, to_array
 from artforge.errors import UserError
 from artforge.style import onnx_run
 from artforge.style.onnx_export import export_onnx
-from artforge.style.picture import open_picture, to_array
 from artforge.style.stylize import load_style_model
 from artforge.style.works import to_numpy, to_tensor
 

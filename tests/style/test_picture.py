@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from artforge.data.pictures import StyleWarning, open_mask, open_picture, to_array
 from artforge.errors import UserError
 from artforge.style import colour
-from artforge.style.picture import StyleWarning, open_mask, open_picture, to_array
 
 
 def test_grey_rgba_palette_and_16_bit_pictures_become_8_bit_rgb(tmp_path):

@@ -147,7 +147,7 @@ def test_bad_generation_requests_are_one_line_and_exit_2(corpus, tmp_path):
     out = tmp_path / "run"
     assert train(corpus, out, 2).exit_code == 0
     field = tmp_path / "field"
-    from artforge.toy.model import FieldModel
+    from artforge.image.field.model import FieldModel
     from tests.conftest import TINY_FIELD
 
     FieldModel.from_config(TINY_FIELD).save(field)
@@ -168,7 +168,7 @@ def test_fine_tune_a_hugging_face_folder(corpus, tmp_path):
 
     from artforge.text.tokenizer import TextTokenizer
 
-    tokenizer = TextTokenizer.train([ENGLISH], "char")  # knows no Chinese: those become unknown
+    tokenizer = TextTokenizer.train([ENGLISH], "char")  # knows no Chinese: those are added
     hf = GPT2LMHeadModel(GPT2Config(vocab_size=tokenizer.vocab_size, n_positions=16, n_embd=16,
                                     n_layer=1, n_head=2))
     hf.save_pretrained(tmp_path / "gpt2")
@@ -177,6 +177,8 @@ def test_fine_tune_a_hugging_face_folder(corpus, tmp_path):
     result = train(corpus, tmp_path / "tuned", 2, "--init-from", str(tmp_path / "gpt2"))
     assert result.exit_code == 0, result.output
     tuned = GPTModel.load(tmp_path / "tuned")
-    assert tuned.config.n_layer == 1 and tuned.tokenizer.vocab_size == tokenizer.vocab_size
+    added = len(set(VERSE) - set(ENGLISH))
+    assert tuned.config.n_layer == 1
+    assert tuned.tokenizer.vocab_size == tokenizer.vocab_size + added
     before = {k: v for k, v in hf.state_dict().items() if k == "transformer.wte.weight"}
     assert not torch.equal(before["transformer.wte.weight"], tuned.net.transformer.wte.weight)

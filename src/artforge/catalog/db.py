@@ -1,20 +1,16 @@
 """Opening the catalog: one SQLite file under `$ARTFORGE_HOME` (default `~/.artforge`)."""
 
 import contextlib
-import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 from artforge.catalog.migrations import migrate
+from artforge.core.home import artforge_home
 from artforge.errors import UserError
 
 CATALOG_FILE = "catalog.db"
 BUSY_TIMEOUT_MS = 10_000
-
-
-def artforge_home() -> Path:
-    return Path(os.environ.get("ARTFORGE_HOME") or Path.home() / ".artforge").expanduser()
 
 
 def catalog_path() -> Path:

@@ -2,8 +2,10 @@
 
 import click
 
+from artforge import media as all_media
 from artforge.cli.options import budget_options, common_options
-from artforge.demo import MEDIA
+
+DEMO_PARTS = [part.name for part in all_media.demo_parts()]
 
 
 @click.command()
@@ -13,10 +15,9 @@ from artforge.demo import MEDIA
               help="A built-in painting name, or the path of your own picture.")
 @click.option("--size", type=click.IntRange(8, 1024), default=160, show_default=True,
               help="Longer side, in pixels, of the picture the field learns.")
-@click.option("--media", type=click.Choice([*MEDIA, "none"]), multiple=True, default=MEDIA,
-              show_default=True,
-              help="What to make besides the field painting (repeatable; none: only the "
-                   "field); about a minute each.")
+@click.option("--media", multiple=True, metavar="PART",
+              help="What to make besides the field painting (repeatable; default: everything "
+                   f"— {', '.join(DEMO_PARTS)}; none: only the field); about a minute each.")
 def demo(out: str, seed: int, device: str, steps: int, minutes: float | None, painting: str,
          size: int, media: tuple[str, ...]) -> None:
     """Make one work of every medium artforge has, on built-in data, and a page that shows them.
@@ -31,7 +32,8 @@ def demo(out: str, seed: int, device: str, steps: int, minutes: float | None, pa
     from artforge.core import distributed
     from artforge.demo.run import run_demo
 
+    chosen = tuple(m for m in media if m != "none") if media else None
     page = run_demo(out, painting=painting, steps=steps, minutes=minutes, seed=seed,
-                    device=device, size=size, media=tuple(m for m in media if m != "none"))
+                    device=device, size=size, media=chosen)
     if distributed.is_main():
         click.echo(f"Your works are in {page.parent}/ — open {page.resolve()} in a browser.")

@@ -26,7 +26,7 @@ def train(image: str, size: int, out: str, resume: bool, **options) -> None:
       artforge image field train --image builtin:paintings/van-gogh-starry-night --out runs/starry
       artforge image field train --image my-photo.jpg --out runs/mine --resume --steps 1600
     """
-    from artforge.toy.pipeline import train_field
+    from artforge.image.field.pipeline import train_field
 
     result = train_field(image, out, train_config(options), size=size, resume=resume)
     click.echo(f"Trained to step {result.step} ({result.stopped_by}); model in {result.checkpoint}")
@@ -47,7 +47,7 @@ def render(model: str, out: str, width: int | None, height: int | None, device: 
     Example:
       artforge image field render --model runs/starry --out starry.png --width 1280 --height 1016
     """
-    from artforge.toy.pipeline import render_field
+    from artforge.image.field.pipeline import render_field
 
     path = render_field(model, out, height=height, width=width, device=device)
     click.echo(f"Wrote {path}")

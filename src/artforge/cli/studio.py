@@ -34,7 +34,7 @@ def studio(host: str, port: int, token: str | None, max_upload_mb: float,
 
     import uvicorn
 
-    from artforge.catalog.db import artforge_home
+    from artforge.core.home import artforge_home
     from artforge.errors import UserError
     from artforge.studio.app import create_app
     from artforge.studio.settings import StudioSettings, is_loopback, new_token

@@ -24,7 +24,7 @@ def names(text: str | None) -> tuple[str, ...] | None:
 @contextlib.contextmanager
 def warnings_as_lines() -> Iterator[None]:
     """Show the library's adjustments (a picture shrunk, a mask stretched) as one line each."""
-    from artforge.style.picture import StyleWarning
+    from artforge.data.pictures import StyleWarning
 
     with warnings.catch_warnings():
         warnings.simplefilter("always", StyleWarning)

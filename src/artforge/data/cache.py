@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from artforge.catalog.db import artforge_home
+from artforge.core.home import artforge_home
 
 
 def cache_path(*parts: str) -> Path:

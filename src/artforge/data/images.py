@@ -13,7 +13,7 @@ PAINTINGS = "paintings"
 
 def paintings_dir() -> Path:
     """The folder of the 19 built-in public-domain paintings (SOURCES.md lies beside them)."""
-    return Path(str(resources.files("artforge.data") / PAINTINGS))
+    return Path(str(resources.files("artforge.assets") / PAINTINGS))
 
 
 def builtin_paintings() -> list[str]:

@@ -31,7 +31,7 @@ def tang_poems(variant: str = "") -> list[str]:
     """Every Tang poem (or those of one variant) as text, in the package's order."""
     if variant not in VARIANTS:
         raise UserError(f"builtin:tang has no part {variant!r}; use builtin:tang, "
-                        "builtin:tang/wuyan or builtin:tang/qiyan.")
+                        "builtin:tang/wuyan, builtin:tang/qiyan or builtin:tang/regular.")
     poems = _cached_poems()
     pattern = VARIANTS[variant]
     if pattern is None:

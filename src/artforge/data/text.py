@@ -47,6 +47,13 @@ def load_corpus(spec: str, *, simplified: bool = False) -> Corpus:
     """Read `spec` (a file, a folder, or builtin:NAME) into a split corpus."""
     if spec.startswith("builtin:"):
         name = spec.removeprefix("builtin:")
+        if name == "tang/regular":
+            # 五言 and 七言 poems together, each keeping its own split, so the validation
+            # poems of builtin:tang/wuyan and builtin:tang/qiyan stay out of training.
+            parts = [load_corpus(f"builtin:tang/{v}", simplified=simplified)
+                     for v in ("wuyan", "qiyan")]
+            return Corpus(spec, [d for c in parts for d in c.train],
+                          [d for c in parts for d in c.validation])
         documents = _builtin(name, simplified)
     else:
         documents, skipped = _read_path(Path(spec).expanduser())
@@ -135,7 +142,7 @@ def _builtin(name: str, simplified: bool) -> list[Document]:
     if base not in loaders:
         raise UserError(f"unknown built-in corpus {name!r}; known: builtin:"
                         + ", builtin:".join(sorted(loaders)) + " (and builtin:tang/wuyan, "
-                        "builtin:tang/qiyan).")
+                        "builtin:tang/qiyan, builtin:tang/regular).")
     documents = loaders[base](variant)
     return _to_simplified(documents) if simplified else documents
 

@@ -1,6 +1,5 @@
 """The demo's index.html: works as a person wants to see them, with provenance under each."""
 
-import dataclasses
 import html
 import json
 import os
@@ -8,44 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from artforge.core.atomic import write_text
-
-
-def side_by_side(pictures: list, height: int, out: Path, gap: int = 4) -> Path:
-    """Pictures (paths or PIL images) scaled to `height` and set in a row on white, `gap`
-    pixels apart; saved to `out`."""
-    from PIL import Image
-
-    def fitted(picture: Image.Image) -> Image.Image:
-        width = round(picture.width * height / picture.height)
-        return picture.convert("RGB").resize((width, height), Image.Resampling.LANCZOS)
-
-    row = []
-    for picture in pictures:
-        if isinstance(picture, str | Path):
-            with Image.open(picture) as opened:
-                row.append(fitted(opened))
-        else:
-            row.append(fitted(picture))
-    sheet = Image.new("RGB", (sum(p.width for p in row) + gap * (len(row) - 1), height), "white")
-    left = 0
-    for picture in row:
-        sheet.paste(picture, (left, 0))
-        left += picture.width + gap
-    sheet.save(out)
-    return Path(out)
-
-
-@dataclasses.dataclass
-class Work:
-    title: str
-    kind: str
-    """"image", "audio", "text" or "plot"."""
-    path: Path | None = None
-    body: str = ""
-    """Text of a poem, or SVG markup of a plot."""
-    caption: str = ""
-    provenance: dict[str, Any] = dataclasses.field(default_factory=dict)
-
+from artforge.core.medium import Work
 
 _STYLE = """
 body { font-family: system-ui, "WenQuanYi Zen Hei", sans-serif; margin: 2rem auto;

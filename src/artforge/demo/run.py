@@ -6,11 +6,11 @@ from pathlib import Path
 from PIL import Image
 
 from artforge.core import checkpoint, distributed
+from artforge.core.medium import DemoPart, Work
 from artforge.core.metrics_log import MetricsLog
 from artforge.core.train_config import TrainConfig
 from artforge.data.images import load_rgb, resolve_image_path
-from artforge.demo import MEDIA
-from artforge.demo.page import Work, loss_curve_svg, write_page
+from artforge.demo.page import loss_curve_svg, write_page
 from artforge.errors import UserError
 
 DEFAULT_PAINTING = "hokusai-great-wave"
@@ -18,16 +18,17 @@ DEFAULT_PAINTING = "hokusai-great-wave"
 
 def run_demo(out: Path, *, painting: str = DEFAULT_PAINTING, steps: int = 800,
              minutes: float | None = None, seed: int = 0, device: str = "auto",
-             size: int = 160, media: tuple[str, ...] = MEDIA) -> Path:
+             size: int = 160, media: tuple[str, ...] | None = None) -> Path:
     """Make the demo's works under `out` and return the path of its index.html.
 
-    Running it again continues the saved training run instead of starting over.
+    Running it again continues the saved training run instead of starting over. `media`
+    names the demo parts to make besides the field painting (None: every medium's).
     """
     from artforge.catalog.provenance import read_png_provenance
-    from artforge.toy.pipeline import render_field, train_field
+    from artforge.image.field.pipeline import render_field, train_field
 
     # 1. Check inputs.
-    if media and distributed.world_size() > 1:
+    if media != () and distributed.world_size() > 1:
         raise UserError("under torchrun the demo trains only the field painting (its other "
                         "works need one process each); add --media none.")
     out = Path(out)
@@ -77,35 +78,24 @@ def run_demo(out: Path, *, painting: str = DEFAULT_PAINTING, steps: int = 800,
     return write_page(out / "index.html", "artforge demo", intro, works)
 
 
-def _other_media(out: Path, media: tuple[str, ...], seed: int, device: str) -> list[Work]:
-    """About a minute of training each (continued by the next demo), then their works."""
+def plan(media: tuple[str, ...] | None = None) -> list[DemoPart]:
+    """The demo parts to make besides the field painting, in the media's order: those named
+    in `media` (None: all of them). An unknown name is refused with the known ones."""
+    from artforge import media as all_media
+
+    parts = all_media.demo_parts()
+    unknown = sorted(set(media or ()) - {part.name for part in parts})
+    if unknown:
+        raise UserError(f"the demo has no part {unknown[0]!r}; choose among "
+                        f"{', '.join(part.name for part in parts)} (or none).")
+    return [part for part in parts if media is None or part.name in media]
+
+
+def _other_media(out: Path, media: tuple[str, ...] | None, seed: int, device: str
+                 ) -> list[Work]:
+    """Each chosen demo part (those that train get about a minute, continued by the next
+    demo)."""
     works: list[Work] = []
-    if "text" in media:
-        from artforge.text.demo import make_demo_poem
-
-        works += make_demo_poem(out, seed=seed, device=device)
-    if "music" in media:
-        from artforge.music.demo import make_demo_piece
-
-        works += make_demo_piece(out, seed=seed, device=device)
-    if "gan" in media:
-        from artforge.image.gan.demo import make_demo_grid
-
-        works += make_demo_grid(out, seed=seed, device=device)
-    if "pix2pix" in media:
-        from artforge.image.pix2pix.demo import make_demo_painting
-
-        works += make_demo_painting(out, seed=seed, device=device)
-    if "style" in media:
-        from artforge.style.demo import make_demo_style
-
-        works += make_demo_style(out, seed=seed, device=device)
-    if "band" in media:
-        from artforge.music.band.demo import make_demo_band
-
-        works += make_demo_band(out, seed=seed, device=device)
-    if "melody" in media:
-        from artforge.music.vae.demo import make_demo_blend
-
-        works += make_demo_blend(out, seed=seed, device=device)
+    for part in plan(media):
+        works += part.make(out, seed=seed, device=device)
     return works

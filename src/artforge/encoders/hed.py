@@ -40,7 +40,7 @@ def h5_path() -> Path:
 
 
 def weights_path() -> Path:
-    from artforge.catalog.db import artforge_home
+    from artforge.core.home import artforge_home
 
     return artforge_home() / "weights" / WEIGHTS_FILE
 

@@ -1,1 +1,3 @@
-"""Images: GANs (artforge.image.gan) and, later, sketch-to-painting translation."""
+"""Pictures: GANs, sketch → painting, line art and the neural field."""
+
+from artforge.image.medium import MEDIUM as MEDIUM

@@ -4,9 +4,9 @@ then continues the opening of a chorale it has not seen, as MIDI, WAV and a pian
 from pathlib import Path
 
 from artforge.core import checkpoint
+from artforge.core.medium import Work
 from artforge.core.sampling import SamplingConfig
 from artforge.core.train_config import TrainConfig
-from artforge.demo.page import Work
 from artforge.music.constraints import Controls
 from artforge.music.metrics import estimate_key
 
@@ -23,7 +23,7 @@ def make_demo_piece(out_dir: Path, *, seed: int = 0, device: str = "auto",
     The model is small enough that its matrix products are tiny; one CPU thread trains it
     faster than two (measured several times faster on a busy two-core machine)."""
     from artforge.core.device import pick_device, set_threads
-    from artforge.data.music import music_splits
+    from artforge.music.datasets import music_splits
     from artforge.music.generate import one_thread_on_cpu
     from artforge.music.model import MusicConfig
     from artforge.music.pipeline import generate_music

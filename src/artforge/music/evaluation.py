@@ -7,9 +7,9 @@ import torch
 
 from artforge.core import checkpoint
 from artforge.core.device import pick_device
-from artforge.data.music import cache_dir, music_splits
 from artforge.errors import UserError
 from artforge.music.dataset import TokenWindows
+from artforge.music.datasets import cache_dir, music_splits
 from artforge.music.ingest import tokenise
 from artforge.music.model import MusicModel
 

@@ -8,8 +8,8 @@ from artforge.core import checkpoint, distributed
 from artforge.core.seeding import seed_everything
 from artforge.core.train_config import TrainConfig
 from artforge.core.trainer import Trainer, TrainResult
-from artforge.data.music import music_splits
 from artforge.errors import UserError
+from artforge.music.datasets import music_splits
 from artforge.music.frame_model import FrameConfig, PianoRollModel
 from artforge.music.ingest import SkipFile, read_score
 from artforge.music.pianoroll import FrameWindows, score_frames

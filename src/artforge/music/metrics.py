@@ -91,7 +91,7 @@ def describe_folder(folder: str, reference: str | None = None,
     for name in rows[0]:
         summary[name] = sum(r[name] for r in rows) / len(rows)
     if reference is not None:
-        from artforge.data.music import music_splits
+        from artforge.music.datasets import music_splits
 
         grams = reference_ngrams(music_splits(reference).train)
         runs = [longest_copied_run([n.pitch for n in _notes(s)], grams, 32) for s in scores]

@@ -13,7 +13,6 @@ from artforge.core.card import invoking_command
 from artforge.core.device import pick_device
 from artforge.core.registry import PIPELINES
 from artforge.core.sampling import SamplingConfig
-from artforge.core.seeding import seed_everything
 from artforge.core.versions import package_versions
 from artforge.errors import UserError
 from artforge.music.constraints import Controls
@@ -87,7 +86,6 @@ def generate_music(model_path: Path, out: Path, *, primer: Path | None = None, b
     params = {"primer": str(primer) if primer else None, "bars": bars, "max_tokens": max_tokens,
               "sampling": sampling.to_dict(), "controls": controls.to_dict()}
     # 2. Decode new tokens, then the whole piece (primer + continuation) as a score.
-    seed_everything(seed)
     new = continue_tokens(model, primer_ids, max_tokens=max_tokens, bars=bars, sampling=sampling,
                           controls=controls, seed=seed)
     score, split = _score(model, primer_ids, new, controls.program)

@@ -11,9 +11,9 @@ from artforge.core.config import Config
 from artforge.core.seeding import seed_everything
 from artforge.core.train_config import TrainConfig
 from artforge.core.trainer import Trainer, TrainResult
-from artforge.data.music import cache_dir, music_splits
 from artforge.errors import UserError
 from artforge.music.dataset import TokenWindows
+from artforge.music.datasets import cache_dir, music_splits
 from artforge.music.ingest import Corpus, tokenise
 from artforge.music.model import MusicConfig, music_model_class
 from artforge.music.tokens import TOKENIZER_FILE, load_tokenizer, make_tokenizer, train_bpe

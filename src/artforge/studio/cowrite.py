@@ -1,22 +1,10 @@
-"""A co-written text: the artist's words and the suggestions they accepted, saved as one work.
+"""The studio's request to save a co-written text (artforge.text.cowrite saves it)."""
 
-Its catalog row keeps the final text and the history of the writing (each accepted
-suggestion, with the settings and seed that proposed it), so the machine's part can be
-traced; `artforge catalog reproduce` writes the recorded text again.
-"""
-
-import secrets
 import sqlite3
-import time
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-
-from artforge.core.atomic import write_text
-from artforge.core.registry import PIPELINES
-
-COWRITE_PIPELINE = "studio.cowrite"
 
 
 class Step(BaseModel):
@@ -36,27 +24,11 @@ class PoemRequest(BaseModel):
     steps: list[Step] = Field([], max_length=200, description="Accepted suggestions, in order.")
 
 
-def _body(text: str) -> str:
-    return text.replace("\r\n", "\n").rstrip("\n") + "\n"
-
-
 def save_poem(conn: sqlite3.Connection, works_dir: Path, request: PoemRequest,
               model_path: str | None) -> int:
     """Write the text under the studio's works folder and catalogue it; returns the work id."""
-    from artforge.catalog import records
+    from artforge.text.cowrite import save_cowritten
 
-    name = f"text-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(3)}.txt"
-    path = works_dir / name
-    write_text(path, _body(request.text))
     params = {"title": request.title, "text": request.text,
               "steps": [step.model_dump() for step in request.steps], "model": request.model}
-    return records.record_work("text", COWRITE_PIPELINE, params, None, path,
-                               model_path=model_path, command="artforge studio (co-written)",
-                               conn=conn)
-
-
-@PIPELINES.register(COWRITE_PIPELINE)
-def reproduce_text(params: dict[str, Any], seed: int | None, model_path: str | None,
-                   out: Path) -> Path:
-    write_text(Path(out), _body(params["text"]))
-    return Path(out)
+    return save_cowritten(conn, works_dir, params, model_path)

@@ -60,21 +60,25 @@ def _describe(row: dict[str, Any], medium: str, names: dict[str, str]) -> dict[s
 
 
 def _register_shipped(conn: sqlite3.Connection) -> dict[str, str]:
-    """Put the shipped models that the studio's tabs use (the melody VAEs) in the catalog, once,
-    so that they can be picked by id like trained ones; their folders → builtin:NAME."""
+    """Put the shipped models that the studio's tabs use (every medium's shipped models of a
+    kind listed in MEDIUM_OF_KIND) in the catalog, once, so that they can be picked by id
+    like trained ones; their folders → builtin:NAME."""
+    from artforge import media
     from artforge.catalog.records import record_model
     from artforge.core import checkpoint
-    from artforge.data.shipped_models import BUILTIN_MODELS, model_folder
+    from artforge.data.shipped_models import shipped_folder
 
     folders = {}
-    for name, (_, makes) in BUILTIN_MODELS.items():
-        if makes != "melody":
+    for shipped in media.shipped_models():
+        folder = shipped_folder(shipped).resolve()
+        if not folder.is_dir():
             continue
-        folder = model_folder(name, makes).resolve()
-        folders[str(folder)] = name
+        header = checkpoint.read_header(folder)
+        if header["kind"] not in MEDIUM_OF_KIND:
+            continue
+        folders[str(folder)] = shipped.name
         known = conn.execute("SELECT 1 FROM models WHERE path = ?", (str(folder),)).fetchone()
-        if known is None and folder.is_dir():
-            header = checkpoint.read_header(folder)
+        if known is None:
             record_model(None, folder, header["kind"], header["config"], conn)
     return folders
 

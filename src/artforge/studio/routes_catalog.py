@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
 
-from artforge import __version__
+from artforge import __version__, media
 from artforge.studio import features, gallery, models
 from artforge.studio.problems import Problem
 from artforge.studio.routes_jobs import send_file
@@ -19,9 +19,12 @@ MEDIA = ("text", "music", "gan", "sketch", "melody", "band")
 
 @router.get("/status", tags=["studio"])
 def status(studio: StudioDep) -> dict[str, Any]:
-    """Version, which features this installation offers (and why not), limits."""
+    """Version, the media, which features this installation offers (and why not), limits."""
     settings = studio.settings
-    return {"version": __version__, "home": str(settings.home), "features": features.availability(),
+    return {"version": __version__, "home": str(settings.home),
+            "media": [{"name": m.name, "label": m.label,
+                       "features": [f.name for f in m.features]} for m in media.MEDIA],
+            "features": features.availability(),
             "limits": {"max_upload_mb": settings.max_upload_mb,
                        "max_unpacked_mb": settings.max_unpacked_mb,
                        "max_megapixels": settings.max_pixels / 1e6},

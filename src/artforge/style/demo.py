@@ -8,7 +8,8 @@ first demo run as on later ones.
 
 from pathlib import Path
 
-from artforge.demo.page import Work, side_by_side
+from artforge.core.medium import Work
+from artforge.data.pictures import side_by_side
 
 DEMO_CONTENT = "builtin:chelsea"
 DEMO_STYLE = "builtin:van-gogh-starry-night"
@@ -23,7 +24,7 @@ INSTANT_SIZE = 256
 def make_demo_style(out_dir: Path, *, seed: int = 0, device: str = "auto") -> list[Work]:
     """Write the stylised photo and a strip of its two sources under `out_dir`/works."""
     from artforge.catalog.provenance import read_png_provenance
-    from artforge.style.picture import fit_long_side, open_picture
+    from artforge.data.pictures import fit_long_side, open_picture
     from artforge.style.pipeline import transfer_image
 
     works_dir = Path(out_dir) / "works"
@@ -56,7 +57,7 @@ def make_demo_style(out_dir: Path, *, seed: int = 0, device: str = "auto") -> li
 
 def make_instant_strip(works_dir: Path, device: str) -> Path:
     """The photo and its three stylisations side by side (each also a catalogued work)."""
-    from artforge.style.picture import fit_long_side, open_picture
+    from artforge.data.pictures import fit_long_side, open_picture
     from artforge.style.stylize import stylize_images
 
     photo = fit_long_side(open_picture(INSTANT_CONTENT), INSTANT_SIZE)

@@ -84,7 +84,7 @@ class FastStyleModel(ArtModel):
     # Training ---------------------------------------------------------------------------
     def _style_grams(self, device: torch.device) -> dict[str, torch.Tensor]:
         if self._grams is None:
-            from artforge.style.picture import fit_long_side
+            from artforge.data.pictures import fit_long_side
             from artforge.style.works import to_tensor
 
             if self.style_picture is None:

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from artforge.data.pictures import MAX_SIDE, from_array, open_picture, to_array
 from artforge.errors import UserError
-from artforge.style.picture import MAX_SIDE, from_array, open_picture, to_array
 
 PIPELINE = "style.stylize-onnx"
 SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff"}

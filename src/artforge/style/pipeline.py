@@ -108,10 +108,10 @@ def stylise_pictures(content: str, styles: list[tuple[str, float]], opts: Transf
     import torch
 
     from artforge.core.progress import Progress
+    from artforge.data.pictures import fit_long_side, open_mask, open_picture, to_array
     from artforge.encoders.vgg16 import load_vgg
     from artforge.style import colour
     from artforge.style.gatys import GatysTransfer
-    from artforge.style.picture import fit_long_side, open_mask, open_picture, to_array
     from artforge.style.works import to_numpy, to_picture, to_tensor
 
     photo = to_array(fit_long_side(open_picture(content, what="content picture"), opts.size))

@@ -13,9 +13,10 @@ from typing import Any
 import torch
 
 from artforge.core.registry import PIPELINES
+from artforge.data.pictures import MAX_SIDE
 from artforge.data.shipped_models import is_builtin, model_folder
 from artforge.errors import UserError
-from artforge.style.picture import MAX_SIDE
+from artforge.style.medium import MEDIUM
 
 STYLIZE_PIPELINE = "style.stylize"
 PICTURE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff"}
@@ -24,7 +25,7 @@ Stylizer = Callable[[torch.Tensor], torch.Tensor]
 
 def style_model_folder(spec: str | Path) -> Path:
     """The folder `spec` names: builtin:adain (the shipped decoder) or a path."""
-    return model_folder(spec, "style")
+    return model_folder(spec, MEDIUM.shipped, "style")
 
 
 def load_style_model(path: str | Path, device: str = "cpu"):
@@ -46,8 +47,8 @@ def load_style_model(path: str | Path, device: str = "cpu"):
 def make_stylizer(model, styles: Sequence[str] = (), style_weights: Sequence[float] | None = None,
                   alpha: float = 1.0) -> Stylizer:
     """A function (1, 3, H, W) -> (1, 3, H, W) in [0, 1] for the model and its options."""
+    from artforge.data.pictures import open_picture
     from artforge.style.adain_model import AdaINModel
-    from artforge.style.picture import open_picture
     from artforge.style.works import to_tensor
 
     if not 0.0 <= alpha <= 1.0:
@@ -104,8 +105,8 @@ def stylize_images(model_path: str | Path, source: str | Path, out: str | Path, 
     """Stylise the picture or folder `source` with a trained model (a folder or
     builtin:adain); return the PNGs written. `mask`: white where the style goes."""
     from artforge.core.device import set_threads
+    from artforge.data.pictures import fit_mask, open_picture, to_array
     from artforge.style import colour
-    from artforge.style.picture import fit_mask, open_picture, to_array
     from artforge.style.works import save_work, to_numpy, to_picture, to_tensor
 
     # 1. Check inputs and load the model.
@@ -122,7 +123,7 @@ def stylize_images(model_path: str | Path, source: str | Path, out: str | Path, 
     params = {"styles": list(styles), "style_weights": list(style_weights or []),
               "alpha": alpha, "preserve_colour": preserve_colour, "max_side": max_side,
               "mask": None if mask is None else str(mask)}
-    if is_builtin(model_path):  # found again by name, wherever artforge is installed
+    if is_builtin(model_path, MEDIUM.shipped):  # found again by name on any install
         params["builtin_model"] = str(model_path)
     # 2. Each picture: stylise at its own size, keep colours if asked, save, catalogue.
     written = []

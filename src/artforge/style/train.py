@@ -49,8 +49,8 @@ def train_fast(style: str, data: str, out: Path, train: TrainConfig,
     give four times the steps of 256 px ones in the same time; the strokes keep their size,
     which the style picture's size (config.style_size) sets."""
     from artforge.data.image_folders import ImageDataset
+    from artforge.data.pictures import open_picture
     from artforge.style.data import load_pictures
-    from artforge.style.picture import open_picture
 
     # 1. Check inputs: the saved run when resuming, else the style picture.
     out = Path(out)

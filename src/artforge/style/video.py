@@ -41,9 +41,9 @@ def _gatys_frames(styles: list[tuple[str, float]], options: dict[str, Any], fram
                   temporal: bool, device, seed: int, vgg: str | Path | None) -> FrameFn:
     """Frame 0: the full transfer; later frames: `frame_iterations` at full size, from the
     warped previous result (temporal) or from the frame itself."""
+    from artforge.data.pictures import open_picture
     from artforge.encoders.vgg16 import load_vgg
     from artforge.style.gatys import GatysTransfer, Temporal
-    from artforge.style.picture import open_picture
     from artforge.style.pipeline import _options
     from artforge.style.works import to_numpy, to_tensor
 

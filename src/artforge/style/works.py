@@ -7,7 +7,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from artforge.style.picture import from_array, to_array
+from artforge.data.pictures import from_array, to_array
 
 MEDIUM = "style"
 

@@ -5,8 +5,8 @@ Shakespeare's sonnets instead and writes a quatrain."""
 from pathlib import Path
 
 from artforge.core import checkpoint
+from artforge.core.medium import Work
 from artforge.core.train_config import TrainConfig
-from artforge.demo.page import Work
 from artforge.errors import UserError
 
 

@@ -44,6 +44,10 @@ PRESETS: dict[str, GPTConfig] = {
     # Minutes on a CPU: a few hundred thousand parameters, readable after ~1,000 steps.
     "tiny": GPTConfig(block_size=128, n_layer=4, n_head=4, n_embd=128, dropout=0.0,
                       activation="gelu"),
+    # The shipped verse models' size: an hour or two on a CPU, about 3M parameters besides
+    # the embedding, 10 MB or less in float16 with a few thousand characters.
+    "mini": GPTConfig(block_size=128, n_layer=4, n_head=4, n_embd=256, dropout=0.1,
+                      activation="gelu"),
     # Hours on a CPU (nanoGPT's Shakespeare-char size, about 10M parameters).
     "small": GPTConfig(block_size=256, n_layer=6, n_head=6, n_embd=384, dropout=0.2,
                        activation="gelu"),
@@ -84,6 +88,23 @@ class GPTModel(ArtModel):
                   {"params": rest, "weight_decay": 0.0}]
         # The fused kernel (CPU and CUDA) does one pass over each tensor instead of several.
         return torch.optim.AdamW(groups, lr=lr, betas=betas, fused=True)
+
+    def grow_vocabulary(self, tokenizer: TextTokenizer) -> None:
+        """Take `tokenizer`, which extends this model's (same ids, new tokens after them):
+        each new token's embedding starts as the mean of the known ones, so the model first
+        reads a new character as "some character" and learns it from the text."""
+        old = self.net.transformer.wte.weight.data
+        added = tokenizer.vocab_size - old.shape[0]
+        if added < 0:
+            raise ValueError("a tokenizer can only grow the vocabulary")
+        embedding = torch.nn.Embedding(tokenizer.vocab_size, old.shape[1], device=old.device,
+                                       dtype=old.dtype)
+        embedding.weight.data[:len(old)] = old
+        embedding.weight.data[len(old):] = old.mean(dim=0)
+        self.net.transformer.wte = embedding
+        self.net.lm_head.weight = embedding.weight  # still tied
+        self.config = self.config.replace(vocab_size=tokenizer.vocab_size)
+        self.tokenizer = tokenizer
 
     # Files: the tokenizer and the training text travel with the weights ------------------
     def extra_files(self) -> dict[str, bytes]:

@@ -15,16 +15,21 @@ from artforge.core.registry import PIPELINES
 from artforge.core.seeding import seed_everything
 from artforge.core.train_config import TrainConfig
 from artforge.core.trainer import Trainer, TrainResult
+from artforge.data.shipped_models import model_folder
 from artforge.data.text import Corpus, Document, load_corpus
 from artforge.errors import UserError
 from artforge.text.forms import FormConfig, build_constraints
 from artforge.text.generate import GenerationConfig, sample
+from artforge.text.medium import MEDIUM
 from artforge.text.model import PRESETS, GPTModel, TokenWindows
 from artforge.text.originality import Originality, originality
 from artforge.text.tokenizer import TextTokenizer, control_token
 
 GENERATE_PIPELINE = "text.generate"
 VAL_WINDOWS = 256
+MAX_UNKNOWN_SHARE = 0.5
+"""Fine-tuning adds the characters a model lacks to its vocabulary, unless more than this
+share of the new text is in them (then it would be learning a new script, not adapting)."""
 
 
 @dataclasses.dataclass
@@ -58,11 +63,12 @@ def train_text(data: str, out: Path, train: TrainConfig, options: TextTrainOptio
     previous = checkpoint.latest_checkpoint(out) if resume else None
     if previous is not None:
         model = GPTModel.load(previous)
+        model.corpus_text = model.corpus_text or corpus.train_text()
     elif options.init_from:
-        model = load_text_model(options.init_from)
+        model = _fine_tuned(options.init_from, corpus, report)
     else:
         model = _new_model(corpus, options)
-    model.corpus_text = corpus.train_text()
+        model.corpus_text = corpus.train_text()
     # 3. Token streams and windows.
     block = model.config.block_size
     train_tokens = encode_documents(model.tokenizer, corpus.train)
@@ -82,6 +88,30 @@ def train_text(data: str, out: Path, train: TrainConfig, options: TextTrainOptio
                                 f"{len(train_tokens):,} training tokens")
     params = {"data": data, "options": dataclasses.asdict(options), "train": train.to_dict()}
     return RunRecord("text.train", params, train.seed, out, enabled=catalog).fit(trainer)
+
+
+def _fine_tuned(source: str, corpus: Corpus, report: Callable[[str], None] | None
+               ) -> GPTModel:
+    """The model to fine-tune: `source` with the corpus' new characters added to its
+    vocabulary, remembering both training texts (originality is measured against both)."""
+    model = load_text_model(source)
+    texts = [d.text for d in corpus.train + corpus.validation]
+    missing = model.tokenizer.missing_characters(texts)
+    unknown = sum(text.count(ch) for text in texts for ch in missing)
+    total = sum(len(text) for text in texts)
+    if unknown > MAX_UNKNOWN_SHARE * total:
+        raise UserError(f"{source} knows too few of your text's characters ({unknown:,} of "
+                        f"{total:,} are new to it, e.g. {''.join(missing[:5])!r}); fine-tune "
+                        "a model of the same language, or train from nothing without "
+                        "--init-from.")
+    if missing:
+        model.grow_vocabulary(model.tokenizer.with_characters(missing))
+        if report:
+            shown = "".join(missing[:20]) + ("..." if len(missing) > 20 else "")
+            report(f"added {len(missing)} character(s) {source} had never seen to its "
+                   f"vocabulary ({shown!r}); it learns them from your text")
+    model.corpus_text = "\n\n".join(t for t in (model.corpus_text, corpus.train_text()) if t)
+    return model
 
 
 def _new_model(corpus: Corpus, options: TextTrainOptions) -> GPTModel:
@@ -107,10 +137,11 @@ def encode_documents(tokenizer: TextTokenizer, documents: list[Document]) -> tor
 
 
 def load_text_model(path: str | Path, device: str = "cpu") -> GPTModel:
-    """A GPT from an artforge model/run folder or a Hugging Face GPT-2 folder."""
+    """A GPT from an artforge model/run folder, a shipped model (builtin:NAME) or a Hugging
+    Face GPT-2 folder."""
     from artforge.text.hf import import_hf, is_hf_folder
 
-    path = Path(path).expanduser()
+    path = model_folder(path, MEDIUM.shipped, "text")
     model = import_hf(path).to(device).eval() if is_hf_folder(path) else GPTModel.load(
         path, device=device)
     if model.tokenizer is None:
@@ -155,7 +186,6 @@ def generate_text(model: GPTModel | str | Path, prompt: str = "",
         config = config.replace(max_new_tokens=config.new_tokens(len(prompt_ids)))
     # 3. Constraints for the form, then decoding.
     constraints = build_constraints(form, tokenizer, prompt, config.num_return_sequences)
-    seed_everything(config.seed)
     if config.num_beams > 1:
         from artforge.text.beam import beam_search
 
@@ -219,6 +249,7 @@ def reproduce_generation(params: dict[str, Any], seed: int, model_path: str | No
     if model_path is None:
         raise UserError("this text has no model folder recorded, so it cannot be reproduced.")
     config = GenerationConfig.from_dict(params["config"])
+    config = config if seed is None else config.replace(seed=seed)  # the row's seed decides
     form = FormConfig.from_dict(params["form"])
     result = generate_text(model_path, params["prompt"], config, form, control=params["control"])
     return save_generation(result, params, model_path, out, catalog=False)

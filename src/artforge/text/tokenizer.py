@@ -48,6 +48,27 @@ class TextTokenizer:
             raise UserError(f"unknown tokenizer {kind!r}; choose one of {', '.join(KINDS)}.")
         return cls(tokenizer, kind)
 
+    def missing_characters(self, texts: Iterable[str]) -> list[str]:
+        """The characters of `texts` a character tokenizer has no token for, in first-seen
+        order (none for BPE, which spells any text in bytes)."""
+        if self.kind != "char":
+            return []
+        vocab = self.tokenizer.get_vocab()
+        seen = dict.fromkeys(ch for text in texts for ch in text)
+        return [ch for ch in seen if ch not in vocab]
+
+    def with_characters(self, characters: Iterable[str]) -> "TextTokenizer":
+        """This character tokenizer with `characters` added after its tokens: every existing
+        id is kept, so a model trained with it still reads them."""
+        if self.kind != "char":
+            raise ValueError("only a character tokenizer grows by characters")
+        vocab = self.tokenizer.get_vocab()
+        for ch in characters:
+            vocab.setdefault(ch, len(vocab))
+        specials = [t for t in vocab if t.startswith("<|") and t.endswith("|>")]
+        return TextTokenizer(_char_tokenizer(vocab, sorted(specials, key=vocab.__getitem__)),
+                             self.kind)
+
     # Use ---------------------------------------------------------------------------------------
     @property
     def vocab_size(self) -> int:
@@ -104,10 +125,15 @@ class TextTokenizer:
 def _train_char(texts: Iterable[str], specials: list[str]) -> Tokenizer:
     chars = sorted(set().union(*(set(text) for text in texts)))
     vocab = {token: i for i, token in enumerate([*specials, UNK, *chars])}
+    return _char_tokenizer(vocab, [*specials, UNK])
+
+
+def _char_tokenizer(vocab: dict[str, int], specials: list[str]) -> Tokenizer:
+    """One token per character of `vocab` (token → id), unknown ones as UNK."""
     tokenizer = Tokenizer(models.WordLevel(vocab, unk_token=UNK))
     tokenizer.pre_tokenizer = pre_tokenizers.Split(Regex(r"[\s\S]"), behavior="isolated")
     tokenizer.decoder = decoders.Fuse()
-    tokenizer.add_special_tokens([*specials, UNK])
+    tokenizer.add_special_tokens(specials)
     return tokenizer
 
 

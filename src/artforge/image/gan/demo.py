@@ -6,7 +6,7 @@ every time the demo is run again.
 
 from pathlib import Path
 
-from artforge.demo.page import Work
+from artforge.core.medium import Work
 
 RUN_NAME = "gan-abstract-run"
 DEMO_DATA = "builtin:abstract"

@@ -13,11 +13,11 @@ from typing import Any, ClassVar
 import torch
 from torch import nn
 
+from artforge.core.adversarial import LOSSES, discriminator_loss, generator_loss, r1_penalty
 from artforge.core.config import Config, require
 from artforge.core.model import ArtModel
 from artforge.core.optimizers import Optimizers
 from artforge.image.gan.diffaugment import POLICIES, adapt_strength, diff_augment
-from artforge.image.gan.losses import LOSSES, discriminator_loss, generator_loss, r1_penalty
 
 GRID_SEED = 20240601
 GRID_ROWS = 8

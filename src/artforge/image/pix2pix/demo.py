@@ -5,7 +5,8 @@ better every time the demo is run again."""
 
 from pathlib import Path
 
-from artforge.demo.page import Work, side_by_side
+from artforge.core.medium import Work
+from artforge.data.pictures import side_by_side
 
 RUN_NAME = "pix2pix-paintings"
 DEMO_DATA = "builtin:paintings"

@@ -148,8 +148,8 @@ def hint_picture(params: dict[str, Any], size: tuple[int, int]) -> np.ndarray | 
         return read_hints(Path(params["hints"]))
     if params.get("hints_from") is None:
         return None
+    from artforge.data.pictures import open_picture
     from artforge.image.pix2pix.hints import dabs_from_picture
-    from artforge.style.picture import open_picture
 
     picture = open_picture(params["hints_from"]).resize(size, Image.Resampling.LANCZOS)
     return dabs_from_picture(np.asarray(picture), params["dabs"], params["hint_seed"])

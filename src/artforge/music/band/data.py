@@ -8,9 +8,9 @@ from pathlib import Path
 import torch
 from torch.utils.data import Dataset
 
-from artforge.data.music import music_splits
 from artforge.errors import UserError
 from artforge.music.band.tracks import Passage, assign, passages
+from artforge.music.datasets import music_splits
 from artforge.music.ingest import SkipFile, read_tracks
 
 LOW, HIGH = 24, 107

@@ -6,8 +6,8 @@ not seen."""
 from pathlib import Path
 
 from artforge.core import checkpoint
+from artforge.core.medium import Work
 from artforge.core.train_config import TrainConfig
-from artforge.demo.page import Work
 
 RUN_NAME = "demo-band-transformer"
 MELODY_BARS = 8
@@ -18,8 +18,8 @@ DEMO_MODEL: dict = {}
 def held_out_soprano(seed: int, out: Path) -> tuple[Path, str]:
     """The first bars of the soprano of a test chorale, as a one-track MIDI file."""
     from artforge.core.atomic import write_bytes
-    from artforge.data.music import music_splits
     from artforge.music.band.tracks import CHORALE, assign
+    from artforge.music.datasets import music_splits
     from artforge.music.ingest import read_tracks
     from artforge.music.vae.melody import STEPS_PER_BAR, cut, highest_voice, melodies_score
 

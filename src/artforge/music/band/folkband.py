@@ -8,10 +8,10 @@ from pathlib import Path
 import symusic
 
 from artforge.core.atomic import atomic_folder
-from artforge.data.music import CACHE_VERSION, builtin_splits, cache_dir
 from artforge.music.band.arrange import Style, arrange
 from artforge.music.band.metre import Metre, normal_metre, pickup_steps
 from artforge.music.band.tracks import Note, grid_notes
+from artforge.music.datasets import CACHE_VERSION, builtin_splits, cache_dir
 from artforge.music.vae.melody import STEPS_PER_BEAT, TPQ
 
 VERSION = b"folk-band 1\n"

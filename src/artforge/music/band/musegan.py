@@ -11,10 +11,10 @@ import dataclasses
 import torch
 from torch import nn
 
+from artforge.core.adversarial import LOSSES, discriminator_loss, generator_loss
 from artforge.core.config import require
 from artforge.core.optimizers import Optimizers
 from artforge.core.registry import MODELS
-from artforge.image.gan.losses import LOSSES, discriminator_loss, generator_loss
 from artforge.music.band.data import HIGH, LOW
 from artforge.music.band.model import BandConfig, BandModel, Guide
 from artforge.music.band.tracks import Note, Passage

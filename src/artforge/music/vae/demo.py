@@ -4,7 +4,7 @@ seconds on a CPU."""
 
 from pathlib import Path
 
-from artforge.demo.page import Work
+from artforge.core.medium import Work
 
 MODEL = "builtin:bach-melody-16"
 STEPS = 8
@@ -13,7 +13,7 @@ BARS = 16
 
 def long_sopranos(seed: int) -> tuple[Path, Path]:
     """Two test chorales (neither model saw them) whose soprano reaches into bar 16."""
-    from artforge.data.music import music_splits
+    from artforge.music.datasets import music_splits
     from artforge.music.vae.data import file_melodies
     from artforge.music.vae.melody import STEPS_PER_BAR
 

@@ -13,6 +13,7 @@ from artforge.core.registry import PIPELINES
 from artforge.data.shipped_models import model_folder
 from artforge.errors import UserError
 from artforge.music.ingest import SkipFile
+from artforge.music.medium import MEDIUM
 from artforge.music.vae.data import file_melodies
 from artforge.music.vae.latent import (
     ATTRIBUTES,
@@ -35,7 +36,7 @@ AUTO_BARS = 16
 def load_vae(model_path: Path | str, device: str = "cpu") -> tuple[MelodyVAE, Path]:
     """The melody VAE at `model_path` (a model or run folder, or builtin:bach-melody or
     builtin:bach-melody-16, the shipped ones) and its folder."""
-    folder = checkpoint.resolve(model_folder(model_path, "melody"))
+    folder = checkpoint.resolve(model_folder(model_path, MEDIUM.shipped, "melody"))
     model = checkpoint.load(folder, device=pick_device(device))
     if not isinstance(model, MelodyVAE):
         raise UserError(f"{model_path} holds a {model.kind!r} model, not a melody VAE "

@@ -1,15 +1,18 @@
 """Kinds of studio job: which lane runs each, which feature it needs, which function does it.
 
 Each task module has two halves: `prepare_*` (in the server: check a request, turn catalog and
-upload ids into paths) and the runner (in a worker: call the library's pipeline). Runners are
-named as "module:function" and imported only when a job of their kind runs.
+upload ids into paths) and the runner (in a worker: call the library's pipeline). The task
+modules import the library inside their functions, so importing them here costs nothing.
 """
 
 import dataclasses
-import importlib
+from collections.abc import Callable
 from typing import Any
 
 from artforge.studio.context import JobContext
+from artforge.studio.tasks import image, melodies, music, sketch, style, text, training
+
+Runner = Callable[[JobContext, dict[str, Any]], dict[str, Any]]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -17,26 +20,24 @@ class TaskSpec:
     lane: str
     feature: str
     """The feature (artforge.studio.features) that must be available."""
-    runner: str
+    runner: Runner
 
 
 TASKS: dict[str, TaskSpec] = {
-    "text.generate": TaskSpec("create", "text", "artforge.studio.tasks.text:generate"),
-    "music.generate": TaskSpec("create", "music", "artforge.studio.tasks.music:generate"),
-    "music.blend": TaskSpec("create", "melody-blend", "artforge.studio.tasks.melodies:blend"),
-    "music.accompany": TaskSpec("create", "accompany",
-                                "artforge.studio.tasks.melodies:accompany"),
-    "gan.sample": TaskSpec("create", "gan", "artforge.studio.tasks.image:sample"),
-    "gan.vary": TaskSpec("create", "gan", "artforge.studio.tasks.image:vary"),
-    "gan.blend": TaskSpec("create", "gan", "artforge.studio.tasks.image:blend"),
-    "sketch.paint": TaskSpec("create", "sketch", "artforge.studio.tasks.sketch:paint"),
-    "sketch.lines": TaskSpec("create", "sketch", "artforge.studio.tasks.sketch:lines"),
-    "style.image": TaskSpec("create", "style", "artforge.studio.tasks.style:stylise_image"),
-    "style.video": TaskSpec("create", "style-video", "artforge.studio.tasks.style:stylise_video"),
-    "train": TaskSpec("train", "training", "artforge.studio.tasks.training:train"),
+    "text.generate": TaskSpec("create", "text", text.generate),
+    "music.generate": TaskSpec("create", "music", music.generate),
+    "music.blend": TaskSpec("create", "melody-blend", melodies.blend),
+    "music.accompany": TaskSpec("create", "accompany", melodies.accompany),
+    "gan.sample": TaskSpec("create", "gan", image.sample),
+    "gan.vary": TaskSpec("create", "gan", image.vary),
+    "gan.blend": TaskSpec("create", "gan", image.blend),
+    "sketch.paint": TaskSpec("create", "sketch", sketch.paint),
+    "sketch.lines": TaskSpec("create", "sketch", sketch.lines),
+    "style.image": TaskSpec("create", "style", style.stylise_image),
+    "style.video": TaskSpec("create", "style-video", style.stylise_video),
+    "train": TaskSpec("train", "training", training.train),
 }
 
 
 def run_task(kind: str, context: JobContext, params: dict[str, Any]) -> dict[str, Any]:
-    module, function = TASKS[kind].runner.split(":")
-    return getattr(importlib.import_module(module), function)(context, params)
+    return TASKS[kind].runner(context, params)

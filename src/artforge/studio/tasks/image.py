@@ -62,7 +62,7 @@ def sample(context: JobContext, params: dict[str, Any]) -> dict[str, Any]:
 def _picks(context: JobContext, params: dict[str, Any], pipeline: str,
            extra: dict[str, Any], count: int, name: str) -> dict[str, Any]:
     """Draw `count` pictures made from grid picks into the PNG `name`."""
-    from artforge.studio.gan_picks import make, strip_columns
+    from artforge.image.gan.picks import make, strip_columns
 
     request = params["request"]
     recipe = {"n": request["count"], "truncation": request["truncation"],
@@ -73,7 +73,7 @@ def _picks(context: JobContext, params: dict[str, Any], pipeline: str,
 
 
 def vary(context: JobContext, params: dict[str, Any]) -> dict[str, Any]:
-    from artforge.studio.gan_picks import VARY_PIPELINE
+    from artforge.image.gan.picks import VARY_PIPELINE
 
     request = params["request"]
     extra = {key: request[key] for key in ("index", "strength", "variations", "vary_seed")}
@@ -82,7 +82,7 @@ def vary(context: JobContext, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def blend(context: JobContext, params: dict[str, Any]) -> dict[str, Any]:
-    from artforge.studio.gan_picks import BLEND_PIPELINE
+    from artforge.image.gan.picks import BLEND_PIPELINE
 
     request = params["request"]
     extra = {key: request[key] for key in ("a", "b", "steps")}

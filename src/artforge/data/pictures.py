@@ -1,4 +1,4 @@
-"""Pictures in and out of style transfer, with Pillow and numpy only (no torch).
+"""Pictures in and out (style transfer, sketch → painting), with Pillow and numpy only (no torch).
 
 Every picture a user hands over goes through `open_picture`: a path, `builtin:NAME` (a
 built-in painting or photo), `builtin:paintings/NAME` or `builtin:photos/NAME`. Grey, 16-bit,
@@ -133,3 +133,27 @@ def fit_mask(picture: Image.Image, size: tuple[int, int], spec: str | Path) -> n
              f"picture ({size[0]}x{size[1]}); it was stretched to fit.")
     grey = picture.convert("L").resize(size, Image.Resampling.BILINEAR)
     return np.asarray(grey, dtype=np.float32) / 255.0
+
+
+def side_by_side(pictures: list, height: int, out: Path, gap: int = 4) -> Path:
+    """Pictures (paths or PIL images) scaled to `height` and set in a row on white, `gap`
+    pixels apart; saved to `out`."""
+
+    def fitted(picture: Image.Image) -> Image.Image:
+        width = round(picture.width * height / picture.height)
+        return picture.convert("RGB").resize((width, height), Image.Resampling.LANCZOS)
+
+    row = []
+    for picture in pictures:
+        if isinstance(picture, str | Path):
+            with Image.open(picture) as opened:
+                row.append(fitted(opened))
+        else:
+            row.append(fitted(picture))
+    sheet = Image.new("RGB", (sum(p.width for p in row) + gap * (len(row) - 1), height), "white")
+    left = 0
+    for picture in row:
+        sheet.paste(picture, (left, 0))
+        left += picture.width + gap
+    sheet.save(out)
+    return Path(out)

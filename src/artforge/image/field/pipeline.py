@@ -17,7 +17,7 @@ from artforge.core.trainer import Trainer, TrainResult
 from artforge.core.versions import package_versions
 from artforge.data.images import load_rgb
 from artforge.errors import UserError
-from artforge.toy.model import FieldConfig, FieldModel, PixelDataset
+from artforge.image.field.model import FieldConfig, FieldModel, PixelDataset
 
 RENDER_PIPELINE = "field.render"
 

@@ -9,7 +9,7 @@ from torch.utils.data import Dataset
 from artforge.core.config import Config
 from artforge.core.model import ArtModel
 from artforge.core.registry import MODELS
-from artforge.toy.network import FourierFieldNet, grid
+from artforge.image.field.network import FourierFieldNet, grid
 
 
 @dataclasses.dataclass

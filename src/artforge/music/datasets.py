@@ -5,6 +5,7 @@ from music21 (`builtin:bach`, `builtin:folk`), converted once to MIDI files in t
 import dataclasses
 import hashlib
 import re
+from importlib import resources
 from pathlib import Path
 
 from artforge.core.atomic import write_bytes
@@ -15,7 +16,7 @@ BUILTINS = ("bach", "folk", "folk-band")
 CACHE_VERSION = b"3\n"
 """Bump when the conversion changes, so that old caches are made again."""
 VOICES = ("Soprano", "Alto", "Tenor", "Bass")
-SHIPPED_BACH = Path(__file__).parent / "bach"
+SHIPPED_BACH = Path(str(resources.files("artforge.assets") / "bach"))
 """The chorales as converted by `_convert_builtin` (music21 10.5, CACHE_VERSION 2), shipped so
 that a fresh install needs no ten-minute music21 parse; see its SOURCES.md."""
 FOLK_TUNES = 600

@@ -1,0 +1,91 @@
+"""A medium (text, music, pictures, style) as one object that the apps iterate over.
+
+Each medium package exports one `Medium`; `artforge.media` lists them; the command line, the
+studio, the demo, the doctor and `catalog reproduce` read that list instead of naming media.
+This module knows no medium. Descriptors are plain data plus functions whose bodies import
+what they need, so reading a descriptor costs no torch import (the CLI starts in a blink).
+"""
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+@dataclasses.dataclass
+class Work:
+    """One thing the demo shows: a file or a body of text, with a title and a caption."""
+
+    title: str
+    kind: str
+    """"image", "audio", "text" or "plot"."""
+    path: Path | None = None
+    body: str = ""
+    """Text of a poem, or SVG markup of a plot."""
+    caption: str = ""
+    provenance: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
+class DemoPart:
+    """A part of `artforge demo`: `--media NAME` selects it."""
+
+    name: str
+    summary: str
+    make: Callable[..., list[Work]]
+    """make(out_dir, *, seed, device) → the works, saved under out_dir/works."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Feature:
+    """Something the studio offers, available when `load` imports without error."""
+
+    name: str
+    label: str
+    load: Callable[[], object]
+    """Imports the library functions the feature calls (raises ImportError when missing)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class ShippedModel:
+    """A trained model folder that ships in the package, named builtin:NAME."""
+
+    name: str
+    """"builtin:NAME"."""
+    folder: str
+    """Its folder under artforge/assets/models."""
+    makes: str
+    """What it makes ("style", "melody", ...): commands ask for a model that makes theirs."""
+    label: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Check:
+    """A row of `artforge doctor`: what was looked for, what was found, whether it is fine."""
+
+    section: str
+    name: str
+    value: str
+    ok: bool = True
+
+
+@dataclasses.dataclass(frozen=True)
+class Medium:
+    name: str
+    label: str
+    register: Callable[[], None] = lambda: None
+    """Imports the modules that register this medium's model kinds and pipelines (the
+    registries in `artforge.core.registry` call it on a name they do not know yet)."""
+    model_kinds: tuple[str, ...] = ()
+    """The `kind` names of its model folders."""
+    pipelines: tuple[str, ...] = ()
+    """The names under which its works are catalogued (what `catalog reproduce` runs)."""
+    datasets: tuple[str, ...] = ()
+    """Its built-in data sets, as `builtin:NAME`."""
+    shipped: tuple[ShippedModel, ...] = ()
+    demo: tuple[DemoPart, ...] = ()
+    features: tuple[Feature, ...] = ()
+    recipes: dict[str, Callable[..., Any]] = dataclasses.field(default_factory=dict)
+    """Training recipes by name: functions the CLI, the studio and the demo all call."""
+    checks: Callable[[], list[Check]] = lambda: []
+    """Its rows in `artforge doctor` (data and weights it needs beyond the package)."""

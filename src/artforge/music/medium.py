@@ -1,0 +1,93 @@
+"""Music as a medium: melodies and chorales from LSTM, GRU and Transformer models, a melody
+latent space and a band (see artforge.core.medium)."""
+
+import shutil
+from pathlib import Path
+
+from artforge.core.medium import Check, DemoPart, Feature, Medium, ShippedModel, Work
+
+
+def register() -> None:
+    """Import the modules whose decorators register this medium's kinds and pipelines."""
+    import artforge.music.band.model  # noqa: F401
+    import artforge.music.band.musegan  # noqa: F401
+    import artforge.music.band.pipeline  # noqa: F401
+    import artforge.music.frame_model  # noqa: F401
+    import artforge.music.model  # noqa: F401
+    import artforge.music.pipeline  # noqa: F401
+    import artforge.music.vae.model  # noqa: F401
+    import artforge.music.vae.pipeline  # noqa: F401
+
+
+def _demo_piece(out_dir: Path, **options) -> list[Work]:
+    from artforge.music.demo import make_demo_piece
+
+    return make_demo_piece(out_dir, **options)
+
+
+def _demo_band(out_dir: Path, **options) -> list[Work]:
+    from artforge.music.band.demo import make_demo_band
+
+    return make_demo_band(out_dir, **options)
+
+
+def _demo_blend(out_dir: Path, **options) -> list[Work]:
+    from artforge.music.vae.demo import make_demo_blend
+
+    return make_demo_blend(out_dir, **options)
+
+
+def _continue() -> object:
+    from artforge.music.pipeline import generate_music
+
+    return generate_music
+
+
+def _blend() -> object:
+    from artforge.music.vae.pipeline import interpolate_melodies
+
+    return interpolate_melodies
+
+
+def _accompany() -> object:
+    from artforge.music.band.pipeline import accompany_melody
+
+    return accompany_melody
+
+
+def _checks() -> list[Check]:
+    sf2 = Path("/usr/share/sounds/sf2")
+    font = next(iter(sorted(sf2.glob("*.sf2"))), None) if sf2.is_dir() else None
+    synth = shutil.which("fluidsynth")
+    return [
+        Check("data and weights", "fluidsynth (MIDI to audio)",
+              *((synth, True) if synth else ("missing: apt-get install "
+                                             "--no-install-recommends fluidsynth (sine "
+                                             "synthesis is used)", False))),
+        Check("data and weights", "General MIDI SoundFont",
+              *((str(font), True) if font else
+                ("missing: comes with fluidsynth's Debian package", False))),
+    ]
+
+
+MEDIUM = Medium(
+    name="music",
+    label="Music",
+    register=register,
+    model_kinds=("lstm", "gru", "transformer", "pianoroll", "musicvae", "band-transformer",
+                 "band-musegan"),
+    pipelines=("music.generate", "music.vae.sample", "music.vae.interpolate",
+               "music.vae.attribute", "music.band.generate", "music.band.accompany"),
+    datasets=("builtin:bach", "builtin:folk", "builtin:folk-band"),
+    shipped=(ShippedModel("builtin:bach-melody", "bach-melody", "melody",
+                          "a 2-bar melody VAE"),
+             ShippedModel("builtin:bach-melody-16", "bach-melody-16", "melody",
+                          "a 16-bar melody VAE")),
+    demo=(DemoPart("music", "a chorale continued by an LSTM", _demo_piece),
+          DemoPart("band", "alto, tenor and bass under a soprano", _demo_band),
+          DemoPart("melody", "one melody becoming another", _demo_blend)),
+    features=(Feature("music", "Melody continuation", _continue),
+              Feature("melody-blend", "Blending two melodies", _blend),
+              Feature("accompany", "Accompaniment for a melody", _accompany)),
+    checks=_checks,
+)

