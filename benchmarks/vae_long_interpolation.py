@@ -19,9 +19,9 @@ import random
 import torch
 
 from artforge.core import checkpoint
+from artforge.music.melody import HOLD
 from artforge.music.vae.data import melody_data
 from artforge.music.vae.latent import interpolation_codes
-from artforge.music.vae.melody import HOLD
 from artforge.music.vae.metrics import data_space_interpolation, neighbour_distances
 from artforge.music.vae.pipeline import phrase_interpolation
 

@@ -18,9 +18,9 @@ import torch
 
 from artforge.core import checkpoint
 from artforge.music.constraints import scale_pitch_classes
+from artforge.music.melody import STEPS_PER_BAR, melody_notes
 from artforge.music.metrics import estimate_key
 from artforge.music.vae.data import melody_data
-from artforge.music.vae.melody import STEPS_PER_BAR, melody_notes
 
 
 def shape(melody: list[int]) -> tuple[float, float, float, float]:

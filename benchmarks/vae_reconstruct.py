@@ -10,8 +10,8 @@ import argparse
 import torch
 
 from artforge.core import checkpoint
+from artforge.music.melody import melody_notes
 from artforge.music.vae.data import melody_data
-from artforge.music.vae.melody import melody_notes
 from artforge.music.vae.metrics import reconstruction
 
 

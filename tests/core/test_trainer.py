@@ -110,6 +110,17 @@ def test_minute_budget_stops_training(pixels, train_config, tmp_path):
     assert checkpoint.latest_checkpoint(tmp_path) is not None
 
 
+def test_the_budget_counts_from_when_the_command_started(pixels, train_config, tmp_path):
+    import time
+
+    # A minute's budget of which a minute went on reading data before the loop: one step.
+    spent = train_config.replace(steps=10**6, minutes=1.0, save_every=10**6,
+                                 budget_from=time.time() - 61)
+    assert Trainer(fresh_model(), spent, tmp_path / "a", pixels).fit().stopped_by == "minutes"
+    fresh = spent.replace(steps=3, budget_from=time.time())
+    assert Trainer(fresh_model(), fresh, tmp_path / "b", pixels).fit().stopped_by == "steps"
+
+
 def test_validation_hook_reports_metrics(pixels, train_config, tmp_path):
     result = Trainer(fresh_model(), train_config.replace(eval_every=6), tmp_path, pixels,
                      val_data=pixels).fit()

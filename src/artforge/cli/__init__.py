@@ -5,11 +5,15 @@ Heavy imports (torch and friends) happen inside the commands that need them, so 
 """
 
 import sys
+import time
 
 import click
 
 from artforge import __version__
 from artforge.errors import UserError
+
+STARTED = time.time()
+"""When this command started: --minutes budgets count from here."""
 
 
 class ArtforgeGroup(click.Group):

@@ -3,7 +3,7 @@
 import click
 
 from artforge.cli import ArtforgeGroup
-from artforge.cli.options import common_options, train_config, training_options
+from artforge.cli.options import DEVICE, common_options, train_config, training_options
 
 
 @click.group(cls=ArtforgeGroup)
@@ -39,7 +39,7 @@ def train(image: str, size: int, out: str, resume: bool, **options) -> None:
               help="Width in pixels (default: the size it learned).")
 @click.option("--height", type=click.IntRange(1, 8192), default=None,
               help="Height in pixels (default: the size it learned).")
-@click.option("--device", default="cpu", show_default=True, help="cpu, cuda, cuda:N or mps.")
+@DEVICE
 def render(model: str, out: str, width: int | None, height: int | None, device: str) -> None:
     """Render a trained field at any size, as a PNG that carries its provenance.
 

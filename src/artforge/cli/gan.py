@@ -3,7 +3,7 @@
 import click
 
 from artforge.cli import ArtforgeGroup
-from artforge.cli.options import common_options, trainer_options, training_options
+from artforge.cli.options import DEVICE, common_options, trainer_options, training_options
 
 ARCHS = ("dcgan", "stylegan", "fastgan")
 # The recipe's defaults, spelled here so `--help` starts without importing torch; a test
@@ -86,7 +86,7 @@ def train(data: str, arch: str, size: int, count: int, loss: str, r1_gamma: floa
               help="ψ in [0, 1]: lower is more typical, less varied.")
 @click.option("--interpolate", is_flag=True, help="Write a looping latent walk (GIF or MP4).")
 @click.option("--mix", is_flag=True, help="Style-mixing sheet (stylegan only).")
-@click.option("--device", default="cpu", show_default=True, help="cpu, cuda, cuda:N or mps.")
+@DEVICE
 def sample(model: str, out: str, n: int, seed: int, truncation: float, interpolate: bool,
            mix: bool, device: str) -> None:
     """Make new images from a trained GAN, each PNG carrying its provenance.

@@ -2,6 +2,8 @@
 
 import click
 
+from artforge.cli.options import DEVICE
+
 
 @click.command("eval")
 @click.option("--model", required=True, type=click.Path(), help="A GAN run or model folder.")
@@ -16,7 +18,7 @@ import click
 @click.option("--out", default="runs/gan-eval", show_default=True,
               type=click.Path(file_okay=False), help="Folder for metrics.json and the sheet.")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed of the samples.")
-@click.option("--device", default="cpu", show_default=True, help="cpu, cuda, cuda:N or mps.")
+@DEVICE
 @click.option("--inception", type=click.Path(dir_okay=False), default=None,
               help="pytorch-fid's pt_inception-2015-12-05-6726825d.pth, to add the standard "
                    "Inception FID.")

@@ -2,8 +2,8 @@
 
 import click
 
-from artforge.cli.music_vae import DEVICE, OUT, SEED, report_work
-from artforge.cli.options import common_options, train_config, training_options
+from artforge.cli.music_vae import OUT, SEED, report_work
+from artforge.cli.options import DEVICE, common_options, train_config, training_options
 
 MODEL = click.option("--model", required=True, type=click.Path(),
                      help="A band run or model folder.")

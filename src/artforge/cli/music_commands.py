@@ -2,7 +2,7 @@
 
 import click
 
-from artforge.cli.options import common_options, train_config, training_options
+from artforge.cli.options import DEVICE, common_options, train_config, training_options
 
 
 @click.command()
@@ -96,7 +96,7 @@ def _train_frames(data: str, arch: str, hidden: int, layers: int, transpose: int
 @click.option("--wav", is_flag=True, help="Also write FILE.wav.")
 @click.option("--png", is_flag=True, help="Also write a piano-roll FILE.png.")
 @click.option("--seed", default=0, show_default=True, type=int)
-@click.option("--device", default="cpu", show_default=True, help="cpu, cuda, cuda:N or mps.")
+@DEVICE
 def generate(model: str, out: str, primer: str | None, bars: int, max_tokens: int,
              temperature: float, top_k: int, top_p: float, key: str | None, low: int,
              high: int, max_notes_per_bar: int, min_notes_per_bar: int, program: int,
@@ -149,7 +149,7 @@ def render(midi: str, no_fluidsynth: bool) -> None:
 @click.option("--generated", type=click.Path(), default=None,
               help="A folder (or file) of generated MIDI to describe with MuseGAN statistics.")
 @click.option("--key", default=None, help="Key for the in-key rate (default: estimated).")
-@click.option("--device", default="cpu", show_default=True, help="cpu, cuda, cuda:N or mps.")
+@DEVICE
 def eval_(model: str | None, data: str | None, split: str, generated: str | None,
           key: str | None, device: str) -> None:
     """Validation NLL per token of a model, and statistics of generated pieces.

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from artforge.cli.options import common_options, train_config, training_options
+from artforge.cli.options import DEVICE, common_options, train_config, training_options
 from artforge.errors import UserError
 
 MODEL = click.option("--model", required=True, type=click.Path(),
@@ -13,8 +13,6 @@ MODEL = click.option("--model", required=True, type=click.Path(),
 OUT = click.option("--out", required=True, type=click.Path(dir_okay=False),
                    help=".mid file to write; the .wav and .png go beside it.")
 SEED = click.option("--seed", default=0, show_default=True, type=int)
-DEVICE = click.option("--device", default="cpu", show_default=True,
-                      help="cpu, cuda, cuda:N or mps.")
 PROGRAM = click.option("--program", type=click.IntRange(0, 127), default=0, show_default=True,
                        help="General MIDI instrument (0 piano, 40 violin, 73 flute).")
 

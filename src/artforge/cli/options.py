@@ -12,6 +12,21 @@ def _apply(fn: Callable, options: list[Callable]) -> Callable:
     return fn
 
 
+DEVICE_HELP = "auto (CUDA, then MPS, then CPU), cpu, cuda, cuda:N or mps."
+
+
+def _concrete_device(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    from artforge.core.device import pick_device
+
+    return str(pick_device(value))
+
+
+DEVICE = click.option("--device", default="auto", show_default=True, callback=_concrete_device,
+                      help=DEVICE_HELP)
+"""--device for the commands that make something without training: "auto" becomes the device
+it picks (a wrong name is one sentence, exit 2)."""
+
+
 def common_options(default_out: str) -> Callable:
     """--out, --seed, --device: every command that makes something has them."""
     return lambda fn: _apply(fn, [
@@ -19,8 +34,7 @@ def common_options(default_out: str) -> Callable:
                      type=click.Path(file_okay=False), help="Folder the results go to."),
         click.option("--seed", default=0, show_default=True, type=int,
                      help="Random seed; the same seed gives the same result."),
-        click.option("--device", default="auto", show_default=True,
-                     help="auto (CUDA, then MPS, then CPU), cpu, cuda, cuda:N or mps."),
+        click.option("--device", default="auto", show_default=True, help=DEVICE_HELP),
     ])
 
 
@@ -67,9 +81,12 @@ RESUMED_KEYS = ("steps", "batch_size", "lr", "schedule", "save_every", "amp")
 
 
 def trainer_options(options: dict[str, Any], *, resumed: bool = True) -> dict[str, Any]:
-    """The TrainConfig fields among a train command's options; with --resume, those left at
-    their defaults are the run's own (`resumed=False`: the command line's alone)."""
-    chosen = {key: options[key] for key in TRAINER_KEYS}
+    """The TrainConfig fields among a train command's options, and that --minutes counts from
+    the command's start; with --resume, those left at their defaults are the run's own
+    (`resumed=False`: the command line's alone)."""
+    from artforge.cli import STARTED
+
+    chosen = {key: options[key] for key in TRAINER_KEYS} | {"budget_from": STARTED}
     return {**chosen, **resumed_options()} if resumed else chosen
 
 

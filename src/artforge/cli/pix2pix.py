@@ -5,6 +5,7 @@ from click.core import ParameterSource
 
 from artforge.cli import ArtforgeGroup
 from artforge.cli.options import (
+    DEVICE,
     common_options,
     resumed_options,
     trainer_options,
@@ -112,7 +113,7 @@ def train(data: str, arch: str, size: int, ngf: int, norm: str, local_enhancer: 
               help="How many dabs --hints-from puts on the sketch.")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Where --hints-from puts its dabs.")
-@click.option("--device", default="cpu", show_default=True, help="cpu, cuda, cuda:N or mps.")
+@DEVICE
 def translate(model: str, source: str, out: str, tile: int, side: int | None, engine: str,
               hints: str | None, hints_from: str | None, dabs: int, seed: int,
               device: str) -> None:

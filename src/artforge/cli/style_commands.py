@@ -8,6 +8,7 @@ stylize, export-onnx) in style_networks.
 
 import click
 
+from artforge.cli.options import DEVICE
 from artforge.cli.style_networks import export_onnx, stylize, train
 from artforge.cli.style_options import (
     names,
@@ -53,7 +54,7 @@ COLOUR = click.Choice(["none", "luminance", "histogram"])
               help="Also write the picture every N iterations (OUT-NNNN.png).")
 @click.option("--vgg", default=None, help="A torchvision vgg16/vgg19 state dict to use.")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--device", default="auto", show_default=True)
+@DEVICE
 def transfer(content: str, styles: tuple[str, ...], style_weights: str | None, out: str,
              iterations: str, content_layers: str | None, style_layers: str | None,
              style_layer_weights: str | None, mask: str | None, save_every: int,
@@ -102,7 +103,7 @@ def transfer(content: str, styles: tuple[str, ...], style_weights: str | None, o
 @click.option("--max-frames", type=int, default=None, help="Stop after this many frames.")
 @click.option("--vgg", default=None, help="Optimisation: a torchvision vgg16/vgg19 state dict.")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--device", default="auto", show_default=True)
+@DEVICE
 def video(source: str, out: str, styles: tuple[str, ...], style_weights: str | None,
           model: str | None, no_temporal: bool, iterations: str | None, **options) -> None:
     """Stylise a video clip (audio kept), steady from frame to frame.

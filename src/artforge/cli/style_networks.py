@@ -3,7 +3,7 @@ per-style networks and AdaIN decoders, builtin:adain among them)."""
 
 import click
 
-from artforge.cli.options import common_options, trainer_options, training_options
+from artforge.cli.options import DEVICE, common_options, trainer_options, training_options
 from artforge.cli.style_options import numbers, style_option, warnings_as_lines, weights_option
 
 
@@ -110,7 +110,7 @@ def train(method: str, style: str, data: str, size: int | None, count: int, chan
               show_default=True)
 @click.option("--mask", default=None, help="A picture, white where the style goes (the rest "
               "stays the photo).")
-@click.option("--device", default="auto", show_default=True)
+@DEVICE
 def stylize(model: str, source: str, out: str, styles: tuple[str, ...],
             style_weights: str | None, alpha: float, preserve_colour: str, mask: str | None,
             device: str) -> None:

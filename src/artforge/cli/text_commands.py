@@ -2,7 +2,8 @@
 
 import click
 
-from artforge.cli.options import common_options, train_config, training_options
+from artforge.cli.options import DEVICE, common_options, trainer_options, training_options
+from artforge.text.recipes import TEXT_TRAIN_DEFAULTS
 
 FORMS = ("jueju5", "jueju7", "lushi5", "lushi7", "quatrain", "couplet", "sonnet", "lines")
 
@@ -25,8 +26,10 @@ FORMS = ("jueju5", "jueju7", "lushi5", "lushi7", "quatrain", "couplet", "sonnet"
               help="Fine-tune this model folder (artforge or Hugging Face GPT-2) instead.")
 @click.option("--simplified", is_flag=True, help="Convert traditional Chinese to simplified.")
 @common_options(default_out="runs/text")
-@training_options(default_steps=2000, default_batch_size=32, default_lr=2e-3,
-                  default_schedule="cosine")
+@training_options(default_steps=TEXT_TRAIN_DEFAULTS["steps"],
+                  default_batch_size=TEXT_TRAIN_DEFAULTS["batch_size"],
+                  default_lr=TEXT_TRAIN_DEFAULTS["lr"],
+                  default_schedule=TEXT_TRAIN_DEFAULTS["schedule"])
 def train(data: str, tokenizer: str, vocab_size: int, preset: str, block_size: int | None,
           init_from: str | None, simplified: bool, out: str, resume: bool, **options) -> None:
     """Train a GPT on your text; Ctrl-C saves, --resume continues.
@@ -38,9 +41,9 @@ def train(data: str, tokenizer: str, vocab_size: int, preset: str, block_size: i
       artforge text train --data my-poems/ --tokenizer bpe --vocab-size 2000 --out runs/mine
     """
     from artforge.text.pipeline import TextTrainOptions, train_text
+    from artforge.text.recipes import text_train_config
 
-    config = train_config(options).replace(warmup_steps=100, weight_decay=0.1,
-                                           betas=(0.9, 0.99))
+    config = text_train_config(**trainer_options(options))
     text_options = TextTrainOptions(tokenizer, vocab_size, preset, block_size, init_from,
                                     simplified)
     result = train_text(data, out, config, text_options, resume=resume,
@@ -88,7 +91,7 @@ def train(data: str, tokenizer: str, vocab_size: int, preset: str, block_size: i
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
               help="Also save the texts to this file (and the catalog).")
 @click.option("--seed", default=0, show_default=True, type=int, help="Random seed.")
-@click.option("--device", default="cpu", show_default=True, help="cpu, cuda, cuda:N or mps.")
+@DEVICE
 def generate(model: str, prompt: str, max_length: int, max_new_tokens: int | None,
              num_return_sequences: int, greedy: bool, top_k: int, top_p: float,
              temperature: float, repetition_penalty: float, no_repeat_ngram_size: int,
@@ -137,7 +140,7 @@ def generate(model: str, prompt: str, max_length: int, max_new_tokens: int | Non
 @click.option("--simplified", is_flag=True, help="Convert traditional Chinese to simplified.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True,
               help="Windows per batch.")
-@click.option("--device", default="cpu", show_default=True, help="cpu, cuda, cuda:N or mps.")
+@DEVICE
 def evaluate(model: str, data: str, simplified: bool, batch_size: int, device: str) -> None:
     """Validation loss, perplexity and bits per character of a model on a corpus.
 

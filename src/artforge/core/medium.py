@@ -33,7 +33,9 @@ class DemoPart:
     name: str
     summary: str
     make: Callable[..., list[Work]]
-    """make(out_dir, *, seed, device) → the works, saved under out_dir/works."""
+    """make(out_dir, *, seed, device[, minutes]) → the works, saved under out_dir/works."""
+    trains: bool = False
+    """Whether it trains a model first: then `make` takes `minutes`, its training budget."""
 
 
 @dataclasses.dataclass(frozen=True)

@@ -10,6 +10,9 @@ class TrainConfig(Config):
     steps: int = 1000
     minutes: float | None = None
     """Wall-clock budget of this invocation; training stops (and saves) when it is spent."""
+    budget_from: float | None = None
+    """When (time.time()) the --minutes budget started: the command's start, so reading data
+    and learning a tokenizer count too. None: when the training loop starts."""
     batch_size: int = 32
     lr: float = 1e-3
     schedule: str = "constant"

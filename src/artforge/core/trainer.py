@@ -190,8 +190,9 @@ class Trainer:
 
     def _stop_reason(self, started: float) -> str:
         """"signal" or "minutes" when any rank must stop now, else "steps" (go on)."""
-        minutes = self.config.minutes
-        out_of_time = minutes is not None and time.monotonic() - started > minutes * 60
+        minutes, since = self.config.minutes, self.config.budget_from
+        spent = time.time() - since if since is not None else time.monotonic() - started
+        out_of_time = minutes is not None and spent > minutes * 60
         signal_seen, time_spent = distributed.any_rank(
             [self._stop_requested.is_set(), out_of_time], self.device)
         return "signal" if signal_seen else "minutes" if time_spent else "steps"

@@ -72,7 +72,7 @@ def run_demo(out: Path, *, painting: str = DEFAULT_PAINTING, steps: int = 800,
         Work("Training loss", "plot", body=loss_curve_svg(metrics),
              caption=f"Mean squared error per step, from {run_dir / 'metrics.jsonl'}."),
     ]
-    works += _other_media(out, media, seed, device)
+    works += _other_media(out, media, seed, device, minutes)
     intro = ("Works made on this machine by artforge's demo. Each says how it was made; the "
              "catalog (artforge catalog list) remembers them too.")
     return write_page(out / "index.html", "artforge demo", intro, works)
@@ -91,11 +91,12 @@ def plan(media: tuple[str, ...] | None = None) -> list[DemoPart]:
     return [part for part in parts if media is None or part.name in media]
 
 
-def _other_media(out: Path, media: tuple[str, ...] | None, seed: int, device: str
-                 ) -> list[Work]:
-    """Each chosen demo part (those that train get about a minute, continued by the next
-    demo)."""
+def _other_media(out: Path, media: tuple[str, ...] | None, seed: int, device: str,
+                 minutes: float | None) -> list[Work]:
+    """Each chosen demo part. Those that train get `minutes` each when it is given, else
+    their own minute or so, continued by the next demo."""
     works: list[Work] = []
     for part in plan(media):
-        works += part.make(out, seed=seed, device=device)
+        budget = {"minutes": minutes} if part.trains and minutes is not None else {}
+        works += part.make(out, seed=seed, device=device, **budget)
     return works

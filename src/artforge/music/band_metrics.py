@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import torch
 
 from artforge.music.band.tracks import Passage, empty_bars, passage_score
+from artforge.music.melody import STEPS_PER_BAR
 from artforge.music.metrics import piece_statistics
-from artforge.music.vae.melody import STEPS_PER_BAR
 
 QUALIFIED_STEPS = 2
 RADII = (1.0, 1.0, 0.5)

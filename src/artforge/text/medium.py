@@ -5,6 +5,7 @@ import sysconfig
 from pathlib import Path
 
 from artforge.core.medium import Check, DemoPart, Feature, Medium, Work
+from artforge.text.recipes import text_train_config
 
 
 def register() -> None:
@@ -52,7 +53,8 @@ MEDIUM = Medium(
     pipelines=("text.generate", "studio.cowrite"),
     datasets=("builtin:shakespeare", "builtin:english-poetry", "builtin:tang",
               "builtin:tang/wuyan", "builtin:tang/qiyan", "builtin:tang/regular"),
-    demo=(DemoPart("text", "a poem in an exact verse form", _demo_poem),),
+    demo=(DemoPart("text", "a poem in an exact verse form", _demo_poem, trains=True),),
     features=(Feature("text", "Poems and prose", _generate),),
+    recipes={"train": text_train_config},
     checks=_checks,
 )

@@ -22,7 +22,8 @@ def demo_setup():
     return "dcgan", config, dict(save_every=250, log_every=50)
 
 
-def make_demo_grid(out_dir: Path, *, seed: int = 0, device: str = "auto") -> list[Work]:
+def make_demo_grid(out_dir: Path, *, seed: int = 0, device: str = "auto",
+                   minutes: float = DEMO_SECONDS / 60) -> list[Work]:
     """Train (or continue) the demo GAN for about a minute, then write a 6x6 sample grid and
     a 6x6 sheet of training pictures beside it; return them as demo Works."""
     from artforge.catalog.provenance import read_png_provenance
@@ -36,7 +37,7 @@ def make_demo_grid(out_dir: Path, *, seed: int = 0, device: str = "auto") -> lis
     run = out_dir / RUN_NAME
     arch, config, options = demo_setup()
     resume = checkpoint.latest_checkpoint(run) is not None
-    train = gan_train_config(steps=1_000_000, minutes=DEMO_SECONDS / 60, seed=seed,
+    train = gan_train_config(steps=1_000_000, minutes=minutes, seed=seed,
                              device=device, **options)
     result = train_gan(DEMO_DATA, run, train, arch, config, count=500, resume=resume)
     if not distributed.is_main():  # under torchrun, only rank 0 writes the works

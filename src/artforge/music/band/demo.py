@@ -21,7 +21,7 @@ def held_out_soprano(seed: int, out: Path) -> tuple[Path, str]:
     from artforge.music.band.tracks import CHORALE, assign
     from artforge.music.datasets import music_splits
     from artforge.music.ingest import read_tracks
-    from artforge.music.vae.melody import STEPS_PER_BAR, cut, highest_voice, melodies_score
+    from artforge.music.melody import STEPS_PER_BAR, cut, highest_voice, melodies_score
 
     chorales = [p for p in music_splits("builtin:bach").test
                 if "soprano" in assign(read_tracks(p), CHORALE)]

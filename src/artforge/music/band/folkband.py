@@ -12,7 +12,7 @@ from artforge.music.band.arrange import Style, arrange
 from artforge.music.band.metre import Metre, normal_metre, pickup_steps
 from artforge.music.band.tracks import Note, grid_notes
 from artforge.music.datasets import CACHE_VERSION, builtin_splits, cache_dir
-from artforge.music.vae.melody import STEPS_PER_BEAT, TPQ
+from artforge.music.melody import STEPS_PER_BEAT, TPQ
 
 VERSION = b"folk-band 1\n"
 """Bump when the arrangement changes, so that old caches are made again."""

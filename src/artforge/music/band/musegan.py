@@ -18,7 +18,7 @@ from artforge.core.registry import MODELS
 from artforge.music.band.data import HIGH, LOW
 from artforge.music.band.model import BandConfig, BandModel, Guide
 from artforge.music.band.tracks import Note, Passage
-from artforge.music.vae.melody import STEPS_PER_BAR
+from artforge.music.melody import STEPS_PER_BAR
 
 PITCHES = HIGH - LOW + 1
 WGAN_GP, GP_WEIGHT = "wgan-gp", 10.0

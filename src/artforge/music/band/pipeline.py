@@ -15,10 +15,10 @@ from artforge.errors import UserError
 from artforge.music.band.model import BandModel, Guide
 from artforge.music.band.tracks import Passage, passage_score
 from artforge.music.ingest import SkipFile
+from artforge.music.melody import STEPS_PER_BAR, cut, melody_notes
+from artforge.music.sheet import TRACK_COLOURS, Panel, draw_sheet
 from artforge.music.vae.data import file_melodies
-from artforge.music.vae.melody import STEPS_PER_BAR, cut, melody_notes
-from artforge.music.vae.sheet import TRACK_COLOURS, Panel, draw_sheet
-from artforge.music.vae.works import Work, check_midi_out, provenance_of, reproduce_work, write_work
+from artforge.music.works import Work, check_midi_out, provenance_of, reproduce_work, write_work
 
 GENERATE, ACCOMPANY = "music.band.generate", "music.band.accompany"
 MAX_PASSAGES = 16

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import torch
 
 from artforge.music.band.tracks import MAX_TRACKS, Passage
-from artforge.music.vae.melody import STEPS_PER_BAR
+from artforge.music.melody import STEPS_PER_BAR
 
 PAD, BOS, EOS = 0, 1, 2
 TRACK = 3

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import symusic
 
-from artforge.music.vae.melody import STEPS_PER_BAR, STEPS_PER_BEAT, TPQ, to_step
+from artforge.music.melody import STEPS_PER_BAR, STEPS_PER_BEAT, TPQ, to_step
 
 Note = tuple[int, int, int]
 Passage = list[list[Note]]

@@ -12,7 +12,7 @@ from torch.utils.data import Dataset
 from artforge.errors import UserError
 from artforge.music.datasets import music_splits
 from artforge.music.ingest import SkipFile, read_tracks
-from artforge.music.vae.melody import VOCAB, score_melodies, windows
+from artforge.music.melody import VOCAB, score_melodies, windows
 
 
 def file_melodies(path: Path) -> list[list[int]]:

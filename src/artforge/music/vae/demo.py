@@ -14,8 +14,8 @@ BARS = 16
 def long_sopranos(seed: int) -> tuple[Path, Path]:
     """Two test chorales (neither model saw them) whose soprano reaches into bar 16."""
     from artforge.music.datasets import music_splits
+    from artforge.music.melody import STEPS_PER_BAR
     from artforge.music.vae.data import file_melodies
-    from artforge.music.vae.melody import STEPS_PER_BAR
 
     found = [path for path in music_splits("builtin:bach").test
              if len(file_melodies(path)[0]) > (BARS - 1) * STEPS_PER_BAR]

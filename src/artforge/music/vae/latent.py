@@ -12,7 +12,7 @@ import torch
 from artforge.core.atomic import write_text
 from artforge.data.cache import cache_dir
 from artforge.errors import UserError
-from artforge.music.vae.melody import note_density, pitch_range
+from artforge.music.melody import note_density, pitch_range
 from artforge.music.vae.model import MelodyVAE
 
 ATTRIBUTES: dict[str, Callable[[Sequence[int]], float]] = {

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import torch
 
-from artforge.music.vae.melody import HOLD, REST
+from artforge.music.melody import HOLD, REST
 from artforge.music.vae.model import MelodyVAE
 
 

@@ -14,7 +14,7 @@ from artforge.core.model import ArtModel
 from artforge.core.registry import MODELS
 from artforge.core.sampling import SamplingConfig, choose, process_logits
 from artforge.errors import UserError
-from artforge.music.vae.melody import HOLD, REST, STEPS_PER_BAR, VOCAB
+from artforge.music.melody import HOLD, REST, STEPS_PER_BAR, VOCAB
 from artforge.music.vae.networks import (
     BarEncoder,
     Encoder,

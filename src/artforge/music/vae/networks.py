@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from artforge.music.vae.melody import STEPS_PER_BAR
+from artforge.music.melody import STEPS_PER_BAR
 
 State = tuple[torch.Tensor, torch.Tensor]
 

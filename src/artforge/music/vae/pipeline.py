@@ -14,6 +14,8 @@ from artforge.data.shipped_models import model_folder
 from artforge.errors import UserError
 from artforge.music.ingest import SkipFile
 from artforge.music.medium import MEDIUM
+from artforge.music.melody import STEPS_PER_BAR, cut, melodies_score, melody_notes
+from artforge.music.sheet import Panel, blend, draw_sheet
 from artforge.music.vae.data import file_melodies
 from artforge.music.vae.latent import (
     ATTRIBUTES,
@@ -21,10 +23,8 @@ from artforge.music.vae.latent import (
     check_attribute,
     interpolation_codes,
 )
-from artforge.music.vae.melody import STEPS_PER_BAR, cut, melodies_score, melody_notes
 from artforge.music.vae.model import MelodyVAE
-from artforge.music.vae.sheet import Panel, blend, draw_sheet
-from artforge.music.vae.works import Work, check_midi_out, provenance_of, reproduce_work, write_work
+from artforge.music.works import Work, check_midi_out, provenance_of, reproduce_work, write_work
 
 SAMPLE, INTERPOLATE, ATTRIBUTE = "music.vae.sample", "music.vae.interpolate", "music.vae.attribute"
 FROM, TO = (41, 128, 185), (192, 57, 43)

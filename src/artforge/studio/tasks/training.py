@@ -71,9 +71,10 @@ def _train_config(medium: str, request: dict[str, Any], save_every: int) -> Any:
         from artforge.image.pix2pix.train import pix2pix_train_config
 
         return pix2pix_train_config(**{**common, "batch_size": 4})
-    if medium == "text":  # the CLI's recipe for GPTs
-        return TrainConfig(**common, lr=2e-3, schedule="cosine", weight_decay=0.1,
-                           warmup_steps=min(100, steps // 10), betas=(0.9, 0.99))
+    if medium == "text":
+        from artforge.text.recipes import text_train_config
+
+        return text_train_config(**common)
     return TrainConfig(**common, lr=2e-3)
 
 

@@ -11,13 +11,13 @@ from artforge.core import checkpoint
 from artforge.core.train_config import TrainConfig
 from artforge.core.trainer import Trainer
 from artforge.errors import UserError
+from artforge.music.melody import HOLD, REST, VOCAB, cut, highest_voice, pitch_token
 from artforge.music.vae.data import MelodyWindows, PhraseCodes
 from artforge.music.vae.latent import attribute_vector, interpolation_codes, slerp
-from artforge.music.vae.melody import HOLD, REST, VOCAB, cut, highest_voice, pitch_token
 from artforge.music.vae.metrics import canonical
 from artforge.music.vae.model import MelodyVAE, MelodyVAEConfig
 from artforge.music.vae.pipeline import interpolate_melodies, read_melody
-from tests.music2.fixtures import write_melody
+from tests.melody_and_band.fixtures import write_melody
 
 P = pitch_token
 

@@ -6,14 +6,14 @@ import pytest
 import torch
 
 from artforge.music.band_metrics import band_statistics, tonal_distance, tonal_matrix
-from artforge.music.vae.melody import HOLD, REST, pitch_token
+from artforge.music.melody import HOLD, REST, pitch_token
 from artforge.music.vae.metrics import (
     data_space_interpolation,
     hamming,
     neighbour_distances,
     reconstruction,
 )
-from tests.music2.test_vae import melodies, tiny
+from tests.melody_and_band.test_vae import melodies, tiny
 
 P = pitch_token
 

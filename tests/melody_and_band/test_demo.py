@@ -2,7 +2,7 @@
 
 from artforge.music import datasets as music_data
 from artforge.music.band import demo
-from tests.music2.fixtures import chorale_score
+from tests.melody_and_band.fixtures import chorale_score
 
 
 def test_demo_band_continues_its_run_and_writes_audio_and_a_sheet(tmp_path, monkeypatch):

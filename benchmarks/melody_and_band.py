@@ -9,7 +9,7 @@ distance between tracks well below that of tracks drawn from unrelated passages,
 statistics close to the real chorales'. The architecture with the statistics closer to the
 real chorales becomes the default.
 
-    .venv/bin/python benchmarks/music2.py [--minutes 5] [--band-minutes 6]
+    .venv/bin/python benchmarks/melody_and_band.py [--minutes 5] [--band-minutes 6]
 """
 
 import argparse
@@ -162,7 +162,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["ARTFORGE_THREADS"] = str(args.threads)
     torch.set_num_threads(args.threads)
-    print(f"music2 benchmark: seed {args.seed}, {torch.get_num_threads()} torch thread(s)")
+    print(f"melody-and-band benchmark: seed {args.seed}, {torch.get_num_threads()} torch thread(s)")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         parts = args.parts.split(",")

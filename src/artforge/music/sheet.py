@@ -5,8 +5,8 @@ import dataclasses
 
 from PIL import Image, ImageDraw
 
+from artforge.music.melody import STEPS_PER_BAR
 from artforge.music.render import BACKGROUND, GRID, OCTAVE
-from artforge.music.vae.melody import STEPS_PER_BAR
 
 INK = (40, 40, 40)
 TRACK_COLOURS = ((192, 57, 43), (41, 128, 185), (39, 174, 96), (142, 68, 173), (211, 140, 20))

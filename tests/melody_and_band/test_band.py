@@ -15,7 +15,7 @@ from artforge.music.band.model import BandTransformer, TransformerBandConfig
 from artforge.music.band.musegan import BandGAN, GANBandConfig, passage_roll, roll_notes
 from artforge.music.band.tracks import CHORALE, assign, passage_score, passages
 from artforge.music.band.train import train_band
-from tests.music2.fixtures import chorale_score, write_chorales
+from tests.melody_and_band.fixtures import chorale_score, write_chorales
 
 PASSAGE = [[(0, 4, 60), (0, 4, 64), (8, 8, 62)], []]
 

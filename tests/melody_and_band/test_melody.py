@@ -4,8 +4,7 @@ import pytest
 import symusic
 import torch
 
-from artforge.music.vae.data import MelodyWindows, file_melodies, melody_windows, transposed
-from artforge.music.vae.melody import (
+from artforge.music.melody import (
     HOLD,
     REST,
     VOCAB,
@@ -19,8 +18,9 @@ from artforge.music.vae.melody import (
     usable,
     windows,
 )
+from artforge.music.vae.data import MelodyWindows, file_melodies, melody_windows, transposed
+from tests.melody_and_band.fixtures import SIXTEENTH, chorale_score, write_melody
 from tests.music.fixtures import drum_score
-from tests.music2.fixtures import SIXTEENTH, chorale_score, write_melody
 
 P = pitch_token
 

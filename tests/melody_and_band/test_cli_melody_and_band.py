@@ -10,8 +10,8 @@ from artforge.catalog import records
 from artforge.catalog.provenance import read_midi_provenance, read_png_provenance
 from artforge.catalog.reproduce import reproduce
 from artforge.cli import app
+from tests.melody_and_band.fixtures import write_chorales, write_melody
 from tests.music.fixtures import drum_score, write_song_folder
-from tests.music2.fixtures import write_chorales, write_melody
 
 TUNE_A = [60, 62, 64, 65, 67, 65, 64, 62]
 TUNE_B = [72, 71, 69, 67, 65, 64, 62, 60]
