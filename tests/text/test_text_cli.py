@@ -184,3 +184,23 @@ def test_fine_tune_a_hugging_face_folder(corpus, tmp_path):
     assert tuned.tokenizer.vocab_size == tokenizer.vocab_size + added
     before = {k: v for k, v in hf.state_dict().items() if k == "transformer.wte.weight"}
     assert not torch.equal(before["transformer.wte.weight"], tuned.net.transformer.wte.weight)
+
+
+def test_export_hf_writes_a_folder_transformers_loads_with_the_same_logits(corpus, tmp_path):
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    assert train(corpus, tmp_path / "run", 1).exit_code == 0
+    result = run("text", "export-hf", "--model", str(tmp_path / "run"), "--out",
+                 str(tmp_path / "hf"))
+    assert result.exit_code == 0, result.output
+    ours = GPTModel.load(tmp_path / "run").eval()
+    theirs = AutoModelForCausalLM.from_pretrained(tmp_path / "hf").eval()
+    tokenizer = AutoTokenizer.from_pretrained(tmp_path / "hf")
+    text = "床前明月光，Thou art"
+    ids = tokenizer(text, return_tensors="pt").input_ids
+    assert ids[0].tolist() == ours.tokenizer.encode(text)
+    with torch.no_grad():
+        assert torch.allclose(theirs(ids).logits, ours(ids), atol=1e-5)
+    again = run("text", "export-hf", "--model", str(tmp_path / "run"), "--out",
+                str(tmp_path / "hf"))
+    assert again.exit_code == 2 and "is not empty" in again.output

@@ -63,6 +63,8 @@ def _model_changed(work: dict[str, Any]) -> bool:
         return False
     folder = Path(work["model_path"])
     if not folder.is_dir():
+        if work["params"].get("builtin_model"):  # a shipped model: found again by its name
+            return True
         raise UserError(f"work {work['id']} needs the model folder {folder}, which is missing.")
     from artforge.core.checkpoint import folder_hash
 

@@ -81,7 +81,8 @@ def _register_commands() -> None:
     music.add_command(music_band.band)
     from artforge.cli import text_commands
 
-    for command in (text_commands.train, text_commands.generate, text_commands.evaluate):
+    for command in (text_commands.train, text_commands.generate, text_commands.evaluate,
+                    text_commands.export_hf):
         text.add_command(command)
     from artforge.cli import studio
 

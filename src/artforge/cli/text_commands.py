@@ -154,3 +154,29 @@ def evaluate(model: str, data: str, simplified: bool, batch_size: int, device: s
     click.echo(f"validation loss {metrics['loss']:.4f} nats/token, perplexity "
                f"{metrics['perplexity']:.2f}, {metrics['bits_per_char']:.3f} bits/char "
                f"over {int(metrics['tokens'])} tokens")
+
+
+@click.command(name="export-hf")
+@click.option("--model", required=True, type=click.Path(),
+              help="A run or model folder, or a shipped one (builtin:tang).")
+@click.option("--out", required=True, type=click.Path(file_okay=False),
+              help="The folder to write (config.json, model.safetensors, tokenizer files).")
+def export_hf(model: str, out: str) -> None:
+    """Write a text model as a Hugging Face GPT-2 folder: transformers' AutoModelForCausalLM
+    and AutoTokenizer load it and give the same logits.
+
+    \b
+    Example:
+      artforge text export-hf --model builtin:tang --out tang-hf
+    """
+    from pathlib import Path
+
+    from artforge.text.hf import export_hf as export
+    from artforge.text.pipeline import load_text_model
+
+    if Path(out).exists() and any(Path(out).iterdir()):
+        from artforge.errors import UserError
+
+        raise UserError(f"{out} is not empty; choose a new folder for the export.")
+    folder = export(load_text_model(model), Path(out))
+    click.echo(f"Wrote {folder}: AutoModelForCausalLM.from_pretrained({str(folder)!r}) loads it.")

@@ -22,8 +22,8 @@ toy field) make nothing there. Media that arrive later add their kinds here."""
 
 def list_models(conn: sqlite3.Connection, jobs_dir: Path, medium: str | None = None
                 ) -> list[dict[str, Any]]:
-    """Newest first, then the models artforge ships; one entry per folder (the newest row),
-    named after its training job or its run folder (builtin:NAME for a shipped one)."""
+    """The models artforge ships, then the user's, newest first; one entry per folder (the
+    newest row), named after its training job or its run folder (builtin:NAME if shipped)."""
     shipped = _register_shipped(conn)
     rows = conn.execute(
         "SELECT models.id, models.kind, models.path, models.created, models.folder_hash, "
@@ -40,8 +40,11 @@ def list_models(conn: sqlite3.Connection, jobs_dir: Path, medium: str | None = N
         if not Path(row["path"]).is_dir():
             continue
         found.append(_describe(dict(row), kind_medium, names))
-    order = list(shipped)  # the 2-bar VAE first: it blends melodies of any length
-    return sorted(found, key=lambda m: order.index(m["path"]) if m["path"] in order else -1)
+    # The shipped models first, in the media's order (the 2-bar VAE before the 16-bar one: it
+    # blends melodies of any length), then the user's, newest first.
+    order = list(shipped)
+    return sorted(found, key=lambda m: order.index(m["path"]) if m["path"] in order
+                  else len(order))
 
 
 def _describe(row: dict[str, Any], medium: str, names: dict[str, str]) -> dict[str, Any]:

@@ -4,7 +4,7 @@ import shutil
 import sysconfig
 from pathlib import Path
 
-from artforge.core.medium import Check, DemoPart, Feature, Medium, Work
+from artforge.core.medium import Check, DemoPart, Feature, Medium, ShippedModel, Work
 from artforge.text.recipes import text_train_config
 
 
@@ -53,6 +53,8 @@ MEDIUM = Medium(
     pipelines=("text.generate", "studio.cowrite"),
     datasets=("builtin:shakespeare", "builtin:english-poetry", "builtin:tang",
               "builtin:tang/wuyan", "builtin:tang/qiyan", "builtin:tang/regular"),
+    shipped=(ShippedModel("builtin:tang", "tang", "text",
+                          "classical Chinese regular verse"),),
     demo=(DemoPart("text", "a poem in an exact verse form", _demo_poem, trains=True),),
     features=(Feature("text", "Poems and prose", _generate),),
     recipes={"train": text_train_config},

@@ -15,7 +15,7 @@ from artforge.core.registry import PIPELINES
 from artforge.core.seeding import seed_everything
 from artforge.core.train_config import TrainConfig
 from artforge.core.trainer import Trainer, TrainResult
-from artforge.data.shipped_models import model_folder
+from artforge.data.shipped_models import is_builtin, model_folder
 from artforge.data.text import Corpus, Document, load_corpus
 from artforge.errors import UserError
 from artforge.text.forms import FormConfig, build_constraints
@@ -237,6 +237,10 @@ def save_generation(result: Generation, params: dict[str, Any], model_path: str 
         from artforge.catalog import records
         from artforge.core.card import invoking_command
 
+        if model_path is not None and is_builtin(model_path, MEDIUM.shipped):
+            # Found again by name on any install; the row keeps the folder and its hash.
+            params = {**params, "builtin_model": str(model_path)}
+            model_path = str(model_folder(model_path, MEDIUM.shipped, "text"))
         records.record_work("text", GENERATE_PIPELINE, params, params["config"]["seed"],
                             str(out), model_path=model_path, command=invoking_command())
     return out
@@ -251,5 +255,6 @@ def reproduce_generation(params: dict[str, Any], seed: int, model_path: str | No
     config = GenerationConfig.from_dict(params["config"])
     config = config if seed is None else config.replace(seed=seed)  # the row's seed decides
     form = FormConfig.from_dict(params["form"])
-    result = generate_text(model_path, params["prompt"], config, form, control=params["control"])
+    model = params.get("builtin_model") or model_path
+    result = generate_text(model, params["prompt"], config, form, control=params["control"])
     return save_generation(result, params, model_path, out, catalog=False)

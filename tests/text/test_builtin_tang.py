@@ -1,0 +1,63 @@
+"""builtin:tang, the text model artforge ships: it writes exact, rhyming verse at once from
+the command line, its works reproduce on any install, and a damaged or unknown shipped model
+is one sentence."""
+
+import re
+import shutil
+
+from click.testing import CliRunner
+
+from artforge import media
+from artforge.catalog import records
+from artforge.cli import app
+from artforge.data import shipped_models
+from artforge.text.pipeline import load_text_model
+
+HAN = r"[\u3400-\u9fff]"
+
+
+def run(*args: str):
+    return CliRunner().invoke(app, list(args), prog_name="artforge")
+
+
+def test_it_writes_a_rhyming_jueju_at_once_and_it_reproduces(tmp_path):
+    out = tmp_path / "poem.txt"
+    result = run("text", "generate", "--model", "builtin:tang", "--form", "jueju5", "--rhyme",
+                 "--prompt", "春", "--seed", "1", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    poem = out.read_text().strip()
+    assert re.fullmatch(rf"春{HAN}{{4}}，{HAN}{{5}}。\n{HAN}{{5}}，{HAN}{{5}}。", poem), poem
+    # The originality report compares with the shipped training text (Tang poems).
+    assert "[originality] longest span shared with the training text" in result.output
+    work = records.list_works()[0]
+    assert work["params"]["builtin_model"] == "builtin:tang"
+    tang = next(m for m in media.shipped_models() if m.name == "builtin:tang")
+    assert work["model_path"] == str(shipped_models.shipped_folder(tang))
+    again = run("catalog", "reproduce", str(work["id"]))
+    assert again.exit_code == 0 and "identical" in again.output, again.output
+
+
+def test_it_knows_the_simplified_characters_of_tang_verse():
+    model = load_text_model("builtin:tang")
+    assert model.config.block_size == 64 and model.tokenizer.kind == "char"
+    assert all(model.tokenizer.token_id(ch) is not None for ch in "床前明月光疑是地上霜举头望")
+    assert model.corpus_text.count("\n\n") > 40_000  # the training poems, for originality
+
+
+def test_a_damaged_shipped_folder_is_one_sentence(tmp_path, monkeypatch):
+    damaged = tmp_path / "tang"
+    tang = next(m for m in media.shipped_models() if m.name == "builtin:tang")
+    shutil.copytree(shipped_models.shipped_folder(tang), damaged)
+    weights = damaged / "model.safetensors"
+    weights.write_bytes(weights.read_bytes()[:1000])
+    monkeypatch.setattr(shipped_models, "shipped_folder", lambda model: damaged)
+    result = run("text", "generate", "--model", "builtin:tang", "--prompt", "春")
+    assert result.exit_code == 2 and result.output.count("\n") == 1, result.output
+    assert "Traceback" not in result.output
+
+
+def test_an_unknown_shipped_name_is_one_sentence():
+    result = run("text", "generate", "--model", "builtin:song", "--prompt", "春")
+    assert result.exit_code == 2
+    assert result.output == ("error: there is no built-in text model builtin:song; the built-in "
+                             "one is builtin:tang.\n")
