@@ -38,62 +38,45 @@ def app() -> None:
     """
 
 
-@app.group(cls=ArtforgeGroup)
-def text() -> None:
-    """Poems, stories and scripts from Transformer models (train | generate | eval)."""
+def _medium_commands() -> dict[str, list[click.Command]]:
+    """The command-line commands of each medium (the CLI's half of a medium)."""
+    from artforge.cli import (
+        field,
+        gan,
+        image_eval,
+        music_band,
+        music_commands,
+        music_vae,
+        pix2pix,
+        sketch,
+        style_commands,
+        text_commands,
+    )
 
-
-@app.group(cls=ArtforgeGroup)
-def music() -> None:
-    """Music from LSTM, GRU and Transformer models on MIDI (train | generate | eval | render)."""
-
-
-@app.group(cls=ArtforgeGroup)
-def image() -> None:
-    """GAN images and sketch-to-painting translation (gan | sketch | pix2pix | eval)."""
-
-
-@app.group(cls=ArtforgeGroup)
-def style() -> None:
-    """Style transfer for pictures and video (transfer | train | stylize | video | export-onnx)."""
+    return {
+        "text": [text_commands.train, text_commands.generate, text_commands.evaluate,
+                 text_commands.export_hf],
+        "music": [music_commands.train, music_commands.generate, music_commands.eval_,
+                  music_commands.render, music_vae.vae, music_band.band],
+        "image": [gan.gan, sketch.sketch, pix2pix.pix2pix, image_eval.image_eval, field.field],
+        "style": list(style_commands.COMMANDS),
+    }
 
 
 def _register_commands() -> None:
-    from artforge.cli import catalog, demo, doctor, field
+    """One group per medium of artforge.media, in its order, then the apps' commands."""
+    from artforge import media
+    from artforge.cli import catalog, demo, doctor, studio
 
-    image.add_command(field.field)
-    from artforge.cli import gan, image_eval
-
-    image.add_command(gan.gan)
-    image.add_command(image_eval.image_eval)
-    from artforge.cli import pix2pix, sketch
-
-    image.add_command(sketch.sketch)
-    image.add_command(pix2pix.pix2pix)
-    from artforge.cli import music_commands
-
-    for command in (music_commands.train, music_commands.generate, music_commands.eval_,
-                    music_commands.render):
-        music.add_command(command)
-    from artforge.cli import music_band, music_vae
-
-    music.add_command(music_vae.vae)
-    music.add_command(music_band.band)
-    from artforge.cli import text_commands
-
-    for command in (text_commands.train, text_commands.generate, text_commands.evaluate,
-                    text_commands.export_hf):
-        text.add_command(command)
-    from artforge.cli import studio
-
-    app.add_command(studio.studio)
-    from artforge.cli import style_commands
-
-    for command in style_commands.COMMANDS:
-        style.add_command(command)
-    app.add_command(catalog.catalog)
-    app.add_command(demo.demo)
-    app.add_command(doctor.doctor)
+    commands = _medium_commands()
+    for medium in media.MEDIA:
+        group = ArtforgeGroup(medium.name, help=f"{medium.summary or medium.label} ("
+                              + " | ".join(c.name for c in commands.get(medium.name, [])) + ").")
+        for command in commands.get(medium.name, []):
+            group.add_command(command)
+        app.add_command(group)
+    for command in (studio.studio, catalog.catalog, demo.demo, doctor.doctor):
+        app.add_command(command)
 
 
 _register_commands()

@@ -75,6 +75,8 @@ class Check:
 class Medium:
     name: str
     label: str
+    summary: str = ""
+    """One line on what it makes (the command line's help for `artforge NAME`)."""
     register: Callable[[], None] = lambda: None
     """Imports the modules that register this medium's model kinds and pipelines (the
     registries in `artforge.core.registry` call it on a name they do not know yet)."""

@@ -65,6 +65,7 @@ def _checks() -> list[Check]:
 MEDIUM = Medium(
     name="image",
     label="Pictures",
+    summary="GAN images, sketch-to-painting translation, line art and the neural field",
     register=register,
     model_kinds=("field", "dcgan", "stylegan", "fastgan", "pix2pix", "pix2pixhd"),
     pipelines=("field.render", "gan.sample", "gan.interpolate", "gan.mix", "studio.gan.vary",

@@ -73,6 +73,7 @@ def _checks() -> list[Check]:
 MEDIUM = Medium(
     name="music",
     label="Music",
+    summary="Music from LSTM, GRU and Transformer models on MIDI, a melody latent space and a band",
     register=register,
     model_kinds=("lstm", "gru", "transformer", "pianoroll", "musicvae", "band-transformer",
                  "band-musegan"),

@@ -48,6 +48,7 @@ def _checks() -> list[Check]:
 MEDIUM = Medium(
     name="style",
     label="Style transfer",
+    summary="Style transfer for pictures and video",
     register=register,
     model_kinds=("johnson", "adain"),
     pipelines=("style.transfer", "style.stylize", "style.video"),

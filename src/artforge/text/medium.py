@@ -48,6 +48,7 @@ def _checks() -> list[Check]:
 MEDIUM = Medium(
     name="text",
     label="Poems, stories and scripts",
+    summary="Poems, stories and scripts from Transformer models",
     register=register,
     model_kinds=("gpt",),
     pipelines=("text.generate", "studio.cowrite"),
