@@ -3,6 +3,7 @@
 import wave
 
 import pytest
+import torch
 from click.testing import CliRunner
 from PIL import Image
 
@@ -212,3 +213,38 @@ def test_bpe_training_and_free_generation(tmp_path):
                   str(tmp_path / "k.mid"))
     one_line_error(done, "key, pitch-range and density controls need a model trained without "
                          "--bpe.")
+
+
+def test_init_from_fine_tunes_a_model_with_its_own_size_and_tokens(trained, tmp_path):
+    from artforge.core import checkpoint
+
+    root, _ = trained
+    songs = root / "songs"
+    tuned = tmp_path / "tuned"
+    # --hidden 64 is ignored: a fine-tuned model keeps the size it was trained at.
+    done = invoke("train", "--data", str(songs), "--out", str(tuned), "--steps", "1",
+                  "--lr", "1e-9", "--init-from", str(root / "run"), "--hidden", "64",
+                  "--device", "cpu")
+    assert done.exit_code == 0, done.output
+    source = checkpoint.load(checkpoint.resolve(root / "run"))
+    model = checkpoint.load(checkpoint.resolve(tuned))
+    assert model.config.to_dict() == source.config.to_dict()
+    assert model.tokenizer.vocab == source.tokenizer.vocab
+    for name, weight in source.state_dict().items():  # one step at a tiny rate: nearly equal
+        assert torch.allclose(model.state_dict()[name], weight, atol=1e-6), name
+
+
+def test_init_from_a_model_of_another_medium_is_one_sentence(trained, tmp_path):
+    from artforge.core import checkpoint
+    from artforge.text.model import GPTConfig, GPTModel
+    from artforge.text.tokenizer import TextTokenizer
+
+    root, _ = trained
+    gpt = GPTModel(GPTConfig(vocab_size=300, block_size=8, n_layer=1, n_head=1, n_embd=8),
+                   TextTokenizer.train(["abc"], "char"))
+    folder = checkpoint.save(gpt, tmp_path / "gpt")
+    done = invoke("train", "--data", str(root / "songs"), "--out", str(tmp_path / "tuned"),
+                  "--steps", "1", "--init-from", str(folder), "--device", "cpu")
+    assert done.exit_code == 2 and done.output.count("\n") == 1, done.output
+    assert "'gpt' model, not a music model" in done.output
+    assert not (tmp_path / "tuned").exists()

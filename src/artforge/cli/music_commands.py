@@ -21,14 +21,17 @@ from artforge.cli.options import DEVICE, common_options, train_config, training_
               help="Tokens per training window; also the longest primer.")
 @click.option("--transpose", type=click.IntRange(0, 12), default=5, show_default=True,
               help="Random transposition of training windows, up to this many semitones.")
+@click.option("--init-from", type=click.Path(), default=None,
+              help="Fine-tune this model (a run or model folder, or builtin:bach) instead of "
+                   "starting fresh; its architecture, size and tokens are kept.")
 @click.option("--frames", is_flag=True,
               help="Train the frame-level piano-roll model (88 keys a quarter note; the JSB "
                    "Chorales benchmark) with --arch lstm or gru, instead of a token model.")
 @common_options(default_out="runs/music")
 @training_options(default_steps=2000, default_batch_size=32, default_lr=2e-3)
 def train(data: str, arch: str, tokenizer: str, bpe: int, hidden: int, layers: int,
-          context: int, transpose: int, frames: bool, out: str, resume: bool,
-          **options) -> None:
+          context: int, transpose: int, init_from: str | None, frames: bool, out: str,
+          resume: bool, **options) -> None:
     """Train a music model on MIDI files; Ctrl-C saves, --resume continues.
 
     \b
@@ -36,8 +39,13 @@ def train(data: str, arch: str, tokenizer: str, bpe: int, hidden: int, layers: i
       artforge music train --data builtin:bach --arch lstm --out runs/bach --minutes 5
       artforge music train --data my-midi/ --arch transformer --out runs/mine --resume
       artforge music train --data builtin:bach --frames --arch lstm --out runs/jsb --minutes 10
+      artforge music train --data my-hymns/ --init-from builtin:bach --out runs/hymns --minutes 5
     """
     if frames:
+        if init_from:
+            from artforge.errors import UserError
+
+            raise UserError("--init-from fine-tunes token models; leave out --frames.")
         _train_frames(data, arch, hidden, layers, transpose, out, resume, options)
         return
     from artforge.music.model import MusicConfig
@@ -45,7 +53,8 @@ def train(data: str, arch: str, tokenizer: str, bpe: int, hidden: int, layers: i
 
     config = MusicConfig(hidden=hidden, layers=layers, context=context)
     trained = train_music(data, out, train_config(options), arch=arch, model_config=config,
-                          tokenizer=tokenizer, bpe=bpe, transpose=transpose, resume=resume)
+                          tokenizer=tokenizer, bpe=bpe, transpose=transpose, resume=resume,
+                          init_from=init_from)
     click.echo(trained.corpus.report())
     result = trained.result
     val = result.metrics.get("val_loss")

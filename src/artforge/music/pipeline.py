@@ -14,10 +14,12 @@ from artforge.core.device import pick_device
 from artforge.core.registry import PIPELINES
 from artforge.core.sampling import SamplingConfig
 from artforge.core.versions import package_versions
+from artforge.data.shipped_models import model_folder
 from artforge.errors import UserError
 from artforge.music.constraints import Controls
 from artforge.music.generate import continue_tokens
 from artforge.music.ingest import SkipFile, encode_score, read_score
+from artforge.music.medium import MEDIUM
 from artforge.music.model import MusicModel
 from artforge.music.render import piano_roll, render_wav
 
@@ -36,8 +38,9 @@ class MusicWork:
     provenance: dict[str, Any]
 
 
-def load_music_model(path: Path, device: str = "cpu") -> MusicModel:
-    folder = checkpoint.resolve(Path(path))
+def load_music_model(path: str | Path, device: str = "cpu") -> MusicModel:
+    """A token music model from a run or model folder, or a shipped one (builtin:NAME)."""
+    folder = checkpoint.resolve(model_folder(path, MEDIUM.shipped, "music"))
     model = checkpoint.load(folder, device=pick_device(device))
     if model.kind == "pianoroll":
         raise UserError(f"{path} holds a piano-roll model, which `artforge music eval` scores; "

@@ -29,18 +29,26 @@ class MusicTrainResult:
 
 def train_music(data: str, out: Path, train: TrainConfig, *, arch: str = "lstm",
                 model_config: MusicConfig | None = None, tokenizer: str = "REMI", bpe: int = 0,
-                transpose: int = 5, resume: bool = False, catalog: bool = True
-                ) -> MusicTrainResult:
+                transpose: int = 5, resume: bool = False, catalog: bool = True,
+                init_from: str | Path | None = None) -> MusicTrainResult:
     """Train `arch` on `data` into the run folder `out`; a resumed run keeps its own config
-    and tokenizer."""
+    and tokenizer. `init_from` (a model folder or builtin:NAME) fine-tunes that model instead,
+    with its architecture, size and tokenizer: a user's MIDI is read with the model's own
+    tokens (notes outside its pitch range are left out, as in training)."""
     # 1. Check inputs; when resuming, take the architecture, config and tokenizer saved.
     out = Path(out)
     previous = checkpoint.latest_checkpoint(out) if resume else None
+    source = None
     if previous is not None:
         header = checkpoint.read_header(previous)
         cls = music_model_class(header["kind"])
         config = MusicConfig.from_dict(header["config"])
         tokens = load_tokenizer(config.tokenizer, previous / TOKENIZER_FILE)
+    elif init_from is not None:
+        from artforge.music.pipeline import load_music_model
+
+        source = load_music_model(init_from)
+        cls, config, tokens = type(source), source.config, source.tokenizer
     else:
         cls = music_model_class(arch)
         config = model_config or MusicConfig()
@@ -48,7 +56,7 @@ def train_music(data: str, out: Path, train: TrainConfig, *, arch: str = "lstm",
     # 2. Read and tokenise the music (cached), learning BPE merges first if asked.
     splits = music_splits(data)
     corpus = tokenise(splits.train, tokens, cache_dir() / "tokens")
-    if bpe and previous is None and corpus.pieces:
+    if bpe and previous is None and source is None and corpus.pieces:
         train_bpe(tokens, [piece.path for piece in corpus.pieces], bpe)
         corpus = tokenise(splits.train, tokens, cache_dir() / "tokens")
     if not corpus.pieces:
@@ -69,6 +77,8 @@ def train_music(data: str, out: Path, train: TrainConfig, *, arch: str = "lstm",
     seed_everything(train.seed)
     model = cls.from_config(config)
     model.tokenizer = tokens
+    if source is not None:
+        model.load_state_dict(source.state_dict())
     trainer = Trainer(model, train, out, dataset, val_data=val if len(val) else None,
                       resume=resume, data_note=splits.note)
     result = music_run(data, out, train, config, cls.kind, catalog).fit(trainer)
