@@ -49,7 +49,11 @@ def score_model(model_path: str, data: str, split: str = "validation", device: s
     from artforge.music.frame_train import frame_nll
 
     files = held_out_files(data, split)
-    model = checkpoint.load(checkpoint.resolve(Path(model_path)), device=pick_device(device))
+    from artforge.data.shipped_models import model_folder
+    from artforge.music.medium import MEDIUM
+
+    folder = checkpoint.resolve(model_folder(model_path, MEDIUM.shipped, "music"))
+    model = checkpoint.load(folder, device=pick_device(device))
     if isinstance(model, PianoRollModel):
         nll, frames = frame_nll(model, files)
         return (f"pianoroll ({model.config.cell}): NLL {nll:.4f} nats/frame over {frames} "

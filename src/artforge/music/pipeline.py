@@ -14,7 +14,7 @@ from artforge.core.device import pick_device
 from artforge.core.registry import PIPELINES
 from artforge.core.sampling import SamplingConfig
 from artforge.core.versions import package_versions
-from artforge.data.shipped_models import model_folder
+from artforge.data.shipped_models import is_builtin, model_folder
 from artforge.errors import UserError
 from artforge.music.constraints import Controls
 from artforge.music.generate import continue_tokens
@@ -66,7 +66,7 @@ def primer_tokens(model: MusicModel, primer: Path | None) -> list[int]:
     return ids
 
 
-def generate_music(model_path: Path, out: Path, *, primer: Path | None = None, bars: int = 8,
+def generate_music(model_path: str | Path, out: Path, *, primer: Path | None = None, bars: int = 8,
                    max_tokens: int = 2000, sampling: SamplingConfig | None = None,
                    controls: Controls | None = None, seed: int = 0, device: str = "cpu",
                    wav: bool = False, png: bool = False, catalog: bool = True) -> MusicWork:
@@ -80,7 +80,7 @@ def generate_music(model_path: Path, out: Path, *, primer: Path | None = None, b
     out = Path(out)
     if out.suffix.lower() not in (".mid", ".midi"):
         raise UserError(f"--out must name a .mid file, not {out.name}.")
-    folder = checkpoint.resolve(Path(model_path))
+    folder = checkpoint.resolve(model_folder(model_path, MEDIUM.shipped, "music"))
     model = load_music_model(folder, device)
     primer_ids = primer_tokens(model, primer)
     if model.tokenizer.is_trained and controls.replace(program=0) != Controls():
@@ -88,6 +88,8 @@ def generate_music(model_path: Path, out: Path, *, primer: Path | None = None, b
                         "--bpe.")
     params = {"primer": str(primer) if primer else None, "bars": bars, "max_tokens": max_tokens,
               "sampling": sampling.to_dict(), "controls": controls.to_dict()}
+    if is_builtin(model_path, MEDIUM.shipped):  # found again by name on any install
+        params["builtin_model"] = str(model_path)
     # 2. Decode new tokens, then the whole piece (primer + continuation) as a score.
     new = continue_tokens(model, primer_ids, max_tokens=max_tokens, bars=bars, sampling=sampling,
                           controls=controls, seed=seed)
@@ -181,7 +183,8 @@ def reproduce_generate(params: dict[str, Any], seed: int, model_path: str | None
     artifact = params.get("artifact")  # ".wav" / ".png": made beside the MIDI, then kept
     with tempfile.TemporaryDirectory() as tmp:
         midi = Path(out) if artifact is None else Path(tmp) / "piece.mid"
-        generate_music(Path(model_path), midi, primer=params["primer"], bars=params["bars"],
+        model = params.get("builtin_model") or Path(model_path)
+        generate_music(model, midi, primer=params["primer"], bars=params["bars"],
                        max_tokens=params["max_tokens"],
                        sampling=SamplingConfig.from_dict(params["sampling"]),
                        controls=Controls.from_dict(params["controls"]), seed=seed,
