@@ -2,6 +2,7 @@
 offline /api-docs page), the static page, and the worker pool that lives as long as the app."""
 
 import contextlib
+import math
 import secrets
 import threading
 from collections.abc import AsyncIterator
@@ -38,9 +39,21 @@ def _field_errors(exc: RequestValidationError) -> JSONResponse:
 
 
 def jsonable(errors: object) -> object:
+    """Validation errors as JSON can say them: exceptions and bytes as text, and the NaN or
+    infinite numbers a request may have sent (JSON has none) as their names."""
     from fastapi.encoders import jsonable_encoder
 
-    return jsonable_encoder(errors, custom_encoder={Exception: str, bytes: lambda b: "<bytes>"})
+    def finite(value: object) -> object:
+        if isinstance(value, float) and not math.isfinite(value):
+            return str(value)
+        if isinstance(value, list):
+            return [finite(item) for item in value]
+        if isinstance(value, dict):
+            return {key: finite(item) for key, item in value.items()}
+        return value
+
+    return finite(jsonable_encoder(errors, custom_encoder={Exception: str,
+                                                           bytes: lambda b: "<bytes>"}))
 
 
 def _handlers(app: FastAPI) -> None:

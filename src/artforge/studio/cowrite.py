@@ -4,11 +4,13 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from artforge.studio.limits import MAX_ID, STRICT
 
 
 class Step(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
     settings: dict[str, Any] = Field(description="The suggestion request that proposed it.")
     seed: int = Field(ge=0, le=2**31 - 1, description="The seed of the accepted suggestion.")
     proposed: str = Field(max_length=4000, description="The suggestion as the model wrote it.")
@@ -17,10 +19,11 @@ class Step(BaseModel):
 class PoemRequest(BaseModel):
     """Save the text being written to the gallery."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
     text: str = Field(min_length=1, max_length=20_000)
     title: str = Field("", max_length=120)
-    model: int | None = Field(None, description="The text model that made the suggestions.")
+    model: int | None = Field(None, ge=0, le=MAX_ID,
+                              description="The text model that made the suggestions.")
     steps: list[Step] = Field([], max_length=200, description="Accepted suggestions, in order.")
 
 

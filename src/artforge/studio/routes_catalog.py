@@ -8,6 +8,7 @@ from fastapi.responses import FileResponse
 
 from artforge import __version__, media
 from artforge.studio import features, gallery, models
+from artforge.studio.limits import Id
 from artforge.studio.problems import Problem
 from artforge.studio.routes_jobs import send_file
 from artforge.studio.service import StudioDep
@@ -51,13 +52,13 @@ def list_works(studio: StudioDep, medium: Annotated[str | None, Query(max_length
 
 
 @router.get("/works/{work_id}", tags=["gallery"])
-def get_work(work_id: int, studio: StudioDep) -> dict[str, Any]:
+def get_work(work_id: Id, studio: StudioDep) -> dict[str, Any]:
     with studio.db() as conn:
         return gallery.get_described(conn, studio.settings.home, work_id)
 
 
 @router.get("/works/{work_id}/file", tags=["gallery"])
-def work_file(work_id: int, studio: StudioDep, download: bool = False) -> FileResponse:
+def work_file(work_id: Id, studio: StudioDep, download: bool = False) -> FileResponse:
     """The work's file; only files inside the artforge home are served."""
     with studio.db() as conn:
         path = gallery.work_file(conn, studio.settings.home, work_id)
@@ -65,7 +66,7 @@ def work_file(work_id: int, studio: StudioDep, download: bool = False) -> FileRe
 
 
 @router.delete("/works/{work_id}", tags=["gallery"])
-def delete_work(work_id: int, studio: StudioDep) -> dict[str, Any]:
+def delete_work(work_id: Id, studio: StudioDep) -> dict[str, Any]:
     """Remove a work from the catalog; files the studio made are deleted, others kept."""
     with studio.db() as conn:
         return gallery.delete_work(conn, studio.settings.home, studio.settings.studio_dir,

@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from artforge.catalog import jobs
 from artforge.studio.gallery import served_file
+from artforge.studio.limits import Id
 from artforge.studio.models import RUN_DIR
 from artforge.studio.problems import Problem
 from artforge.studio.service import StudioDep, public_job
@@ -38,18 +39,18 @@ def list_jobs(studio: StudioDep,
 
 
 @router.get("/{job_id}")
-def get_job(job_id: int, studio: StudioDep) -> dict[str, Any]:
+def get_job(job_id: Id, studio: StudioDep) -> dict[str, Any]:
     return public_job(studio.job(job_id))
 
 
 @router.post("/{job_id}/cancel")
-def cancel_job(job_id: int, studio: StudioDep) -> dict[str, Any]:
+def cancel_job(job_id: Id, studio: StudioDep) -> dict[str, Any]:
     """Cancel a queued job, or stop a running one (training saves a checkpoint first)."""
     return studio.cancel(job_id)
 
 
 @router.post("/{job_id}/resume")
-def resume_job(job_id: int, studio: StudioDep) -> dict[str, Any]:
+def resume_job(job_id: Id, studio: StudioDep) -> dict[str, Any]:
     """Queue an interrupted, cancelled or failed job again; training continues from its last
     checkpoint."""
     return studio.resume(job_id)
@@ -60,7 +61,7 @@ def _event(name: str, data: Any) -> str:
 
 
 @router.get("/{job_id}/events")
-async def job_events(job_id: int, request: Request, studio: StudioDep
+async def job_events(job_id: Id, request: Request, studio: StudioDep
                      ) -> StreamingResponse:
     """Server-Sent Events: `job` (the job whenever it changes), `metrics` (new training log
     lines), and `end` once it has ended."""
@@ -95,7 +96,7 @@ async def job_events(job_id: int, request: Request, studio: StudioDep
 
 
 @router.get("/{job_id}/metrics")
-def job_metrics(job_id: int, studio: StudioDep, after: Annotated[int, Query(ge=-1)] = -1
+def job_metrics(job_id: Id, studio: StudioDep, after: Annotated[int, Query(ge=-1)] = -1
                 ) -> list[dict[str, Any]]:
     """A training job's logged losses after step `after`."""
     studio.job(job_id)
@@ -103,7 +104,7 @@ def job_metrics(job_id: int, studio: StudioDep, after: Annotated[int, Query(ge=-
 
 
 @router.get("/{job_id}/samples")
-def job_samples(job_id: int, studio: StudioDep) -> list[str]:
+def job_samples(job_id: Id, studio: StudioDep) -> list[str]:
     """A GAN training job's sample grids (one per checkpoint), oldest first."""
     studio.job(job_id)
     return training.samples(studio.job_dir(job_id))
@@ -120,7 +121,7 @@ def send_file(path: Path, home: Path, download: bool) -> FileResponse:
 
 
 @router.get("/{job_id}/files/{name}")
-def job_file(job_id: int, name: str, studio: StudioDep, download: bool = False
+def job_file(job_id: Id, name: str, studio: StudioDep, download: bool = False
              ) -> FileResponse:
     """A file the job made, by its plain name (no folders)."""
     if not FILE_NAME.fullmatch(name):
@@ -130,7 +131,7 @@ def job_file(job_id: int, name: str, studio: StudioDep, download: bool = False
 
 
 @router.get("/{job_id}/samples/{name}")
-def job_sample(job_id: int, name: str, studio: StudioDep) -> FileResponse:
+def job_sample(job_id: Id, name: str, studio: StudioDep) -> FileResponse:
     if not SAMPLE_NAME.fullmatch(name):
         raise Problem(400, "sample grids are named step-N.png.")
     studio.job(job_id)

@@ -4,9 +4,10 @@ import math
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from artforge.studio.context import JobContext
+from artforge.studio.limits import MAX_ID, STRICT
 from artforge.studio.problems import Problem
 
 GRID_GAP = 2
@@ -16,8 +17,9 @@ GRID_GAP = 2
 class GanRequest(BaseModel):
     """A grid of new pictures from a GAN."""
 
-    model_config = ConfigDict(extra="forbid")
-    model: int = Field(description="A GAN's id (GET /api/models?medium=gan).")
+    model_config = STRICT
+    model: int = Field(ge=0, le=MAX_ID,
+                       description="A GAN's id (GET /api/models?medium=gan).")
     seed: int = Field(0, ge=0, le=2**31 - 1, description="The same seed gives the same grid.")
     truncation: float = Field(1.0, ge=0, le=1, description="Lower: more typical, less varied.")
     count: int = Field(16, ge=1, le=64, description="Pictures in the grid.")

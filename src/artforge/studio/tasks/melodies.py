@@ -4,16 +4,17 @@ band (a multi-track model writes the other voices around it)."""
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from artforge.studio.context import JobContext
+from artforge.studio.limits import MAX_ID, STRICT
 from artforge.studio.tasks.music import Note, write_primer
 
 
 class Melody(BaseModel):
     """A melody: an uploaded MIDI file, or notes played on the page."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
     upload: str | None = Field(None, max_length=32, description="An uploaded MIDI file's id.")
     notes: list[Note] = Field([], max_length=2000)
 
@@ -27,8 +28,9 @@ class Melody(BaseModel):
 class BlendRequest(BaseModel):
     """Melodies walking from A to B, in `steps` steps."""
 
-    model_config = ConfigDict(extra="forbid")
-    model: int = Field(description="A melody VAE's id (GET /api/models?medium=melody).")
+    model_config = STRICT
+    model: int = Field(ge=0, le=MAX_ID,
+                       description="A melody VAE's id (GET /api/models?medium=melody).")
     a: Melody
     b: Melody
     steps: int = Field(6, ge=2, le=16)
@@ -40,8 +42,9 @@ class BlendRequest(BaseModel):
 class AccompanyRequest(BaseModel):
     """The other voices of a band written around a melody."""
 
-    model_config = ConfigDict(extra="forbid")
-    model: int = Field(description="A band model's id (GET /api/models?medium=band).")
+    model_config = STRICT
+    model: int = Field(ge=0, le=MAX_ID,
+                       description="A band model's id (GET /api/models?medium=band).")
     melody: Melody
     temperature: float = Field(1.0, gt=0, le=2)
     harmony: Literal["chords", "key", "free"] = Field(

@@ -4,9 +4,10 @@ music model in a chosen key and density, returned as MIDI, audio and a piano rol
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from artforge.studio.context import JobContext
+from artforge.studio.limits import MAX_ID, STRICT
 from artforge.studio.problems import Problem
 
 TICKS_PER_BEAT = 480
@@ -15,7 +16,7 @@ DENSITY = {"any": (0, 0), "sparse": (0, 4), "medium": (3, 8), "dense": (8, 0)}
 
 
 class Note(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
     pitch: int = Field(ge=21, le=108, description="MIDI pitch (60 is middle C).")
     start: float = Field(ge=0, le=1024, description="Onset in beats.")
     length: float = Field(gt=0, le=16, description="Duration in beats.")
@@ -24,8 +25,9 @@ class Note(BaseModel):
 class MusicRequest(BaseModel):
     """Continue a melody: an uploaded MIDI primer, notes played on the page, or nothing."""
 
-    model_config = ConfigDict(extra="forbid")
-    model: int = Field(description="A music model's id (GET /api/models?medium=music).")
+    model_config = STRICT
+    model: int = Field(ge=0, le=MAX_ID,
+                       description="A music model's id (GET /api/models?medium=music).")
     primer: str | None = Field(None, description="An uploaded MIDI file's id.")
     notes: list[Note] = Field([], max_length=2000, description="A primer played on the page.")
     tempo: int = Field(100, ge=30, le=240, description="Beats per minute of played notes.")

@@ -4,9 +4,10 @@ model."""
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from artforge.studio.context import JobContext
+from artforge.studio.limits import MAX_ID, STRICT
 
 LINE_ART_SIDE = 512
 """Photos are drawn as line art at most this large: the canvas on the page is smaller."""
@@ -15,8 +16,9 @@ LINE_ART_SIDE = 512
 class PaintRequest(BaseModel):
     """Paint an uploaded sketch (black lines on white) with a pix2pix model."""
 
-    model_config = ConfigDict(extra="forbid")
-    model: int = Field(description="A pix2pix model's id (GET /api/models?medium=sketch).")
+    model_config = STRICT
+    model: int = Field(ge=0, le=MAX_ID,
+                       description="A pix2pix model's id (GET /api/models?medium=sketch).")
     sketch: str = Field(max_length=32, description="The uploaded sketch's id.")
     hints: str | None = Field(None, max_length=32, description=(
         "An uploaded picture of colour hints, the sketch's size: its opaque pixels are "
@@ -26,7 +28,7 @@ class PaintRequest(BaseModel):
 class LinesRequest(BaseModel):
     """Line art of an uploaded photo, to paint over or to paint from."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
     photo: str = Field(max_length=32, description="The uploaded photo's id.")
     detail: float = Field(0.5, ge=0, le=1, description="0 only the strongest lines, 1 faint "
                                                        "ones too.")

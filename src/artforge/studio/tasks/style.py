@@ -4,9 +4,10 @@ painted mask says, with the optimisation's progress streamed; and a video, frame
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from artforge.studio.context import JobContext
+from artforge.studio.limits import STRICT
 
 DETAIL = {"preview": (8, 2), "quick": (30, 10), "standard": (150, 50, 10),
           "fine": (300, 100, 30)}
@@ -32,7 +33,7 @@ def instant_alpha(strength: float) -> float:
 
 
 class StyleOptions(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
     style: str = Field(max_length=80, description="builtin:PAINTING (GET /api/paintings) or an "
                                                   "uploaded picture's id.")
     style_strength: float = Field(3.0, ge=1, le=5, description="1 faint … 5 strong.")

@@ -3,9 +3,10 @@ streamed to the page as it is written."""
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from artforge.studio.context import JobContext
+from artforge.studio.limits import MAX_ID, STRICT
 from artforge.studio.tasks.cache import cached_model
 
 FORMS = ("", "jueju5", "jueju7", "lushi5", "lushi7", "quatrain", "couplet", "sonnet")
@@ -14,8 +15,9 @@ FORMS = ("", "jueju5", "jueju7", "lushi5", "lushi7", "quatrain", "couplet", "son
 class TextRequest(BaseModel):
     """Ask a text model for `suggestions` continuations of `prompt`."""
 
-    model_config = ConfigDict(extra="forbid")
-    model: int = Field(description="A text model's id (GET /api/models?medium=text).")
+    model_config = STRICT
+    model: int = Field(ge=0, le=MAX_ID,
+                       description="A text model's id (GET /api/models?medium=text).")
     prompt: str = Field("", max_length=4000, description="The text so far.")
     suggestions: int = Field(3, ge=1, le=6, description="How many continuations to propose.")
     form: Literal[FORMS] = Field("", description="A verse form the result keeps exactly "

@@ -9,9 +9,10 @@ import time
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from artforge.studio.context import JobContext
+from artforge.studio.limits import STRICT
 from artforge.studio.models import RUN_DIR
 
 MEDIA = ("text", "music", "gan", "sketch", "melody", "band")
@@ -36,7 +37,7 @@ hours; large: a GPU."""
 class TrainRequest(BaseModel):
     """Train a model on an upload (a zip of files, or one text file) or a built-in set."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
     medium: Literal[MEDIA] = Field(description="What the model will make: text, music, gan "
                                                 "(pictures), sketch (paintings from line "
                                                 "art), melody (blends) or band.")
