@@ -82,6 +82,17 @@ def test_a_zip_entry_that_climbs_out_is_refused(client, home, name):
     assert not list(home.rglob("evil.txt")) and not (home.parent / "evil.txt").exists()
 
 
+@pytest.mark.parametrize("entries, words", [
+    ({"a": b"file", "a/b.png": b"under a file"}, "both a file and a folder"),
+    ({"a/b.png": b"under a folder", "a": b"file"}, "both a file and a folder"),
+    ({"x" * 300 + ".txt": b"long"}, "name over 255 bytes"),
+])
+def test_a_zip_whose_layout_cannot_be_unpacked_is_400(client, home, entries, words):
+    answer = upload(client, "zip", zip_bytes(entries))
+    assert answer.status_code == 400 and words in answer.json()["error"], answer.text
+    assert not any((home / "studio" / "uploads").iterdir())
+
+
 def test_a_zip_that_unpacks_too_big_is_refused(client, home):
     bomb = zip_bytes({f"zeros{i}.txt": b"\0" * (1024 * 1024) for i in range(3)})
     assert len(bomb) < 1024 * 1024

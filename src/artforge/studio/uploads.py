@@ -19,6 +19,8 @@ from artforge.studio.problems import Problem
 from artforge.studio.settings import StudioSettings
 
 KINDS = ("image", "midi", "zip", "video", "text")
+MAX_NAME_BYTES = 255
+"""The longest file or folder name most file systems take."""
 ID_PATTERN = re.compile(r"[0-9a-f]{32}")
 IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp", "BMP": "bmp", "GIF": "gif",
                  "TIFF": "tif"}
@@ -180,6 +182,9 @@ def _check_zip(raw: Path, folder: Path, settings: StudioSettings) -> dict[str, A
             RuntimeError) as exc:
         raise Problem(415, f"the zip archive is damaged or uses an unsupported format "
                            f"({exc}).") from None
+    except OSError as exc:  # a layout this file system refuses, or a full disk
+        raise Problem(400, f"the zip archive cannot be unpacked here ({exc.strerror or exc})."
+                      ) from None
     raw.unlink()
     if sum(counts.values()) == 0:
         raise Problem(400, "the zip archive holds no files.")
@@ -193,6 +198,8 @@ def _safe_entries(archive: zipfile.ZipFile, limit: int) -> list[tuple[zipfile.Zi
         raise Problem(413, f"the zip holds {len(infos)} entries; the studio takes at most "
                            f"{MAX_ZIP_ENTRIES}.")
     entries, total = [], 0
+    files: set[str] = set()
+    folders: set[str] = set()
     for info in infos:
         name = info.filename.replace("\\", "/")
         parts = [p for p in name.split("/") if p not in ("", ".")]
@@ -204,6 +211,16 @@ def _safe_entries(archive: zipfile.ZipFile, limit: int) -> list[tuple[zipfile.Zi
             continue
         if parts[0] == "__MACOSX" or any(p.startswith(".") for p in parts):
             continue  # resource forks and hidden files are not data
+        if any(len(p.encode()) > MAX_NAME_BYTES for p in parts):
+            raise Problem(400, f"the zip holds an entry with a name over {MAX_NAME_BYTES} "
+                               f"bytes ({label(info.filename)[:40]!r}...).")
+        key = "/".join(parts)
+        if key in files or key in folders or any("/".join(parts[:i]) in files
+                                                 for i in range(1, len(parts))):
+            raise Problem(400, f"the zip holds {label(info.filename)!r} twice, or as both a "
+                               "file and a folder; the studio does not unpack it.")
+        files.add(key)
+        folders.update("/".join(parts[:i]) for i in range(1, len(parts)))
         total += info.file_size
         if total > limit:
             raise Problem(413, f"the zip unpacks to more than {limit / 1024 / 1024:.0f} MB.")
