@@ -40,6 +40,20 @@ def test_the_token_is_taken_from_header_query_or_the_page_cookie(guarded):
     assert guarded.get("/api/status").is_success  # the client keeps the cookie, as a browser
 
 
+def test_a_fresh_token_link_wins_over_an_old_studios_cookie(guarded):
+    guarded.cookies.set("artforge_token", "an-older-studios-token")
+    assert guarded.get("/api/status").status_code == 401
+    page = guarded.get("/", params={"token": TOKEN})
+    assert page.is_success and f"artforge_token={TOKEN}" in page.headers["set-cookie"]
+
+
+@pytest.mark.parametrize("token", ["天地", "%FF%FE", "x" * 5000])
+def test_any_token_in_a_link_is_a_clean_401(guarded, token):
+    for path in ("/", "/api/status"):
+        answer = guarded.get(f"{path}?token={token}")
+        assert answer.status_code == 401 and "access token" in answer.json()["error"]
+
+
 def test_a_loopback_studio_answers_only_to_this_machine(client):
     assert client.get("/api/status", headers={"Host": "localhost:8000"}).is_success
     assert client.get("/api/status", headers={"Host": "[::1]:8000"}).is_success

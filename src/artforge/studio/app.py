@@ -102,7 +102,8 @@ def create_app(settings: StudioSettings, *, start_workers: bool = True) -> FastA
     def index(request: Request) -> Response:
         page = FileResponse(STATIC / "index.html", media_type="text/html")
         given = request.query_params.get("token")
-        if settings.token and given and secrets.compare_digest(given, settings.token):
+        if settings.token and given and secrets.compare_digest(given.encode(),
+                                                              settings.token.encode()):
             page.set_cookie(TOKEN_COOKIE, settings.token, httponly=True, samesite="strict")
         return page
 

@@ -31,14 +31,17 @@ PAGE_POLICY = ("default-src 'self'; img-src 'self' data: blob:; media-src 'self'
 
 
 def request_token(scope: Scope, headers: Headers) -> str | None:
+    """The token a request brings: an Authorization header, else a ?token= link (it wins
+    over the cookie, which may be an older studio's: cookies are per host, not per port),
+    else the cookie."""
     authorization = headers.get("authorization", "")
     if authorization.lower().startswith("bearer "):
         return authorization[7:].strip()
-    cookie = SimpleCookie(headers.get("cookie", ""))
-    if TOKEN_COOKIE in cookie:
-        return cookie[TOKEN_COOKIE].value
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-    return query.get("token", [None])[0]
+    if query.get("token"):
+        return query["token"][0]
+    cookie = SimpleCookie(headers.get("cookie", ""))
+    return cookie[TOKEN_COOKIE].value if TOKEN_COOKIE in cookie else None
 
 
 def host_name(host: str) -> str:
