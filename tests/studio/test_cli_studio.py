@@ -49,3 +49,18 @@ def test_a_busy_port_is_one_clear_error(home):
                               env={**os.environ, "ARTFORGE_HOME": str(home)})
     assert done.returncode == 2
     assert done.stderr.startswith(f"error: cannot listen on 127.0.0.1:{port}")
+
+
+def test_a_second_studio_on_the_same_home_is_one_line_before_it_binds(home):
+    import fcntl
+
+    lock = home / "studio" / "studio.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "a+") as held:  # what a running studio holds
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        done = subprocess.run([sys.executable, "-m", "artforge", "studio", "--port", "0"],
+                              capture_output=True, text=True, timeout=GIVE_UP_S,
+                              env={**os.environ, "ARTFORGE_HOME": str(home)})
+    assert done.returncode == 2 and done.stdout == ""  # it never printed an address
+    assert done.stderr == (f"error: another studio is using {home}; stop it first, or give "
+                           "this one another ARTFORGE_HOME.\n")

@@ -38,12 +38,14 @@ def studio(host: str, port: int, token: str | None, max_upload_mb: float,
     from artforge.errors import UserError
     from artforge.studio.app import create_app
     from artforge.studio.settings import StudioSettings, is_loopback, new_token
+    from artforge.studio.workers import check_home_free
 
     if token is None and not is_loopback(host):
         token = new_token()
     settings = StudioSettings(home=artforge_home(), host=host, port=port, token=token,
                               max_upload_mb=max_upload_mb, max_unpacked_mb=max_unpacked_mb,
                               allow_origins=allow_origin)
+    check_home_free(settings)  # before the port is taken: one sentence, not a hang
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     listener = socket.socket(family, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

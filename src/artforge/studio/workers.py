@@ -134,6 +134,19 @@ def _send(process: subprocess.Popen, line: str) -> None:
         process.stdin.flush()
 
 
+def check_home_free(settings: StudioSettings) -> None:
+    """Refuse at once, with one sentence, when another studio holds this home's lock (the
+    command line asks before it binds its port; the pool takes the lock itself later)."""
+    settings.studio_dir.mkdir(parents=True, exist_ok=True)
+    with open(settings.studio_dir / "studio.lock", "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UserError(f"another studio is using {settings.home}; stop it first, or give "
+                            "this one another ARTFORGE_HOME.") from None
+        fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def _take_lock(settings: StudioSettings) -> IO:
     handle = open(settings.studio_dir / "studio.lock", "a+")  # noqa: SIM115
     deadline = time.monotonic() + LOCK_WAIT_S
