@@ -1,6 +1,8 @@
 """Every studio endpoint through FastAPI's TestClient, without worker processes: requests are
 checked and queued (or refused with one clear JSON error), nothing runs."""
 
+import re
+
 import pytest
 
 from artforge.catalog import jobs
@@ -199,3 +201,11 @@ def test_sketch_requests_need_a_pix2pix_model_and_pictures(client, models):
     tune = upload(client, "midi", midi_bytes()).json()["id"]
     lines = client.post("/api/sketch/lines", json={"photo": tune})
     assert lines.status_code == 400 and "this needs image" in lines.json()["error"]
+
+
+def test_the_api_docs_need_no_network(client):
+    moved = client.get("/docs", follow_redirects=False)
+    assert moved.status_code == 307 and moved.headers["location"] == "/api-docs"
+    page = client.get("/api-docs")
+    assert page.status_code == 200
+    assert not re.search(r'(src|href)="https?://', page.text)  # nothing fetched from elsewhere

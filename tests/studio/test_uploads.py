@@ -63,6 +63,22 @@ def test_too_many_pixels_are_refused(home):
     assert answer.status_code == 413 and "24×16" in answer.json()["error"]
 
 
+def test_a_png_bomb_gets_the_megapixel_message(client, home):
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+
+    header = struct.pack(">IIBBBBB", 30000, 30000, 8, 2, 0, 0, 0)  # 30000 x 30000 RGB
+    bomb = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"\0" * 1000)) + chunk(b"IEND", b""))
+    answer = upload(client, "image", bomb, "bomb.png")
+    assert answer.status_code == 413 and "megapixels" in answer.json()["error"], answer.text
+    assert not any((home / "studio" / "uploads").iterdir())
+
+
 def test_a_zip_unpacks_inside_its_folder_and_counts_its_files(client, home):
     data = zip_bytes({"ink/a.png": png_bytes(), "ink/deep/b.jpg": b"x", "notes.txt": b"hi",
                       "__MACOSX/._a.png": b"fork", ".hidden": b"x", "song.mid": midi_bytes()},

@@ -1,5 +1,6 @@
-"""The studio's FastAPI application: the REST API (documented at /openapi.json, /docs and the
-offline /api-docs page), the static page, and the worker pool that lives as long as the app."""
+"""The studio's FastAPI application: the REST API (documented at /openapi.json and the offline
+/api-docs page, where /docs leads), the static page, and the worker pool that lives as long
+as the app."""
 
 import contextlib
 import math
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
@@ -81,7 +82,10 @@ def create_app(settings: StudioSettings, *, start_workers: bool = True) -> FastA
             if start_workers:
                 studio.pool.stop()
 
+    # /docs would load Swagger UI from a CDN, which an offline machine cannot reach: it points
+    # to the studio's own /api-docs page instead.
     app = FastAPI(title="artforge studio", version=__version__, lifespan=lifespan,
+                  docs_url=None, redoc_url=None,
                   description="Make art with artforge's models from a web page: co-write "
                               "text, continue melodies, draw GAN pictures, transfer styles, "
                               "train on your own files. Requests that change something need "
@@ -106,6 +110,10 @@ def create_app(settings: StudioSettings, *, start_workers: bool = True) -> FastA
                                                               settings.token.encode()):
             page.set_cookie(TOKEN_COOKIE, settings.token, httponly=True, samesite="strict")
         return page
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> RedirectResponse:
+        return RedirectResponse("/api-docs")
 
     @app.get("/api-docs", include_in_schema=False)
     def api_docs() -> FileResponse:

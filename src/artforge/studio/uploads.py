@@ -100,7 +100,11 @@ def _check_image(raw: Path, folder: Path, settings: StudioSettings) -> dict[str,
             if fmt not in IMAGE_FORMATS:
                 raise Problem(415, f"{fmt} pictures are not supported; use PNG, JPEG or WebP.")
             image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:  # Pillow refuses to open it at all
+        raise Problem(413, f"the picture has more than {Image.MAX_IMAGE_PIXELS * 2 / 1e6:.0f} "
+                           f"megapixels; the studio takes at most "
+                           f"{settings.max_pixels / 1e6:g} megapixels.") from None
+    except (UnidentifiedImageError, OSError, SyntaxError):
         raise Problem(415, "the file is not a picture the studio can read (PNG, JPEG, WebP, "
                            "BMP, GIF or TIFF).") from None
     return _keep(raw, folder, IMAGE_FORMATS[fmt]) | {"width": width, "height": height}
