@@ -1,17 +1,29 @@
 """The studio's request to save a co-written text (artforge.text.cowrite saves it)."""
 
+import json
 import sqlite3
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from artforge.studio.limits import MAX_ID, STRICT
+
+MAX_SETTINGS_BYTES = 8192
+"""A suggestion request's settings are a few numbers and a prompt: more is not settings."""
 
 
 class Step(BaseModel):
     model_config = STRICT
     settings: dict[str, Any] = Field(description="The suggestion request that proposed it.")
+
+    @field_validator("settings")
+    @classmethod
+    def _small(cls, settings: dict[str, Any]) -> dict[str, Any]:
+        if len(json.dumps(settings, ensure_ascii=False).encode()) > MAX_SETTINGS_BYTES:
+            raise ValueError(f"settings of a step take at most {MAX_SETTINGS_BYTES} bytes")
+        return settings
+
     seed: int = Field(ge=0, le=2**31 - 1, description="The seed of the accepted suggestion.")
     proposed: str = Field(max_length=4000, description="The suggestion as the model wrote it.")
 

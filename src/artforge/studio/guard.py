@@ -25,6 +25,8 @@ CHANGE_HEADER = "x-artforge"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 UPLOAD_PATH = "/api/uploads"
 MULTIPART_OVERHEAD = 64 * 1024
+MAX_BODY_BYTES = 4 * 2**20
+"""Every request but an upload: its body (JSON) is refused past this many bytes."""
 """Bytes a multipart body adds around the file (boundaries, the kind field, headers)."""
 PAGE_POLICY = ("default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
                "connect-src 'self'; style-src 'self'; script-src 'self'; frame-ancestors 'none'")
@@ -71,14 +73,22 @@ class Guard:
                         "(header X-Artforge: 1)."
         return self._too_large(scope, headers)
 
+    def body_limit(self, scope: Scope) -> tuple[int, str]:
+        """The most bytes this request's body may have, and what to say past it."""
+        if scope["path"] == UPLOAD_PATH:
+            limit = self.settings.max_upload_bytes
+            return (limit + MULTIPART_OVERHEAD,
+                    f"the file is larger than the upload limit of {limit / 2**20:.0f} MB.")
+        return MAX_BODY_BYTES, (f"the request is larger than {MAX_BODY_BYTES / 2**20:.0f} MB, "
+                                "the most the studio reads.")
+
     def _too_large(self, scope: Scope, headers: Headers) -> tuple[int, str] | None:
-        """An upload whose declared length is over the limit is refused before it is read
-        (one without a length is counted as it is copied, in artforge.studio.uploads)."""
+        """A body whose declared length is over the limit is refused before it is read (one
+        without a length, chunked, is counted as it arrives: see __call__)."""
         declared = headers.get("content-length", "")
-        limit = self.settings.max_upload_bytes
-        if scope["path"] == UPLOAD_PATH and declared.isdigit() and int(
-                declared) > limit + MULTIPART_OVERHEAD:
-            return 413, f"the file is larger than the upload limit of {limit / 2**20:.0f} MB."
+        limit, message = self.body_limit(scope)
+        if declared.isdigit() and int(declared) > limit:
+            return 413, message
         return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -90,8 +100,28 @@ class Guard:
             await JSONResponse({"error": found[1]}, status_code=found[0])(scope, receive, send)
             return
         page = scope["path"] == "/" or scope["path"].startswith(("/static/", "/api-docs"))
+        limit, too_large = self.body_limit(scope)
+        counted = {"bytes": 0, "over": False}
+
+        async def limited_receive() -> Message:
+            # Past the limit the app is told the body ended, so nothing more is read into
+            # memory or spooled to disk; its answer is then replaced by a 413 below.
+            message = await receive()
+            if message["type"] == "http.request" and not counted["over"]:
+                counted["bytes"] += len(message.get("body", b""))
+                if counted["bytes"] > limit:
+                    counted["over"] = True
+                    return {"type": "http.request", "body": b"", "more_body": False}
+            return message
 
         async def send_with_headers(message: Message) -> None:
+            if counted["over"]:
+                if message["type"] == "http.response.start":
+                    body = JSONResponse({"error": too_large}, status_code=413)
+                    await send({"type": "http.response.start", "status": 413,
+                                "headers": body.raw_headers})
+                    await send({"type": "http.response.body", "body": body.body})
+                return
             if message["type"] == "http.response.start":
                 extra = [(b"x-content-type-options", b"nosniff"),
                          (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY")]
@@ -100,4 +130,4 @@ class Guard:
                 message["headers"] = list(message.get("headers", [])) + extra
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        await self.app(scope, limited_receive, send_with_headers)
