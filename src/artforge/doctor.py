@@ -1,9 +1,7 @@
 """What this installation has: versions, device, threads, and the optional data and weights."""
 
-import importlib.util
 import platform
 import shutil
-import sysconfig
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
@@ -17,23 +15,6 @@ def _version(package: str) -> str | None:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
         return None
-
-
-def _package_file(package: str, relative: str) -> Path | None:
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = Path(next(iter(spec.submodule_search_locations))) / relative
-    return path if path.exists() else None
-
-
-def _site_file(relative: str) -> Path | None:
-    path = Path(sysconfig.get_paths()["purelib"]) / relative
-    return path if path.exists() else None
-
-
-def _found(path: Path | str | None, missing: str) -> tuple[str, bool]:
-    return (str(path), True) if path else (missing, False)
 
 
 def _versions() -> list[Check]:
@@ -79,9 +60,9 @@ def _shipped() -> list[Check]:
     for each in media.MEDIA:
         for model in each.shipped:
             weights = shipped_folder(model) / "model.safetensors"
-            value, ok = _found(weights.is_file() and weights.parent, "missing: reinstall artforge")
-            checks.append(Check("shipped models", f"{model.name} ({model.label or model.makes})",
-                                value, ok))
+            checks.append(Check.of(f"{model.name} ({model.label or model.makes})",
+                                   weights.is_file() and weights.parent,
+                                   "missing: reinstall artforge", section="shipped models"))
     return checks
 
 
@@ -98,9 +79,7 @@ _TOOLS: list[tuple[str, Callable[[], Path | str | None], str]] = [
 
 def _assets() -> list[Check]:
     checks = [check for each in media.MEDIA for check in each.checks()]
-    for name, locate, missing in _TOOLS:
-        value, ok = _found(locate(), missing)
-        checks.append(Check("data and weights", name, value, ok))
+    checks += [Check.of(name, locate(), missing) for name, locate, missing in _TOOLS]
     from artforge.catalog.db import catalog_path
 
     checks.append(Check("data and weights", "catalog", str(catalog_path())))

