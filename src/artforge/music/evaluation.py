@@ -60,6 +60,6 @@ def score_model(model_path: str, data: str, split: str = "validation", device: s
                 f"frames of {data}")
     if not isinstance(model, MusicModel):
         raise UserError(f"{model_path} holds a {model.kind!r} model, not a music model.")
-    model.require_tokenizer(Path(model_path))
+    model.require_tokenizer(folder)
     nll, tokens = token_nll(model, files)
     return f"{model.kind}: NLL {nll:.4f} nats/token over {tokens} tokens of {data}"
