@@ -25,13 +25,6 @@ MODELS.add_source(register_all)
 PIPELINES.add_source(register_all)
 
 
-def medium(name: str) -> Medium:
-    for each in MEDIA:
-        if each.name == name:
-            return each
-    raise ValueError(f"unknown medium {name!r}; known: {', '.join(m.name for m in MEDIA)}")
-
-
 def demo_parts() -> list[DemoPart]:
     """Every medium's parts of `artforge demo`, in the media's order."""
     return [part for each in MEDIA for part in each.demo]
