@@ -89,3 +89,20 @@ def test_a_new_medium_is_in_the_demo_plan_and_page(with_sculpture, tmp_path):
 def test_an_unknown_demo_part_is_refused_with_the_known_ones():
     with pytest.raises(UserError, match="the demo has no part 'sculpture'; choose among text"):
         plan(("sculpture",))
+
+
+def test_demo_minutes_reach_every_part_that_trains(monkeypatch, tmp_path):
+    budgets = {}
+
+    def part(name: str, trains: bool) -> DemoPart:
+        def make(out_dir, *, seed, device, **budget):
+            budgets[name] = budget
+            return []
+        return DemoPart(name, name, make, trains=trains)
+
+    clay = Medium(name="clay", label="Clay", demo=(part("kiln", True), part("glaze", False)))
+    monkeypatch.setattr(media, "MEDIA", [clay])
+    run_demo(tmp_path, steps=2, size=16, minutes=0.5)
+    assert budgets == {"kiln": {"minutes": 0.5}, "glaze": {}}
+    run_demo(tmp_path / "again", steps=2, size=16)
+    assert budgets == {"kiln": {}, "glaze": {}}  # without --minutes each keeps its own
