@@ -23,7 +23,8 @@ FORMS = ("jueju5", "jueju7", "lushi5", "lushi7", "quatrain", "couplet", "sonnet"
 @click.option("--block-size", type=click.IntRange(min=2), default=None,
               help="Context length in tokens (default: the preset's).")
 @click.option("--init-from", type=click.Path(), default=None,
-              help="Fine-tune this model folder (artforge or Hugging Face GPT-2) instead.")
+              help="Fine-tune this model instead: builtin:tang, a run or model folder, or a "
+                   "Hugging Face GPT-2 folder (characters it lacks are added).")
 @click.option("--simplified", is_flag=True, help="Convert traditional Chinese to simplified.")
 @common_options(default_out="runs/text")
 @training_options(default_steps=TEXT_TRAIN_DEFAULTS["steps"],
@@ -39,6 +40,7 @@ def train(data: str, tokenizer: str, vocab_size: int, preset: str, block_size: i
       artforge text train --data builtin:shakespeare --out runs/sonnets --minutes 5
       artforge text train --data builtin:tang/wuyan --simplified --out runs/tang --minutes 10
       artforge text train --data my-poems/ --tokenizer bpe --vocab-size 2000 --out runs/mine
+      artforge text train --data my-poems/ --init-from builtin:tang --out runs/mine --minutes 5
     """
     from artforge.text.pipeline import TextTrainOptions, train_text
     from artforge.text.recipes import text_train_config
@@ -56,7 +58,8 @@ def train(data: str, tokenizer: str, vocab_size: int, preset: str, block_size: i
 
 @click.command()
 @click.option("--model", required=True, type=click.Path(),
-              help="A run or model folder, or a Hugging Face GPT-2 folder.")
+              help="A run or model folder, a shipped one (builtin:tang), or a Hugging Face "
+                   "GPT-2 folder.")
 @click.option("--prompt", default="", help="Text to continue (for forms: the poem's start).")
 @click.option("--max-length", type=click.IntRange(min=1), default=100, show_default=True,
               help="Total tokens, prompt included (as in the brief and Hugging Face).")
@@ -102,6 +105,7 @@ def generate(model: str, prompt: str, max_length: int, max_new_tokens: int | Non
 
     \b
     Example:
+      artforge text generate --model builtin:tang --form jueju5 --rhyme --prompt 春
       artforge text generate --model runs/sonnets --prompt "Shall I compare thee" -n 3
       artforge text generate --model runs/tang --form jueju5 --rhyme --prompt 春
       artforge text generate --model runs/sonnets --form quatrain --temperature 0.8
@@ -135,7 +139,8 @@ def generate(model: str, prompt: str, max_length: int, max_new_tokens: int | Non
 
 
 @click.command(name="eval")
-@click.option("--model", required=True, type=click.Path(), help="A run or model folder.")
+@click.option("--model", required=True, type=click.Path(),
+              help="A run or model folder, or builtin:tang.")
 @click.option("--data", required=True, help="The corpus whose validation part is scored.")
 @click.option("--simplified", is_flag=True, help="Convert traditional Chinese to simplified.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True,
