@@ -1,6 +1,8 @@
 """Claim: a chorale model's continuations of held-out chorales look like chorales — their
 MuseGAN statistics (empty bars, pitch classes per bar, qualified notes, polyphony, in key) are
-close to those of the real test chorales, and they copy little from the training set.
+close to those of the real test chorales, and they copy little from the training set (the
+real chorales' own longest run shared with the training set is shown beside: hymn tunes recur
+across chorales).
 
 Each of the 36 test chorales' first 2 bars is continued for 6 bars by the model (its key
 estimated from the chorale, the four voices' range 40-81; temperature 0.9, top-p 0.9); the
@@ -72,7 +74,8 @@ def main() -> None:
         fresh.tokenizer = trained.tokenizer
         untrained = checkpoint.save(fresh, root / "untrained")
         rows = {
-            "real test chorales, bars 3-8": describe_folder(str(real_bars(files, root / "real"))),
+            "real test chorales, bars 3-8": describe_folder(str(real_bars(files, root / "real")),
+                                                            reference="builtin:bach"),
             f"{args.model}": describe_folder(str(continue_chorales(args.model, files,
                                                                    root / "model")),
                                              reference="builtin:bach"),
@@ -80,17 +83,24 @@ def main() -> None:
                 str(untrained), files, root / "untrained-out")), reference="builtin:bach"),
         }
     real = rows["real test chorales, bars 3-8"]
-    names = [k for k in real if k != "pieces"]
+    names = [k for k in real if k not in ("pieces", "longest_copied_run_notes")]
     print(f"{len(files)} held-out chorales, {PRIMER_BARS} bars given, {BARS} continued")
     print(f"{'':<30}" + "".join(f"{n[:16]:>18}" for n in names) + f"{'copied run':>12}")
     for label, row in rows.items():
         cells = "".join(f"{row[n]:>18.3f}" for n in names)
         print(f"{label:<30}{cells}{row.get('longest_copied_run_notes', '-'):>12}")
+    # Relative differences where the real value is a sizeable number; near-zero rates (empty
+    # bars: 1 in 100) as absolute differences, where a relative one would mean nothing.
+    sizeable = [n for n in names if real[n] >= 0.1]
     for label, row in rows.items():
         if row is real:
             continue
-        off = max(abs(row[n] - real[n]) / real[n] for n in names if real[n])
-        print(f"{label}: largest relative difference from the real chorales {off:.1%}")
+        off = {n: (row[n] - real[n]) / real[n] for n in sizeable}
+        worst = max(off, key=lambda n: abs(off[n]))
+        rest = ", ".join(f"{n} {row[n] - real[n]:+.3f}" for n in names if n not in sizeable)
+        print(f"{label}: largest relative difference from the real chorales {off[worst]:+.1%} "
+              f"({worst}); " + ", ".join(f"{n} {v:+.1%}" for n, v in off.items() if n != worst)
+              + (f"; absolute: {rest}" if rest else ""))
 
 
 if __name__ == "__main__":

@@ -59,12 +59,19 @@ def test_demo_piece_is_midi_wav_and_png_and_a_second_run_continues(tmp_path, mon
 
     fake_bach_cache(monkeypatch)
     works = make_demo_piece(tmp_path / "demo", seed=1, device="cpu", minutes=0.02)
-    assert [w.kind for w in works] == ["audio", "image"]
-    assert works[0].path.suffix == ".wav" and works[0].path.stat().st_size > 44
-    assert Image.open(works[1].path).size == (1200, 420)
-    assert "continues the first 2 bars of bwv1" in works[0].caption
-    assert "kept to D major" in works[0].caption  # bwv1 here is the C major scale moved up 2
-    assert works[0].provenance["pipeline"] == "music.generate"
+    # builtin:bach's continuation first (no training), then the minute-trained LSTM's.
+    assert [w.kind for w in works] == ["audio", "image", "audio", "image"]
+    assert [w.title for w in works] == [
+        "Bach continued by builtin:bach: listen", "Bach continued by builtin:bach: piano roll",
+        "Bach continued: listen", "Bach continued: piano roll"]
+    assert "the chorale model artforge ships" in works[0].caption
+    assert works[0].provenance["params"]["builtin_model"] == "builtin:bach"
+    for listen, roll in (works[:2], works[2:]):
+        assert listen.path.suffix == ".wav" and listen.path.stat().st_size > 44
+        assert Image.open(roll.path).size == (1200, 420)
+        assert "continues the first 2 bars of bwv1" in listen.caption
+        assert "kept to D major" in listen.caption  # bwv1 here: the C major scale moved up 2
+        assert listen.provenance["pipeline"] == "music.generate"
     first = checkpoint.latest_checkpoint(tmp_path / "demo" / RUN_NAME)
     make_demo_piece(tmp_path / "demo", seed=1, device="cpu", minutes=0.02)
     assert checkpoint.latest_checkpoint(tmp_path / "demo" / RUN_NAME).name > first.name

@@ -81,7 +81,8 @@ def _train_frames(data: str, arch: str, hidden: int, layers: int, transpose: int
 
 
 @click.command()
-@click.option("--model", required=True, type=click.Path(), help="A run or model folder.")
+@click.option("--model", required=True, type=click.Path(),
+              help="A run or model folder, or builtin:bach (the chorale model artforge ships).")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help=".mid file to write.")
 @click.option("--primer", type=click.Path(dir_okay=False), default=None,
               help="MIDI file to continue (default: start from nothing).")
@@ -149,7 +150,8 @@ def render(midi: str, no_fluidsynth: bool) -> None:
 
 
 @click.command("eval")
-@click.option("--model", type=click.Path(), default=None, help="A run or model folder to score.")
+@click.option("--model", type=click.Path(), default=None,
+              help="A run or model folder to score, or builtin:bach.")
 @click.option("--data", default=None,
               help="Music to score the model on (builtin:bach uses its validation part), and "
                    "the training set that originality is measured against.")
