@@ -78,6 +78,8 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=5.0)
     args = parser.parse_args()
     from artforge.core import checkpoint
+    from artforge.data.shipped_models import model_folder
+    from artforge.text.medium import MEDIUM
     from artforge.text.model import GPTModel
     from artforge.text.pipeline import load_text_model
 
@@ -113,6 +115,10 @@ def main() -> None:
         print(f"  {label:<22} held-out {loss:.3f} nats/char ({unknown} unknown characters); "
               f"{trained}")
     print(f"held-out loss, fine-tuned / from nothing: {rows[0][1] / rows[1][1]:.3f}")
+    untouched, unknown = held_out_loss(model_folder(args.model, MEDIUM.shipped, "text"),
+                                       poems[args.train:])
+    print(f"  {args.model + ' untouched':<22} held-out {untouched:.3f} nats/char ({unknown} "
+          f"unknown characters); fine-tuned / untouched: {rows[0][1] / untouched:.3f}")
 
 
 if __name__ == "__main__":
