@@ -61,3 +61,7 @@ def test_an_unknown_shipped_name_is_one_sentence():
     assert result.exit_code == 2
     assert result.output == ("error: there is no built-in text model builtin:song; the built-in "
                              "one is builtin:tang.\n")
+
+
+def test_it_loads_on_the_device_auto_picks():
+    assert load_text_model("builtin:tang", device="auto").net.lm_head.weight.device.type == "cpu"

@@ -141,7 +141,10 @@ def load_text_model(path: str | Path, device: str = "cpu") -> GPTModel:
     Face GPT-2 folder."""
     from artforge.text.hf import import_hf, is_hf_folder
 
+    from artforge.core.device import pick_device
+
     path = model_folder(path, MEDIUM.shipped, "text")
+    device = str(pick_device(device))  # "auto" too
     model = import_hf(path).to(device).eval() if is_hf_folder(path) else GPTModel.load(
         path, device=device)
     if model.tokenizer is None:
