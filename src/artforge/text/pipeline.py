@@ -139,9 +139,8 @@ def encode_documents(tokenizer: TextTokenizer, documents: list[Document]) -> tor
 def load_text_model(path: str | Path, device: str = "cpu") -> GPTModel:
     """A GPT from an artforge model/run folder, a shipped model (builtin:NAME) or a Hugging
     Face GPT-2 folder."""
-    from artforge.text.hf import import_hf, is_hf_folder
-
     from artforge.core.device import pick_device
+    from artforge.text.hf import import_hf, is_hf_folder
 
     path = model_folder(path, MEDIUM.shipped, "text")
     device = str(pick_device(device))  # "auto" too
