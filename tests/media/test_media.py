@@ -87,9 +87,12 @@ def test_a_new_medium_is_in_the_demo_plan_and_page(with_sculpture, tmp_path):
     assert (tmp_path / "works" / "sculpture.txt").is_file()
 
 
-def test_an_unknown_demo_part_is_refused_with_the_known_ones():
+def test_an_unknown_demo_part_is_refused_with_the_known_ones(tmp_path):
     with pytest.raises(UserError, match="the demo has no part 'sculpture'; choose among text"):
         plan(("sculpture",))
+    with pytest.raises(UserError, match="no part 'sculpture'"):
+        run_demo(tmp_path / "demo", steps=2, size=16, media=("sculpture",))
+    assert not (tmp_path / "demo").exists()  # refused before the field trained
 
 
 def test_demo_minutes_reach_every_part_that_trains(monkeypatch, tmp_path):

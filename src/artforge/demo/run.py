@@ -27,8 +27,9 @@ def run_demo(out: Path, *, painting: str = DEFAULT_PAINTING, steps: int = 800,
     from artforge.catalog.provenance import read_png_provenance
     from artforge.image.field.pipeline import render_field, train_field
 
-    # 1. Check inputs.
-    if media != () and distributed.world_size() > 1:
+    # 1. Check inputs (an unknown part is refused before any training).
+    parts = plan(media)
+    if parts and distributed.world_size() > 1:
         raise UserError("under torchrun the demo trains only the field painting (its other "
                         "works need one process each); add --media none.")
     out = Path(out)
@@ -72,7 +73,7 @@ def run_demo(out: Path, *, painting: str = DEFAULT_PAINTING, steps: int = 800,
         Work("Training loss", "plot", body=loss_curve_svg(metrics),
              caption=f"Mean squared error per step, from {run_dir / 'metrics.jsonl'}."),
     ]
-    works += _other_media(out, media, seed, device, minutes)
+    works += _other_media(out, parts, seed, device, minutes)
     intro = ("Works made on this machine by artforge's demo. Each says how it was made; the "
              "catalog (artforge catalog list) remembers them too.")
     return write_page(out / "index.html", "artforge demo", intro, works)
@@ -91,12 +92,12 @@ def plan(media: tuple[str, ...] | None = None) -> list[DemoPart]:
     return [part for part in parts if media is None or part.name in media]
 
 
-def _other_media(out: Path, media: tuple[str, ...] | None, seed: int, device: str,
+def _other_media(out: Path, parts: list[DemoPart], seed: int, device: str,
                  minutes: float | None) -> list[Work]:
     """Each chosen demo part. Those that train get `minutes` each when it is given, else
     their own minute or so, continued by the next demo."""
     works: list[Work] = []
-    for part in plan(media):
+    for part in parts:
         budget = {"minutes": minutes} if part.trains and minutes is not None else {}
         works += part.make(out, seed=seed, device=device, **budget)
     return works

@@ -25,9 +25,9 @@ CHANGE_HEADER = "x-artforge"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 UPLOAD_PATH = "/api/uploads"
 MULTIPART_OVERHEAD = 64 * 1024
+"""Bytes a multipart body adds around the file (boundaries, the kind field, headers)."""
 MAX_BODY_BYTES = 4 * 2**20
 """Every request but an upload: its body (JSON) is refused past this many bytes."""
-"""Bytes a multipart body adds around the file (boundaries, the kind field, headers)."""
 PAGE_POLICY = ("default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
                "connect-src 'self'; style-src 'self'; script-src 'self'; frame-ancestors 'none'")
 

@@ -1,5 +1,6 @@
 """The models one can create with: the catalog's saved models whose folders still exist."""
 
+import functools
 import json
 import sqlite3
 from pathlib import Path
@@ -66,24 +67,33 @@ def _register_shipped(conn: sqlite3.Connection) -> dict[str, str]:
     """Put the shipped models that the studio's tabs use (every medium's shipped models of a
     kind listed in MEDIUM_OF_KIND) in the catalog, once, so that they can be picked by id
     like trained ones; their folders → builtin:NAME."""
-    from artforge import media
     from artforge.catalog.records import record_model
-    from artforge.core import checkpoint
-    from artforge.data.shipped_models import shipped_folder
 
     folders = {}
-    for shipped in media.shipped_models():
-        folder = shipped_folder(shipped).resolve()
-        if not folder.is_dir():
-            continue
-        header = checkpoint.read_header(folder)
-        if header["kind"] not in MEDIUM_OF_KIND:
-            continue
-        folders[str(folder)] = shipped.name
+    for name, folder, header in _shipped_for_tabs():
+        folders[str(folder)] = name
         known = conn.execute("SELECT 1 FROM models WHERE path = ?", (str(folder),)).fetchone()
         if known is None:
             record_model(None, folder, header["kind"], header["config"], conn)
     return folders
+
+
+@functools.cache
+def _shipped_for_tabs() -> tuple[tuple[str, Path, dict[str, Any]], ...]:
+    """(builtin:NAME, folder, header) of each shipped model a tab uses: read once a process,
+    not at every listing (the package's folders do not change while it runs)."""
+    from artforge import media
+    from artforge.core import checkpoint
+    from artforge.data.shipped_models import shipped_folder
+
+    found = []
+    for shipped in media.shipped_models():
+        folder = shipped_folder(shipped).resolve()
+        if folder.is_dir():
+            header = checkpoint.read_header(folder)
+            if header["kind"] in MEDIUM_OF_KIND:
+                found.append((shipped.name, folder, header))
+    return tuple(found)
 
 
 def _reads_hints(path: Path) -> bool:
