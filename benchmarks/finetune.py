@@ -82,6 +82,7 @@ def main() -> None:
     from artforge.text.medium import MEDIUM
     from artforge.text.model import GPTModel
     from artforge.text.pipeline import load_text_model
+    from artforge.text.recipes import TEXT_TRAIN_DEFAULTS
 
     poems = poet_poems(args.poet, args.train + args.held)
     with tempfile.TemporaryDirectory() as tmp:
@@ -97,20 +98,25 @@ def main() -> None:
         fresh = GPTModel(shipped.config, shipped.tokenizer)
         checkpoint.save(fresh, root / "fresh")
         rows = []
-        for label, source in ((f"from {args.model}", args.model),
-                              ("from nothing", str(root / "fresh"))):
+        # Fine-tuning takes the command line's fine-tuning recipe; from nothing takes the
+        # training recipe's rate and schedule (a low rate would handicap it) and keeps the
+        # best validation too.
+        for label, source, extra in (
+                (f"from {args.model}", args.model, []),
+                ("from nothing", str(root / "fresh"),
+                 ["--lr", str(TEXT_TRAIN_DEFAULTS["lr"]), "--schedule", "cosine"])):
             out = root / label.replace(" ", "-").replace(":", "-")
             done = subprocess.run(
                 [sys.executable, "-m", "artforge", "text", "train", "--data", str(mine),
-                 "--out", str(out), "--minutes", str(args.minutes), "--init-from", source],
-                capture_output=True, text=True)
+                 "--out", str(out), "--minutes", str(args.minutes), "--init-from", source,
+                 *extra], capture_output=True, text=True)
             if done.returncode != 0:
                 raise SystemExit(done.stderr)
             loss, unknown = held_out_loss(out, poems[args.train:])
             rows.append((label, loss, unknown, done.stdout.strip().splitlines()[-1]))
     print(f"{args.poet}: {args.train} regular poems to train on, {args.held} held out; "
-          f"{args.minutes:g} CPU minutes each through `artforge text train --init-from` with "
-          "the command line's defaults")
+          f"{args.minutes:g} CPU minutes each through `artforge text train --init-from` (fine-"
+          "tuning recipe; from nothing with the training recipe's rate and schedule)")
     for label, loss, unknown, trained in rows:
         print(f"  {label:<22} held-out {loss:.3f} nats/char ({unknown} unknown characters); "
               f"{trained}")

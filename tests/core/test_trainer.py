@@ -5,9 +5,10 @@ import pytest
 import torch
 
 from artforge.core import checkpoint
+from artforge.core.evaluate import evaluate
 from artforge.core.trainer import Trainer
 from artforge.errors import UserError
-from artforge.image.field.model import FieldModel
+from artforge.image.field.model import FieldModel, PixelDataset
 from tests.conftest import TINY_FIELD
 
 
@@ -274,3 +275,36 @@ def test_out_of_range_options_are_user_errors(pixels, train_config, tmp_path):
                          ({"num_workers": -1}, "--num-workers")]:
         with pytest.raises(UserError, match=message):
             Trainer(fresh_model(), train_config.replace(**bad), tmp_path, pixels)
+
+
+def test_keep_best_finishes_with_the_weights_of_the_best_validation(pixels, train_config,
+                                                                    tmp_path):
+    # Validated on the picture's negative, training on the picture only makes it worse: the
+    # best validation is the first, and the final checkpoint must hold those weights.
+    negative = PixelDataset(1 - pixels.colours.reshape(8, 8, 3))
+    config = train_config.replace(steps=20, eval_every=5, save_every=10, keep_best=True)
+    model = fresh_model()
+    result = Trainer(model, config, tmp_path, pixels, val_data=negative).fit()
+    records = [json.loads(line) for line in (tmp_path / "metrics.jsonl").open()]
+    checks = [(r["val_loss"], r["step"]) for r in records if "val_loss" in r
+              and "best_step" not in r]
+    assert [step for _, step in checks] == [5, 10, 15, 20]
+    best_loss, best_step = min(checks)
+    assert best_step == 5 and checks[-1][0] > best_loss
+    assert result.metrics["best_step"] == 5 and result.metrics["val_loss"] == best_loss
+    saved = checkpoint.load(result.checkpoint)
+    again = evaluate(saved, negative, 16, torch.device("cpu"))
+    assert again["loss"] == pytest.approx(best_loss, rel=1e-6)
+    assert "- best_step: 5" in (result.checkpoint / "card.md").read_text()
+
+
+def test_patience_stops_when_validation_stops_improving(pixels, train_config, tmp_path):
+    negative = PixelDataset(1 - pixels.colours.reshape(8, 8, 3))
+    config = train_config.replace(steps=100, eval_every=5, patience=2)
+    result = Trainer(fresh_model(), config, tmp_path, pixels, val_data=negative).fit()
+    assert result.stopped_by == "patience" and result.step == 15
+
+
+def test_keeping_the_best_needs_validation_checks(pixels, train_config, tmp_path):
+    with pytest.raises(UserError, match="needs --eval-every"):
+        Trainer(fresh_model(), train_config.replace(keep_best=True), tmp_path, pixels)

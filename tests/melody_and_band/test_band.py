@@ -201,3 +201,24 @@ def test_the_guide_is_the_chords_the_key_or_nothing():
         accompaniment_guides("key", "H major", tune, 2)
     with pytest.raises(UserError, match="--harmony must be one of"):
         accompaniment_guides("jazz", "auto", tune, 2)
+
+
+def test_fine_tuning_a_band_model_keeps_its_tracks_ranges_and_weights(tmp_path):
+    songs = write_chorales(tmp_path / "songs", 3)
+    train = TrainConfig(steps=2, batch_size=4, lr=1e-3, save_every=2, device="cpu")
+    config = TransformerBandConfig(width=16, layers=1, heads=2, dropout=0.0)
+    train_band(str(songs), tmp_path / "first", train, model_config=config, catalog=False)
+    source = checkpoint.load(tmp_path / "first")
+    # A fresh run with other ranges (no transposition) and another width is not what comes
+    # out: the source's config and weights are.
+    done = train_band(str(songs), tmp_path / "tuned", train.replace(steps=1, lr=1e-9),
+                      model_config=config.replace(width=32), transpose=0, catalog=False,
+                      init_from=str(tmp_path / "first"))
+    tuned = checkpoint.load(tmp_path / "tuned")
+    assert done.result.step == 1 and tuned.config == source.config
+    for name, tensor in source.state_dict().items():
+        assert torch.allclose(tuned.state_dict()[name], tensor, atol=1e-6), name
+    with pytest.raises(UserError, match="^there is no built-in band model builtin:bach; "):
+        train_band(str(songs), tmp_path / "bad", train, init_from="builtin:bach",
+                   catalog=False)
+    assert not (tmp_path / "bad").exists()

@@ -173,8 +173,12 @@ def test_bad_options_are_one_line_errors(trained, tmp_path):
     done = invoke("generate", "--model", str(root / "run"), "--out", str(tmp_path / "a.wav"))
     one_line_error(done, "--out must name a .mid file, not a.wav.")
     done = invoke("train", "--data", "builtin:jazz", "--out", str(tmp_path / "r"))
-    one_line_error(done, "there is no built-in music 'jazz'; choose builtin:bach, builtin:folk or "
-                         "builtin:folk-band.")
+    one_line_error(done, "there is no built-in music 'jazz'; choose builtin:bach, builtin:folk, "
+                         "builtin:folk-band or builtin:oneill.")
+    done = invoke("train", "--data", "builtin:oneill", "--out", str(tmp_path / "r"))
+    one_line_error(done, "builtin:oneill is held out for evaluation (music eval); train on "
+                         "builtin:folk or your own folder.")
+    assert not (tmp_path / "r").exists()
 
 
 def test_eval_prints_nll_and_statistics(trained, tmp_path):
@@ -232,6 +236,12 @@ def test_init_from_fine_tunes_a_model_with_its_own_size_and_tokens(trained, tmp_
     assert model.tokenizer.vocab == source.tokenizer.vocab
     for name, weight in source.state_dict().items():  # one step at a tiny rate: nearly equal
         assert torch.allclose(model.state_dict()[name], weight, atol=1e-6), name
+    # The fine-tuning recipe fills what the command line left out (--lr was given).
+    from artforge.core.train_config import FINE_TUNING
+
+    recipe = checkpoint.read_training_state(checkpoint.resolve(tuned))["train_config"]
+    assert recipe["lr"] == 1e-9 and recipe["schedule"] == FINE_TUNING["schedule"]
+    assert (recipe["eval_every"], recipe["keep_best"]) == (FINE_TUNING["eval_every"], True)
 
 
 def test_init_from_a_model_of_another_medium_is_one_sentence(trained, tmp_path):

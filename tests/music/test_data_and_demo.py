@@ -84,8 +84,38 @@ def test_folk_tunes_are_read_one_by_one_from_the_abc_collections():
     assert abc_tunes(text) == ["X:1\nT:a\nK:G\nGAB|\n", "X:2\nT:b\nK:D\nDEF|\n"]
     splits = music_data.builtin_splits("folk", limit=3)
     files = splits.train + splits.validation + splits.test
-    assert 1 <= len(files) <= 3
+    assert len(files) == 3
     assert all(len(symusic.Score(path).tracks[0].notes) > 10 for path in files)
+    assert all(music_data.hash_part(path.stem) == path.parent.name for path in files)
+
+
+def test_folk_tunes_are_converted_silently_with_their_repeats_played(capfd, tmp_path):
+    # abcMIDI warns of the odd bar on stdout; a conversion prints nothing.
+    tune = "X:1\nT:Two bars\nM:2/4\nL:1/8\nK:G\n|:GABc|d2d2:|\n"
+    music_data.abc_midi(tune + "GABcd|\n")
+    assert "time units" in "".join(capfd.readouterr())  # abcMIDI's own warning
+    with music_data.silenced_output():
+        data = music_data.abc_midi(tune + "GABcd|\n")
+    assert data is not None and capfd.readouterr() == ("", "")
+    notes = symusic.Score.from_midi(music_data.abc_midi(tune)).tracks[0].notes
+    assert [n.pitch for n in notes] == [67, 69, 71, 72, 74, 74] * 2
+    assert music_data.abc_midi("X:1\nT:empty\nK:C\nz4|\n") is None
+
+
+def test_oneills_tunes_stay_out_of_the_folk_training_data():
+    assert music_data.abc_title("T: Rakes of Kildare, The\n") == music_data.abc_title(
+        "T:The Rakes of Kildare\n") == "kildare of rakes"
+    assert music_data.abc_opening('K:D\n"D"d2 {e}dB !trill!A2FA | d>ef^g a2ab |\n') == (
+        "DDBAFADEFGAA")
+    assert music_data.abc_opening("K:D\nd2dB|\n") == ""  # too short to say
+    held = music_data.folk_tunes(music_data.HELD_OUT)
+    kept = music_data._folk_training_tunes()
+    assert len(held) == 2009 and len(kept) > 10_000
+    titles = {music_data.abc_title(text) for _, text in held}
+    openings = {music_data.abc_opening(text) for _, text in held} - {""}
+    assert not any(music_data.abc_title(text) in titles for _, text in kept)
+    assert not any(music_data.abc_opening(text) in openings for _, text in kept)
+    assert {stem.split("_")[0] for stem, _ in kept} == set(music_data.FOLK_SOURCES)
 
 
 def test_the_shipped_chorales_are_split_by_bwv_number():

@@ -90,3 +90,18 @@ def test_an_unknown_shipped_name_is_one_sentence(tmp_path):
     assert result.exit_code == 2
     assert "there is no built-in text model builtin:klingon" in result.output
     assert not (tmp_path / "tuned").exists()
+
+
+def test_fine_tuning_takes_its_own_recipe_unless_an_option_is_given(tmp_path):
+    from artforge.core.train_config import FINE_TUNING
+
+    _, source = _saved_english(tmp_path)
+    mine = tmp_path / "mine.txt"
+    mine.write_text(ENGLISH * 4)
+    assert _tune(source, mine, tmp_path / "a").exit_code == 0
+    saved = checkpoint.read_training_state(checkpoint.latest_checkpoint(tmp_path / "a"))
+    recipe = saved["train_config"]
+    assert {key: recipe[key] for key in FINE_TUNING} == FINE_TUNING
+    assert _tune(source, mine, tmp_path / "b", "--lr", "0.01").exit_code == 0
+    saved = checkpoint.read_training_state(checkpoint.latest_checkpoint(tmp_path / "b"))
+    assert saved["train_config"]["lr"] == 0.01 and saved["train_config"]["keep_best"]

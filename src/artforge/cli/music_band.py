@@ -36,10 +36,13 @@ DEFAULT_TRACKS = {"builtin:folk-band": "melody,bass,piano,drums"}
 @click.option("--layers", type=click.IntRange(min=1), default=2, show_default=True,
               help="Transformer layers.")
 @click.option("--transpose", type=click.IntRange(0, 12), default=5, show_default=True)
+@click.option("--init-from", type=click.Path(), default=None,
+              help="Fine-tune this band model (a run or model folder, or builtin:folk-band) "
+                   "instead of starting fresh; its tracks, size and pitch ranges are kept.")
 @common_options(default_out="runs/band")
 @training_options(default_steps=3000, default_batch_size=8, default_lr=2e-3)
 def train(data: str, arch: str, tracks: str | None, width: int | None, layers: int, transpose: int,
-          out: str, resume: bool, **options) -> None:
+          init_from: str | None, out: str, resume: bool, **options) -> None:
     """Train a band model on 4-bar passages in which every track plays.
 
     \b
@@ -47,6 +50,7 @@ def train(data: str, arch: str, tracks: str | None, width: int | None, layers: i
       artforge music band train --data builtin:bach --out runs/band --minutes 10
       artforge music band train --data builtin:folk-band --out runs/folk-band --minutes 20
       artforge music band train --data my-songs/ --tracks melody,bass,piano,drums --out runs/pop
+      artforge music band train --data my-songs/ --init-from builtin:folk-band --out runs/mine
     """
     from artforge.music.band.tracks import default_programs
     from artforge.music.band.train import band_class, train_band
@@ -59,8 +63,9 @@ def train(data: str, arch: str, tracks: str | None, width: int | None, layers: i
         config = config.replace(width=width or config.width, layers=layers)
     else:
         config = config.replace(channels=width or config.channels)
-    trained = train_band(data, out, train_config(options), arch=arch, model_config=config,
-                         transpose=transpose, resume=resume)
+    trained = train_band(data, out, train_config(options, fine_tune=bool(init_from)),
+                         arch=arch, model_config=config,
+                         transpose=transpose, resume=resume, init_from=init_from)
     click.echo(trained.data.report())
     result = trained.result
     click.echo(f"Trained to step {result.step} ({result.stopped_by}); model in "

@@ -52,7 +52,8 @@ def train(data: str, arch: str, tokenizer: str, bpe: int, hidden: int, layers: i
     from artforge.music.train import train_music
 
     config = MusicConfig(hidden=hidden, layers=layers, context=context)
-    trained = train_music(data, out, train_config(options), arch=arch, model_config=config,
+    trained = train_music(data, out, train_config(options, fine_tune=bool(init_from)),
+                          arch=arch, model_config=config,
                           tokenizer=tokenizer, bpe=bpe, transpose=transpose, resume=resume,
                           init_from=init_from)
     click.echo(trained.corpus.report())

@@ -76,8 +76,10 @@ def training_options(default_steps: int, default_batch_size: int, default_lr: fl
 TRAINER_KEYS = ("steps", "minutes", "batch_size", "lr", "schedule", "save_every", "seed",
                 "device", "amp")
 """The command-line options that become TrainConfig fields."""
-RESUMED_KEYS = ("steps", "batch_size", "lr", "schedule", "save_every", "amp")
-"""What --resume takes from the run when the command line leaves it at its default."""
+RESUMED_KEYS = ("steps", "batch_size", "lr", "schedule", "save_every", "amp", "warmup_steps",
+                "eval_every", "keep_best", "patience")
+"""What --resume takes from the run when the command line leaves it at its default (the last
+four are the recipe's, e.g. fine-tuning's, and no command-line option)."""
 
 
 def trainer_options(options: dict[str, Any], *, resumed: bool = True) -> dict[str, Any]:
@@ -88,6 +90,23 @@ def trainer_options(options: dict[str, Any], *, resumed: bool = True) -> dict[st
 
     chosen = {key: options[key] for key in TRAINER_KEYS} | {"budget_from": STARTED}
     return {**chosen, **resumed_options()} if resumed else chosen
+
+
+def fine_tuned(chosen: dict[str, Any]) -> dict[str, Any]:
+    """A train command's TrainConfig fields for `--init-from`: the fine-tuning recipe
+    (FINE_TUNING) wherever the command line left an option of it at its default (with
+    --resume, `chosen` as it is: the run keeps its own)."""
+    from click.core import ParameterSource
+
+    from artforge.core.train_config import FINE_TUNING
+
+    context = click.get_current_context(silent=True)
+    params = context.params if context is not None else {}
+    if params.get("resume"):
+        return chosen
+    given = {key for key in params
+             if context.get_parameter_source(key) is not ParameterSource.DEFAULT}
+    return {**chosen, **{key: value for key, value in FINE_TUNING.items() if key not in given}}
 
 
 def resumed_options() -> dict[str, Any]:
@@ -107,12 +126,15 @@ def resumed_options() -> dict[str, Any]:
     if folder is None:
         return {}
     saved = checkpoint.read_training_state(folder).get("train_config", {})
-    return {key: saved[key] for key in RESUMED_KEYS
-            if key in saved and context.get_parameter_source(key) is ParameterSource.DEFAULT}
+    return {key: saved[key] for key in RESUMED_KEYS if key in saved and (
+        key not in context.params
+        or context.get_parameter_source(key) is ParameterSource.DEFAULT)}
 
 
-def train_config(options: dict[str, Any]):
-    """The TrainConfig that the training options (and --seed, --device) describe."""
+def train_config(options: dict[str, Any], *, fine_tune: bool = False):
+    """The TrainConfig that the training options (and --seed, --device) describe; with
+    `fine_tune` (a fresh run from --init-from), the fine-tuning recipe where they are silent."""
     from artforge.core.train_config import TrainConfig
 
-    return TrainConfig(**trainer_options(options))
+    chosen = trainer_options(options)
+    return TrainConfig(**(fine_tuned(chosen) if fine_tune else chosen))

@@ -2,7 +2,13 @@
 
 import click
 
-from artforge.cli.options import DEVICE, common_options, trainer_options, training_options
+from artforge.cli.options import (
+    DEVICE,
+    common_options,
+    fine_tuned,
+    trainer_options,
+    training_options,
+)
 from artforge.text.recipes import TEXT_TRAIN_DEFAULTS
 
 FORMS = ("jueju5", "jueju7", "lushi5", "lushi7", "quatrain", "couplet", "sonnet", "lines")
@@ -45,7 +51,8 @@ def train(data: str, tokenizer: str, vocab_size: int, preset: str, block_size: i
     from artforge.text.pipeline import TextTrainOptions, train_text
     from artforge.text.recipes import text_train_config
 
-    config = text_train_config(**trainer_options(options))
+    chosen = trainer_options(options)
+    config = text_train_config(**(fine_tuned(chosen) if init_from else chosen))
     text_options = TextTrainOptions(tokenizer, vocab_size, preset, block_size, init_from,
                                     simplified)
     result = train_text(data, out, config, text_options, resume=resume,

@@ -1,8 +1,18 @@
 """Options of the shared training loop, saved in every checkpoint's training state."""
 
 import dataclasses
+from typing import Any
 
 from artforge.core.config import Config, require
+
+FINE_TUNING: dict[str, Any] = {
+    "lr": 3e-4, "schedule": "constant", "warmup_steps": 10, "eval_every": 25, "keep_best": True,
+    "patience": 12}
+"""The recipe for fine-tuning a trained model (`--init-from`) on a small folder, in every
+medium: a rate several times below the 2e-3 the shipped models were trained with, checked on
+the folder's validation part every 25 steps, finishing with the best weights and stopping once
+12 checks in a row found nothing better (a folder of 30 poems is learnt by heart in a few
+hundred steps, and the model forgets what it knew)."""
 
 
 @dataclasses.dataclass
@@ -29,6 +39,11 @@ class TrainConfig(Config):
     save_every: int = 500
     eval_every: int = 0
     """0: validate only at the end (when there is validation data)."""
+    keep_best: bool = False
+    """Finish with the weights of the best validation so far (fine-tuning on a small folder
+    overfits: its last weights are rarely its best)."""
+    patience: int = 0
+    """Stop when this many validations in a row found no better loss (0: never)."""
     log_every: int = 10
     keep_checkpoints: int = 2
     seed: int = 0
@@ -50,6 +65,9 @@ class TrainConfig(Config):
             (self.save_every >= 1, "--save-every must be at least 1"),
             (self.log_every >= 1, "--log-every must be at least 1"),
             (self.eval_every >= 0, "--eval-every must be 0 (only at the end) or more"),
+            (self.patience >= 0, "--patience must be 0 (never stop early) or more"),
+            (self.eval_every > 0 or not (self.keep_best or self.patience),
+             "keeping the best weights or stopping early needs --eval-every"),
             (self.num_workers >= 0, "--num-workers must be 0 or more"),
             (self.keep_checkpoints >= 1, "keep_checkpoints must be at least 1"),
             (self.ema_decay is None or 0 <= self.ema_decay < 1, "--ema must be in [0, 1)"),

@@ -57,6 +57,15 @@ class _StepModule(nn.Module):
         return self.model.training_step(batch)
 
 
+@dataclasses.dataclass
+class _Best:
+    """The best validation so far: its loss, step, metrics and (with keep_best) weights."""
+    loss: float
+    step: int
+    metrics: dict[str, float]
+    weights: dict[str, torch.Tensor]
+
+
 class Trainer:
     def __init__(self, model: ArtModel, config: TrainConfig, run_dir: Path, train_data: Dataset,
                  val_data: Dataset | None = None, *, resume: bool = False,
@@ -67,6 +76,9 @@ class Trainer:
         self.resume, self.data_note = resume, data_note
         self.step = 0
         self.last_metrics: dict[str, float] = {}
+        self._best: _Best | None = None
+        self._stale = 0
+        """Validations in a row without a better loss (for patience)."""
         self._stop_requested = threading.Event()
 
     def request_stop(self) -> None:
@@ -184,7 +196,7 @@ class Trainer:
                 self._log(window, started)
                 if not cfg.eval_every or self.step % cfg.eval_every:
                     self._validate()
-                if self.step % cfg.save_every:
+                if self._take_best() or self.step % cfg.save_every:
                     self._save()
         return stopped_by
 
@@ -195,7 +207,10 @@ class Trainer:
         out_of_time = minutes is not None and spent > minutes * 60
         signal_seen, time_spent = distributed.any_rank(
             [self._stop_requested.is_set(), out_of_time], self.device)
-        return "signal" if signal_seen else "minutes" if time_spent else "steps"
+        if signal_seen or time_spent:
+            return "signal" if signal_seen else "minutes"
+        patience = self.config.patience
+        return "patience" if patience and self._stale >= patience else "steps"
 
     def _amp(self) -> contextlib.AbstractContextManager:
         return torch.autocast(self.device.type, dtype=self._amp_dtype,
@@ -258,6 +273,28 @@ class Trainer:
         means = {f"val_{name}": value for name, value in metrics.items()}
         self.last_metrics.update(means)
         self.metrics.append({"step": self.step, **means})
+        loss = metrics.get("loss")
+        if loss is None or (self._best is not None and loss >= self._best.loss):
+            self._stale += 1
+            return
+        self._stale = 0
+        weights = ({k: v.detach().clone() for k, v in self.model.state_dict().items()}
+                   if self.config.keep_best else {})
+        self._best = _Best(loss, self.step, means, weights)
+
+    def _take_best(self) -> bool:
+        """With keep_best: put back the weights of the best validation if the last ones are
+        worse; the final checkpoint then holds them (its card says from which step)."""
+        best = self._best
+        if not self.config.keep_best or best is None or best.step == self.step:
+            return False
+        self.model.load_state_dict(best.weights)
+        if self.ema is not None:
+            self.ema = EMA(self.model, self.ema.decay)
+        self.last_metrics.update(best.metrics, best_step=float(best.step))
+        if distributed.is_main():
+            self.metrics.append({"step": self.step, "best_step": best.step, **best.metrics})
+        return True
 
     # Saving ----------------------------------------------------------------------------------
     def _save(self) -> None:

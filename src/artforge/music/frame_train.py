@@ -9,7 +9,7 @@ from artforge.core.seeding import seed_everything
 from artforge.core.train_config import TrainConfig
 from artforge.core.trainer import Trainer, TrainResult
 from artforge.errors import UserError
-from artforge.music.datasets import music_splits
+from artforge.music.datasets import training_splits
 from artforge.music.frame_model import FrameConfig, PianoRollModel
 from artforge.music.ingest import SkipFile, read_score
 from artforge.music.pianoroll import FrameWindows, score_frames
@@ -39,7 +39,7 @@ def train_frames(data: str, out: Path, train: TrainConfig, *,
     config = (FrameConfig.from_dict(checkpoint.read_header(previous)["config"])
               if previous is not None else model_config or FrameConfig())
     # 2. Piano rolls, cut into windows.
-    splits = music_splits(data)
+    splits = training_splits(data)
     rolls = rolls_of(splits.train, config.frames_per_beat)
     if not rolls:
         raise UserError(f"{data} has no usable notes for piano-roll training.")

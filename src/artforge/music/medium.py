@@ -75,7 +75,7 @@ MEDIUM = Medium(
                  "band-musegan"),
     pipelines=("music.generate", "music.vae.sample", "music.vae.interpolate",
                "music.vae.attribute", "music.band.generate", "music.band.accompany"),
-    datasets=("builtin:bach", "builtin:folk", "builtin:folk-band"),
+    datasets=("builtin:bach", "builtin:folk", "builtin:folk-band", "builtin:oneill"),
     shipped=(ShippedModel("builtin:bach", "bach", "music", "four-voice Bach chorales"),
              ShippedModel("builtin:bach-melody", "bach-melody", "melody",
                           "a 2-bar melody VAE"),

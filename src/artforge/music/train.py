@@ -13,7 +13,7 @@ from artforge.core.train_config import TrainConfig
 from artforge.core.trainer import Trainer, TrainResult
 from artforge.errors import UserError
 from artforge.music.dataset import TokenWindows
-from artforge.music.datasets import cache_dir, music_splits
+from artforge.music.datasets import cache_dir, training_splits
 from artforge.music.ingest import Corpus, tokenise
 from artforge.music.model import MusicConfig, music_model_class
 from artforge.music.tokens import TOKENIZER_FILE, load_tokenizer, make_tokenizer, train_bpe
@@ -54,7 +54,7 @@ def train_music(data: str, out: Path, train: TrainConfig, *, arch: str = "lstm",
         config = model_config or MusicConfig()
         tokens = make_tokenizer(tokenizer)
     # 2. Read and tokenise the music (cached), learning BPE merges first if asked.
-    splits = music_splits(data)
+    splits = training_splits(data)
     corpus = tokenise(splits.train, tokens, cache_dir() / "tokens")
     if bpe and previous is None and source is None and corpus.pieces:
         train_bpe(tokens, [piece.path for piece in corpus.pieces], bpe)

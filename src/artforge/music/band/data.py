@@ -10,7 +10,7 @@ from torch.utils.data import Dataset
 
 from artforge.errors import UserError
 from artforge.music.band.tracks import Passage, assign, passages
-from artforge.music.datasets import music_splits
+from artforge.music.datasets import training_splits
 from artforge.music.ingest import SkipFile, read_tracks
 
 LOW, HIGH = 24, 107
@@ -55,7 +55,7 @@ class BandData:
 
 
 def band_data(data: str, names: Sequence[str], bars: int) -> BandData:
-    splits = music_splits(data)
+    splits = training_splits(data)
     train, skipped = file_passages(splits.train, names, bars)
     held, held_skipped = file_passages(splits.validation, names, bars)
     if not train:

@@ -11,10 +11,12 @@ import torch
 from artforge.core import checkpoint
 from artforge.core.device import pick_device
 from artforge.core.registry import PIPELINES
+from artforge.data.shipped_models import model_folder
 from artforge.errors import UserError
 from artforge.music.band.model import BandModel, Guide
 from artforge.music.band.tracks import Passage, passage_score
 from artforge.music.ingest import SkipFile
+from artforge.music.medium import MEDIUM
 from artforge.music.melody import STEPS_PER_BAR, cut, melody_notes
 from artforge.music.sheet import TRACK_COLOURS, Panel, draw_sheet
 from artforge.music.vae.data import file_melodies
@@ -24,8 +26,9 @@ GENERATE, ACCOMPANY = "music.band.generate", "music.band.accompany"
 MAX_PASSAGES = 16
 
 
-def load_band(model_path: Path, device: str = "cpu") -> tuple[BandModel, Path]:
-    folder = checkpoint.resolve(Path(model_path))
+def load_band(model_path: str | Path, device: str = "cpu") -> tuple[BandModel, Path]:
+    """The band model of a run or model folder, or a shipped one (builtin:folk-band)."""
+    folder = checkpoint.resolve(model_folder(model_path, MEDIUM.shipped, "band"))
     model = checkpoint.load(folder, device=pick_device(device))
     if not isinstance(model, BandModel):
         raise UserError(f"{model_path} holds a {model.kind!r} model, not a band model "

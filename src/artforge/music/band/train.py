@@ -11,6 +11,7 @@ from artforge.core.trainer import Trainer, TrainResult
 from artforge.errors import UserError
 from artforge.music.band.data import BandData, BandPassages, band_data, pitch_ranges
 from artforge.music.band.model import BandConfig, BandModel
+from artforge.music.band.pipeline import load_band
 from artforge.music.train import music_run
 
 ARCHS = {"transformer": "band-transformer", "musegan": "band-musegan"}
@@ -31,14 +32,20 @@ class BandTrainResult:
 
 def train_band(data: str, out: Path, train: TrainConfig, *, arch: str = "transformer",
                model_config: BandConfig | None = None, transpose: int = 5,
-               resume: bool = False, catalog: bool = True) -> BandTrainResult:
+               resume: bool = False, catalog: bool = True,
+               init_from: str | None = None) -> BandTrainResult:
     """Train a band model on `data` into the run folder `out`; a resumed run keeps its
-    architecture and config."""
+    architecture and config, and so does one fine-tuned from `init_from` (a band model folder
+    or builtin:NAME: its tracks, pitch ranges, size and weights)."""
     # 1. Inputs: a resumed run keeps what it was started with.
     out = Path(out)
     previous = checkpoint.latest_checkpoint(out) if resume else None
     cls = band_class(arch)
-    if previous is not None:
+    source = None
+    if previous is None and init_from is not None:
+        source, _ = load_band(init_from)
+        cls, config = type(source), source.config
+    elif previous is not None:
         header = checkpoint.read_header(previous)
         kinds = {kind: name for name, kind in ARCHS.items()}
         if header["kind"] not in kinds:
@@ -54,10 +61,12 @@ def train_band(data: str, out: Path, train: TrainConfig, *, arch: str = "transfo
         raise UserError("--transpose must be between 0 and 12 semitones.")
     # 2. Passages of the model's tracks; the pitch ranges come from the training data.
     bands = band_data(data, config.tracks, config.bars)
-    if previous is None:
+    if previous is None and source is None:
         config = config.replace(ranges=pitch_ranges(bands.train, len(config.tracks), transpose))
     seed_everything(train.seed)
     model = cls.from_config(config)
+    if source is not None:
+        model.load_state_dict(source.state_dict())
     drums = [name == "drums" for name in config.tracks]
     kept = [p for p in bands.train if model.fits(p)]
     held = [p for p in bands.validation if model.fits(p)]

@@ -10,7 +10,7 @@ import torch
 from torch.utils.data import Dataset
 
 from artforge.errors import UserError
-from artforge.music.datasets import music_splits
+from artforge.music.datasets import training_splits
 from artforge.music.ingest import SkipFile, read_tracks
 from artforge.music.melody import VOCAB, score_melodies, windows
 
@@ -61,7 +61,7 @@ class MelodyData:
 
 def melody_data(data: str, bars: int) -> MelodyData:
     """Training and held-out windows of `data` (builtin data: its validation part)."""
-    splits = music_splits(data)
+    splits = training_splits(data)
     train, skipped = melody_windows(splits.train, bars)
     held, held_skipped = melody_windows(splits.validation, bars)
     if not len(train):
