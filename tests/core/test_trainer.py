@@ -1,4 +1,5 @@
 import json
+import math
 import os
 
 import pytest
@@ -308,3 +309,31 @@ def test_patience_stops_when_validation_stops_improving(pixels, train_config, tm
 def test_keeping_the_best_needs_validation_checks(pixels, train_config, tmp_path):
     with pytest.raises(UserError, match="needs --eval-every"):
         Trainer(fresh_model(), train_config.replace(keep_best=True), tmp_path, pixels)
+
+
+def test_with_a_time_budget_the_cosine_falls_by_the_budgets_end(pixels, train_config, tmp_path):
+    import time
+
+    # Three quarters of a 4-minute budget went before the loop: the rate starts at the
+    # cosine's value for 3/4 (not for step 1 of a million), and ends at the floor.
+    config = train_config.replace(steps=10**6, log_every=1, schedule="cosine", lr=1.0,
+                                  min_lr_ratio=0.0, minutes=4.0, save_every=10**6,
+                                  budget_from=time.time() - 180)
+    trainer = Trainer(fresh_model(), config, tmp_path, pixels)
+    trainer._setup()
+    trainer._stop_reason(time.monotonic())
+    spent = trainer.optimizers.time_spent
+    assert 0.75 <= spent < 0.76
+    assert trainer.optimizers.lr_factor(1) == pytest.approx(0.5 * (1 + math.cos(math.pi * spent)))
+    # Saved and resumed, the schedule goes on from where it was and falls over what is left
+    # of the new budget: at the new budget's start, the same rate.
+    state = trainer.optimizers.state_dict()
+    assert state["progress"] == pytest.approx(spent)
+    again = Trainer(fresh_model(), config.replace(budget_from=time.time()), tmp_path / "b",
+                    pixels)
+    again._setup()
+    again.optimizers.load_state_dict(state)
+    again._stop_reason(time.monotonic())
+    assert again.optimizers.progress(2) == pytest.approx(spent, abs=0.01)
+    again.optimizers.time_spent = 1.0
+    assert again.optimizers.lr_factor(2) == pytest.approx(0.0, abs=1e-12)

@@ -44,13 +44,15 @@ def init_from_env(device: torch.device) -> tuple[torch.device, bool]:
     return device, True
 
 
-def any_rank(flags: list[bool], device: torch.device) -> list[bool]:
-    """Each flag, true on every rank when it is true on at least one (stop requests, budgets)."""
+def max_over_ranks(values: list[float], device: torch.device) -> list[float]:
+    """Each value's largest over the ranks, on every rank (e.g. the share of a time budget
+    spent, so that every rank schedules its learning rate alike)."""
     if not dist.is_initialized():
-        return list(flags)
-    values = torch.tensor([1.0 if flag else 0.0 for flag in flags], device=device)
-    dist.all_reduce(values, op=dist.ReduceOp.MAX)
-    return [bool(v) for v in values.tolist()]
+        return list(values)
+    tensor = torch.tensor(values, dtype=torch.float64 if device.type != "mps" else
+                          torch.float32, device=device)
+    dist.all_reduce(tensor, op=dist.ReduceOp.MAX)
+    return tensor.tolist()
 
 
 def barrier() -> None:

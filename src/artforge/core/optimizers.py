@@ -8,7 +8,6 @@ generator and discriminator) set `manual_optimization = True` and drive them fro
 
 import math
 import warnings
-from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -21,29 +20,37 @@ from artforge.core.train_config import TrainConfig
 MAIN = "main"
 
 
-def lr_factor(config: TrainConfig) -> Callable[[int], float]:
-    """Learning-rate multiplier by optimizer step: linear warm-up, then constant or cosine."""
-
-    def factor(step: int) -> float:
-        if step < config.warmup_steps:
-            return (step + 1) / config.warmup_steps
-        if config.schedule == "constant":
-            return 1.0
-        span = max(1, config.steps - config.warmup_steps)
-        progress = min(1.0, (step - config.warmup_steps) / span)
-        cosine = 0.5 * (1.0 + math.cos(math.pi * progress))
-        return config.min_lr_ratio + (1.0 - config.min_lr_ratio) * cosine
-
-    return factor
-
-
 class Optimizers:
     def __init__(self, optimizers: Optimizer | dict[str, Optimizer], config: TrainConfig,
                  scaler: torch.amp.GradScaler, sync_gradients: bool) -> None:
         self.by_name = optimizers if isinstance(optimizers, dict) else {MAIN: optimizers}
         self.config, self.scaler, self.sync_gradients = config, scaler, sync_gradients
-        self.schedulers = {name: LambdaLR(opt, lr_factor(config))
+        self.time_spent = 0.0
+        """The share of the --minutes budget spent (the Trainer sets it, the same on every
+        rank): with a budget, the cosine falls by whichever ends first, steps or minutes."""
+        self.reached = 0.0
+        """How far the schedule had gone when the run was saved (for a resumed run)."""
+        self.schedulers = {name: LambdaLR(opt, self.lr_factor)
                            for name, opt in self.by_name.items()}
+
+    def progress(self, step: int) -> float:
+        """How far along the cosine `step` is, 0 to 1: by steps, or by the time budget spent
+        when that is further (a resumed run goes on from where it was, and falls over what is
+        left by the end of its new budget)."""
+        cfg = self.config
+        by_steps = (step - cfg.warmup_steps) / max(1, cfg.steps - cfg.warmup_steps)
+        by_time = self.reached + (1.0 - self.reached) * min(1.0, self.time_spent)
+        return min(1.0, max(by_steps, by_time))
+
+    def lr_factor(self, step: int) -> float:
+        """Learning-rate multiplier by optimizer step: linear warm-up, then constant or cosine."""
+        cfg = self.config
+        if step < cfg.warmup_steps:
+            return (step + 1) / cfg.warmup_steps
+        if cfg.schedule == "constant":
+            return 1.0
+        cosine = 0.5 * (1.0 + math.cos(math.pi * self.progress(step)))
+        return cfg.min_lr_ratio + (1.0 - cfg.min_lr_ratio) * cosine
 
     def __getitem__(self, name: str) -> Optimizer:
         return self.by_name[name]
@@ -77,13 +84,18 @@ class Optimizers:
             self.schedulers[name].step()
 
     def state_dict(self) -> dict[str, Any]:
+        step = next(iter(self.schedulers.values())).last_epoch
         return {"optimizers": {k: o.state_dict() for k, o in self.by_name.items()},
-                "schedulers": {k: s.state_dict() for k, s in self.schedulers.items()}}
+                "schedulers": {k: s.state_dict() for k, s in self.schedulers.items()},
+                "progress": self.progress(step) if step >= self.config.warmup_steps else 0.0}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         for name, optimizer in self.by_name.items():
             optimizer.load_state_dict(state["optimizers"][name])
-            self.schedulers[name].load_state_dict(state["schedulers"][name])
+            scheduler = self.schedulers[name]
+            scheduler.load_state_dict(state["schedulers"][name])
+            scheduler.lr_lambdas = [self.lr_factor] * len(scheduler.lr_lambdas)
+        self.reached = state.get("progress", 0.0)
 
 
 def _average_gradients(params: list[torch.Tensor]) -> None:

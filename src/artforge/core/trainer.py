@@ -204,10 +204,11 @@ class Trainer:
         """"signal" or "minutes" when any rank must stop now, else "steps" (go on)."""
         minutes, since = self.config.minutes, self.config.budget_from
         spent = time.time() - since if since is not None else time.monotonic() - started
-        out_of_time = minutes is not None and spent > minutes * 60
-        signal_seen, time_spent = distributed.any_rank(
-            [self._stop_requested.is_set(), out_of_time], self.device)
-        if signal_seen or time_spent:
+        share = spent / (minutes * 60) if minutes is not None else 0.0
+        signal_seen, share = distributed.max_over_ranks(
+            [1.0 if self._stop_requested.is_set() else 0.0, share], self.device)
+        self.optimizers.time_spent = share  # the cosine schedule falls by the budget's end
+        if signal_seen or share > 1.0:
             return "signal" if signal_seen else "minutes"
         patience = self.config.patience
         return "patience" if patience and self._stale >= patience else "steps"
