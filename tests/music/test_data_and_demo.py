@@ -64,7 +64,7 @@ def test_demo_piece_is_midi_wav_and_png_and_a_second_run_continues(tmp_path, mon
     assert [w.title for w in works] == [
         "Bach continued by builtin:bach: listen", "Bach continued by builtin:bach: piano roll",
         "Bach continued: listen", "Bach continued: piano roll"]
-    assert "the chorale model artforge ships" in works[0].caption
+    assert "builtin:bach, a model artforge ships (no training" in works[0].caption
     assert works[0].provenance["params"]["builtin_model"] == "builtin:bach"
     for listen, roll in (works[:2], works[2:]):
         assert listen.path.suffix == ".wav" and listen.path.stat().st_size > 44

@@ -1,6 +1,8 @@
-"""The music part of `artforge demo`: a small model learns Bach chorales for about a minute,
-then continues the opening of a chorale it has not seen, as MIDI, WAV and a piano roll."""
+"""The music part of `artforge demo`: the shipped models continue the opening of a chorale and
+of a folk tune they have not seen (at once), then a small model learns Bach chorales for about a
+minute and continues the chorale too; each as MIDI, WAV and a piano roll."""
 
+import dataclasses
 from pathlib import Path
 
 from artforge.core import checkpoint
@@ -16,18 +18,36 @@ DEMO_MODEL = dict(embed=96, hidden=192, layers=1, dropout=0.1, context=128)
 PRIMER_BARS = 2
 
 
-SHIPPED = "builtin:bach"
-"""The chorale model artforge ships: the demo continues a chorale with it before training."""
+@dataclasses.dataclass(frozen=True)
+class Opening:
+    """Where a continuation's primer comes from, and how the continuation sounds."""
+
+    data: str
+    """The built-in data whose test part gives the piece (never trained on)."""
+    model: str
+    """The shipped model that continues it."""
+    title: str
+    low: int
+    high: int
+    program: int
+    instrument: str
+
+
+CHORALE = Opening("builtin:bach", "builtin:bach", "Bach continued", 40, 81, 19, "a church organ")
+TUNE = Opening("builtin:oneill", "builtin:folk", "A folk tune continued", 55, 93, 40, "a fiddle")
+SHIPPED = CHORALE.model
 
 
 def make_demo_piece(out_dir: Path, *, seed: int = 0, device: str = "auto",
                     minutes: float = 1.0) -> list[Work]:
-    """builtin:bach's continuation of a held-out chorale (at once, no training), then that of
-    a small LSTM trained here for about a minute."""
-    shipped = [m for m in MEDIUM.shipped if m.name == SHIPPED]
-    works = (_continuation(Path(out_dir), SHIPPED, seed, f"{SHIPPED}, the chorale model "
-                           "artforge ships (no training on this machine),", "shipped")
-             if shipped else [])
+    """The shipped models' continuations of a held-out chorale and a held-out folk tune (at
+    once, no training), then that of a small LSTM trained here for about a minute."""
+    shipped = {m.name for m in MEDIUM.shipped}
+    works = []
+    for opening in (CHORALE, TUNE):
+        if opening.model in shipped:
+            who = f"{opening.model}, a model artforge ships (no training on this machine),"
+            works += _continuation(Path(out_dir), opening.model, seed, who, opening)
     return works + trained_piece(out_dir, seed=seed, device=device, minutes=minutes)
 
 
@@ -55,31 +75,33 @@ def trained_piece(out_dir: Path, *, seed: int = 0, device: str = "auto",
                               model_config=MusicConfig(**DEMO_MODEL), resume=resume)
     who = (f"An LSTM ({DEMO_MODEL['hidden']} units) trained here for "
            f"{trained.result.step} steps on {trained.train_pieces} Bach chorales (REMI tokens)")
-    return _continuation(out_dir, run, seed, who, "trained")
+    return _continuation(out_dir, run, seed, who, CHORALE, trained=True)
 
 
-def _continuation(out_dir: Path, model: str | Path, seed: int, who: str, tag: str
-                  ) -> list[Work]:
-    """`model` continues the first bars of a held-out chorale for 6 bars, in its key, as MIDI,
+def _continuation(out_dir: Path, model: str | Path, seed: int, who: str, opening: Opening,
+                  trained: bool = False) -> list[Work]:
+    """`model` continues the first bars of a held-out piece for 6 bars, in its key, as MIDI,
     WAV and piano roll: the two works that show it."""
     from artforge.music.datasets import music_splits
     from artforge.music.pipeline import generate_music
 
-    # 1. The primer: the first bars of a test chorale, in its own key.
-    held_out = music_splits("builtin:bach").test
-    chorale = held_out[seed % len(held_out)]
+    # 1. The primer: the first bars of a test piece, in its own key.
+    held_out = sorted(music_splits(opening.data).test)
+    piece_file = held_out[seed % len(held_out)]
     works_dir = out_dir / "works"
-    primer, key = write_primer(chorale, works_dir / f"{chorale.stem}-opening.mid")
-    # 2. Continue it, kept to the chorale's key and the range of the four voices.
-    name = f"bach-continuation-{seed}.mid" if tag == "trained" else f"bach-{tag}-{seed}.mid"
+    primer, key = write_primer(piece_file, works_dir / f"{piece_file.stem}-opening.mid")
+    # 2. Continue it, kept to the piece's key and the range of its voices.
+    prefix = "bach" if opening is CHORALE else "folk"
+    name = (f"{prefix}-continuation-{seed}.mid" if trained
+            else f"{prefix}-shipped-{seed}.mid")
     piece = generate_music(model, works_dir / name, primer=primer, bars=6,
                            sampling=SamplingConfig(temperature=0.9, top_k=0, top_p=0.9),
-                           controls=Controls(key=key, low=40, high=81, program=19), seed=seed,
-                           device="cpu", wav=True, png=True)
-    how = (f"{who} continues the first {PRIMER_BARS} bars of "
-           f"{chorale.stem.replace('_', '.')} (grey) for 6 bars (red), kept to {key} and "
-           f"played on a church organ.")
-    label = "Bach continued" if tag == "trained" else f"Bach continued by {SHIPPED}"
+                           controls=Controls(key=key, low=opening.low, high=opening.high,
+                                             program=opening.program),
+                           seed=seed, device="cpu", wav=True, png=True)
+    how = (f"{who} continues the first {PRIMER_BARS} bars of {piece_name(piece_file)} (grey) "
+           f"for 6 bars (red), kept to {key} and played on {opening.instrument}.")
+    label = opening.title if trained else f"{opening.title} by {opening.model}"
     return [
         Work(f"{label}: listen", "audio", piece.wav,
              caption=how + f" Rendered by {piece.synthesiser}.", provenance=piece.provenance),
@@ -87,6 +109,17 @@ def _continuation(out_dir: Path, model: str | Path, seed: int, who: str, tag: st
              caption=how + " Time runs to the right, pitch upwards; bar lines in grey.",
              provenance=piece.provenance),
     ]
+
+
+def piece_name(path: Path) -> str:
+    """A chorale's BWV number, or a tune's title (its track's name) and collection."""
+    if path.stem.startswith("bwv"):
+        return path.stem.replace("_", ".")
+    import symusic
+
+    tracks = symusic.Score(path).tracks
+    title = tracks[0].name.strip() if tracks and tracks[0].name.strip() else path.stem
+    return f"“{title}” (O'Neill's Music of Ireland, 1903)"
 
 
 def write_primer(chorale: Path, out: Path) -> tuple[Path, str]:

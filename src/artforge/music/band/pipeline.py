@@ -11,7 +11,7 @@ import torch
 from artforge.core import checkpoint
 from artforge.core.device import pick_device
 from artforge.core.registry import PIPELINES
-from artforge.data.shipped_models import model_folder
+from artforge.data.shipped_models import is_builtin, model_folder
 from artforge.errors import UserError
 from artforge.music.band.model import BandModel, Guide
 from artforge.music.band.tracks import Passage, passage_score
@@ -62,7 +62,7 @@ def _write(model: BandModel, passages: list[Passage], keep: Sequence[int], out: 
                       catalog=catalog)
 
 
-def generate_band(model_dir: Path, out: Path, *, count: int = 2, temperature: float = 1.0,
+def generate_band(model_dir: str | Path, out: Path, *, count: int = 2, temperature: float = 1.0,
                   seed: int = 0, device: str = "cpu", catalog: bool = True) -> Work:
     """`count` passages of every track, one after another."""
     # 1. Check inputs.
@@ -73,7 +73,7 @@ def generate_band(model_dir: Path, out: Path, *, count: int = 2, temperature: fl
     model, folder = load_band(model_dir, device)
     # 2. Generate, then write.
     passages = model.generate(count, torch.Generator().manual_seed(seed), temperature)
-    params = {"count": count, "temperature": temperature}
+    params = {"count": count, "temperature": temperature, **builtin_name(model_dir)}
     return _write(model, passages, range(len(model.config.tracks)), out, GENERATE, params,
                   seed, folder, catalog)
 
@@ -149,9 +149,10 @@ def accompaniment_guides(harmony: str, key: str, chunks: list[list[tuple[int, in
     return key, [tones[i * steps:(i + 1) * steps] for i in range(len(chunks))]
 
 
-def accompany_melody(model_dir: Path, midi: Path, out: Path, tracks: Sequence[str] | None = None,
-                     seed: int = 0, *, temperature: float = 1.0, harmony: str = "chords",
-                     key: str = "auto", device: str = "cpu", catalog: bool = True) -> Path:
+def accompany_melody(model_dir: str | Path, midi: Path, out: Path,
+                     tracks: Sequence[str] | None = None, seed: int = 0, *,
+                     temperature: float = 1.0, harmony: str = "chords", key: str = "auto",
+                     device: str = "cpu", catalog: bool = True) -> Path:
     """The melody of `midi` (as the model's first track) with the other tracks (or only
     `tracks`) written around it, 4 bars at a time, their pitches guided by `harmony` in
     `key` (see accompaniment_guides); returns the MIDI path (WAV, PNG beside)."""
@@ -169,8 +170,14 @@ def accompany_melody(model_dir: Path, midi: Path, out: Path, tracks: Sequence[st
     _end_with_the_melody(passages[-1], chunks[-1])
     # 3. Write the chosen tracks.
     params = {"midi": str(midi), "tracks": [model.config.tracks[i] for i in keep[1:]],
-              "temperature": temperature, "harmony": harmony, "key": key}
+              "temperature": temperature, "harmony": harmony, "key": key,
+              **builtin_name(model_dir)}
     return _write(model, passages, keep, out, ACCOMPANY, params, seed, folder, catalog).midi
+
+
+def builtin_name(model: str | Path) -> dict[str, str]:
+    """{"builtin_model": NAME} for a shipped model (found again by name on any install)."""
+    return {"builtin_model": str(model)} if is_builtin(model, MEDIUM.shipped) else {}
 
 
 def _end_with_the_melody(passage: Passage, melody: list[tuple[int, int, int]]) -> None:
@@ -188,14 +195,15 @@ def _end_with_the_melody(passage: Passage, melody: list[tuple[int, int, int]]) -
 def reproduce_generate(params: dict[str, Any], seed: int, model_path: str | None, out: Path
                        ) -> Path:
     return reproduce_work(lambda midi: generate_band(
-        Path(model_path), midi, count=params["count"], temperature=params["temperature"],
-        seed=seed, catalog=False), params, out)
+        params.get("builtin_model") or Path(model_path), midi, count=params["count"],
+        temperature=params["temperature"], seed=seed, catalog=False), params, out)
 
 
 @PIPELINES.register(ACCOMPANY)
 def reproduce_accompany(params: dict[str, Any], seed: int, model_path: str | None, out: Path
                         ) -> Path:
     return reproduce_work(lambda midi: accompany_melody(
-        Path(model_path), Path(params["midi"]), midi, params["tracks"], seed,
-        temperature=params["temperature"], harmony=params.get("harmony", "free"),
-        key=params.get("key", "auto"), catalog=False), params, out)
+        params.get("builtin_model") or Path(model_path), Path(params["midi"]), midi,
+        params["tracks"], seed, temperature=params["temperature"],
+        harmony=params.get("harmony", "free"), key=params.get("key", "auto"), catalog=False),
+        params, out)
