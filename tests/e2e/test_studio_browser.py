@@ -186,7 +186,7 @@ def make_everything(page, url: str, shots: Path, tmp_path: Path) -> None:
     shoot(page, shots, "music")
     draw_pick_vary_blend(page)
     shoot(page, shots, "pictures")
-    if {"melody-blend", "accompany"} <= available:
+    if {"melody", "band"} <= available:
         page.click("#tab-music")
         blend_and_accompany(page, tmp_path)
         shoot(page, shots, "music-more")

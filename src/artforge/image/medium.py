@@ -65,7 +65,7 @@ MEDIUM = Medium(
                "studio.gan.blend", "image.sketch", "pix2pix.translate"),
     datasets=("builtin:paintings", "builtin:abstract", "builtin:photos", "builtin:digits"),
     demo=(DemoPart("gan", "a GAN grid beside real pictures", _demo_grid, trains=True),
-          DemoPart("pix2pix", "a painting from line art", _demo_painting, trains=True)),
+          DemoPart("sketch", "a painting from line art", _demo_painting, trains=True)),
     features=(Feature("gan", "GAN pictures", _sample),
               Feature("sketch", "Sketch to painting", _paint)),
     checks=_checks,

@@ -85,7 +85,7 @@ MEDIUM = Medium(
           DemoPart("band", "alto, tenor and bass under a soprano", _demo_band, trains=True),
           DemoPart("melody", "one melody becoming another", _demo_blend)),
     features=(Feature("music", "Melody continuation", _continue),
-              Feature("melody-blend", "Blending two melodies", _blend),
-              Feature("accompany", "Accompaniment for a melody", _accompany)),
+              Feature("melody", "Blending two melodies", _blend),
+              Feature("band", "Accompaniment for a melody", _accompany)),
     checks=_checks,
 )

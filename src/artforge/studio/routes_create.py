@@ -61,7 +61,7 @@ def _melodies(studio: StudioDep, given: dict[str, melodies.Melody]) -> dict[str,
 @router.post("/music/blend", status_code=202, tags=["music"])
 def blend_melodies(body: melodies.BlendRequest, studio: StudioDep) -> dict[str, Any]:
     """Melodies walking from A to B through a melody VAE's latent space."""
-    features.require("melody-blend")
+    features.require("melody")
     params = melodies.prepare(body, studio.model_path(body.model, "melody"),
                               _melodies(studio, {"a": body.a, "b": body.b}))
     return studio.submit("music.blend", params)
@@ -70,7 +70,7 @@ def blend_melodies(body: melodies.BlendRequest, studio: StudioDep) -> dict[str, 
 @router.post("/music/accompany", status_code=202, tags=["music"])
 def accompany_melody(body: melodies.AccompanyRequest, studio: StudioDep) -> dict[str, Any]:
     """A band model's other voices around a melody."""
-    features.require("accompany")
+    features.require("band")
     params = melodies.prepare(body, studio.model_path(body.model, "band"),
                               _melodies(studio, {"melody": body.melody}))
     return studio.submit("music.accompany", params)
@@ -122,8 +122,7 @@ def start_training(body: training.TrainRequest, studio: StudioDep
                    ) -> dict[str, Any]:
     """Train a model on an upload or a built-in set; follow its loss at /api/jobs/{id}/metrics."""
     features.require("training")
-    if body.medium in training.FEATURE_OF:
-        features.require(training.FEATURE_OF[body.medium])
+    features.require(body.medium)  # a tab and its feature have one name
     if body.data.startswith("builtin:"):
         if body.data not in training.BUILTIN_DATA[body.medium]:
             raise Problem(400, f"{body.data} is not a built-in {body.medium} set; choose one "

@@ -26,8 +26,8 @@ class TaskSpec:
 TASKS: dict[str, TaskSpec] = {
     "text.generate": TaskSpec("create", "text", text.generate),
     "music.generate": TaskSpec("create", "music", music.generate),
-    "music.blend": TaskSpec("create", "melody-blend", melodies.blend),
-    "music.accompany": TaskSpec("create", "accompany", melodies.accompany),
+    "music.blend": TaskSpec("create", "melody", melodies.blend),
+    "music.accompany": TaskSpec("create", "band", melodies.accompany),
     "gan.sample": TaskSpec("create", "gan", image.sample),
     "gan.vary": TaskSpec("create", "gan", image.vary),
     "gan.blend": TaskSpec("create", "gan", image.blend),

@@ -27,8 +27,6 @@ BUILTIN_DATA = {
 }
 UPLOAD_KINDS = {"text": ("zip", "text"), "music": ("zip", "midi"), "gan": ("zip",),
                 "sketch": ("zip",), "melody": ("zip", "midi"), "band": ("zip", "midi")}
-FEATURE_OF = {"sketch": "sketch", "melody": "melody-blend", "band": "accompany"}
-"""Media whose training needs a feature besides training itself."""
 SIZES = ("test", "small", "medium", "large")
 """test: seconds, learns almost nothing (to try the page); small: CPU minutes; medium: CPU
 hours; large: a GPU."""

@@ -57,12 +57,12 @@ async function accompany() {
 
 export async function init(status) {
   const selects = [];
-  if (status.features["melody-blend"]?.available) {
+  if (status.features.melody?.available) {
     $("#blend-file").addEventListener("change", chooseB);
     $("#blend-go").addEventListener("click", blend);
     selects.push($("#blend-model"));
   }
-  if (status.features.accompany?.available) {
+  if (status.features.band?.available) {
     $("#band-go").addEventListener("click", accompany);
     selects.push($("#band-model"));
   }

@@ -15,7 +15,6 @@ const DATA_NAMES = {
 };
 const MEDIUM_NAMES = { text: "text", music: "music", gan: "pictures", sketch: "painting",
                        melody: "melody", band: "band" };
-const FEATURE_OF = { sketch: "sketch", melody: "melody-blend", band: "accompany" };
 const UPLOAD_KIND = { ".zip": "zip", ".txt": "text", ".mid": "midi", ".midi": "midi" };
 let builtin = {};
 let data = null;          // the uploaded files' record
@@ -155,8 +154,7 @@ async function select(job) {
 export async function init(status) {
   builtin = status.builtin_data;
   for (const option of [...$("#train-medium").options]) {
-    const feature = FEATURE_OF[option.value];
-    if (feature && !status.features[feature]?.available) option.remove();
+    if (!status.features[option.value]?.available) option.remove();  // tab = feature
   }
   fillBuiltin();
   showSource();
