@@ -18,7 +18,7 @@ def test_without_npm_the_demo_writes_a_sonnet_quatrain(tmp_path, monkeypatch):
     jueju, lushi, trained = works
     assert re.fullmatch(r"春.{4}，.{5}。\n.{5}，.{5}。", jueju.body)
     assert re.fullmatch(r"月.{6}，.{7}。(\n.{7}，.{7}。){3}", lushi.body)
-    assert "the model artforge ships (no training on this machine)" in jueju.caption
+    assert "builtin:tang, a model artforge ships (no training on this machine)" in jueju.caption
     lines = trained.body.split("\n")
     assert len(lines) == 5 and all(9 <= syllables(line) <= 11 for line in lines[:4])
     assert (tmp_path / "works" / "poem.txt").read_text().startswith(trained.body)

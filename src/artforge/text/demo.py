@@ -1,5 +1,5 @@
 """The demo's poems. First the shipped models write at once (builtin:tang: a rhyming 五言绝句
-and a 七言律诗, exact in form). Then, as a second part, a tiny GPT learns Tang regular verse for
+and a 七言律诗, exact in form; builtin:english-verse: a quatrain of ten-syllable lines). Then, as a second part, a tiny GPT learns Tang regular verse for
 about a minute and writes a 五言绝句; without npm (needed to fetch the Tang corpus) it learns
 Shakespeare's sonnets instead and writes a quatrain."""
 
@@ -9,8 +9,10 @@ from artforge.core import checkpoint
 from artforge.core.medium import Work
 from artforge.errors import UserError
 
-SHIPPED_POEMS = (("builtin:tang", "jueju5", "春"), ("builtin:tang", "lushi7", "月"))
-"""(shipped model, form, first character) of each poem the demo writes with no training."""
+SHIPPED_POEMS = (("builtin:tang", "jueju5", "春"), ("builtin:tang", "lushi7", "月"),
+                 ("builtin:english-verse", "quatrain", "The"))
+"""(shipped model, form, start) of each poem the demo writes with no training (Chinese forms
+with rhyme)."""
 
 
 def make_demo_poem(out_dir: Path, *, seed: int = 0, device: str = "auto",
@@ -22,23 +24,28 @@ def make_demo_poem(out_dir: Path, *, seed: int = 0, device: str = "auto",
 
 def shipped_poems(out_dir: Path, *, seed: int = 0, device: str = "auto") -> list[Work]:
     """A poem in each form of SHIPPED_POEMS, written at once (seconds, no training)."""
-    from artforge.text.forms import FormConfig
+    from artforge.text.forms import CHINESE, FormConfig
     from artforge.text.generate import GenerationConfig
+    from artforge.text.medium import MEDIUM
     from artforge.text.pipeline import generate_text, load_text_model, save_generation
 
     works = []
+    shipped = {model.name for model in MEDIUM.shipped}
     for name, form_name, prompt in SHIPPED_POEMS:
+        if name not in shipped:
+            continue
         model = load_text_model(name, device=device)
-        form = FormConfig(form_name, rhyme=True)
+        rhyme = form_name in CHINESE
+        form = FormConfig(form_name, rhyme=rhyme)
         config = GenerationConfig(temperature=0.8, top_k=40, top_p=0.95, seed=seed)
         poem = generate_text(model, prompt, config, form)
         path = Path(out_dir) / "works" / f"poem-{name.removeprefix('builtin:')}-{form_name}.txt"
         params = {"prompt": prompt, "control": None, "config": config.to_dict(),
                   "form": form.to_dict()}
         save_generation(poem, params, name, path)
-        caption = (f"A {form_name} with rhyme by {name}, the model artforge ships (no "
-                   f"training on this machine), starting from {prompt!r}; the form holds by "
-                   f"construction. Originality: {poem.reports[0].summary()}.")
+        caption = (f"A {form_name}{' with rhyme' if rhyme else ''} by {name}, a model artforge "
+                   f"ships (no training on this machine), starting from {prompt!r}; the form "
+                   f"holds by construction. Originality: {poem.reports[0].summary()}.")
         works.append(Work(f"A poem by {name}", "text", path, body=poem.texts[0],
                           caption=caption))
     return works
