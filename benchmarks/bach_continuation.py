@@ -21,7 +21,8 @@ import torch
 PRIMER_BARS, BARS = 2, 6
 
 
-def continue_chorales(model: str, files: list[Path], out: Path, seed: int = 0) -> Path:
+def continue_chorales(model: str, files: list[Path], out: Path, seed: int = 0,
+                      low: int = 40, high: int = 81) -> Path:
     from artforge.core.sampling import SamplingConfig
     from artforge.music.constraints import Controls
     from artforge.music.demo import write_primer
@@ -33,7 +34,7 @@ def continue_chorales(model: str, files: list[Path], out: Path, seed: int = 0) -
         primer, key = write_primer(chorale, out / f"{chorale.stem}-primer.mid")
         piece = generate_music(model, out / f"{chorale.stem}.mid", primer=primer, bars=BARS,
                                sampling=SamplingConfig(temperature=0.9, top_k=0, top_p=0.9),
-                               controls=Controls(key=key, low=40, high=81), seed=seed + i,
+                               controls=Controls(key=key, low=low, high=high), seed=seed + i,
                                device="cpu", catalog=False)
         score = read_score(piece.midi)
         start = PRIMER_BARS * 4 * score.tpq
@@ -59,6 +60,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="builtin:bach")
     parser.add_argument("--count", type=int, default=36)
+    parser.add_argument("--data", default="builtin:bach", help="whose test part is continued")
+    parser.add_argument("--reference", default="builtin:bach",
+                        help="whose training part copies are counted against")
+    parser.add_argument("--low", type=int, default=40)
+    parser.add_argument("--high", type=int, default=81)
     args = parser.parse_args()
     torch.set_num_threads(1)
     from artforge.core import checkpoint
@@ -66,7 +72,9 @@ def main() -> None:
     from artforge.music.metrics import describe_folder
     from artforge.music.pipeline import load_music_model
 
-    files = music_splits("builtin:bach").test[:args.count]
+    test = sorted(music_splits(args.data).test)
+    files = test[::max(1, len(test) // args.count)][:args.count]
+    ref, span = args.reference, {"low": args.low, "high": args.high}
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         trained = load_music_model(args.model)
@@ -74,17 +82,17 @@ def main() -> None:
         fresh.tokenizer = trained.tokenizer
         untrained = checkpoint.save(fresh, root / "untrained")
         rows = {
-            "real test chorales, bars 3-8": describe_folder(str(real_bars(files, root / "real")),
-                                                            reference="builtin:bach"),
-            f"{args.model}": describe_folder(str(continue_chorales(args.model, files,
-                                                                   root / "model")),
-                                             reference="builtin:bach"),
+            "real test pieces, bars 3-8": describe_folder(str(real_bars(files, root / "real")),
+                                                          reference=ref),
+            f"{args.model}": describe_folder(str(continue_chorales(
+                args.model, files, root / "model", **span)), reference=ref),
             "untrained, same size": describe_folder(str(continue_chorales(
-                str(untrained), files, root / "untrained-out")), reference="builtin:bach"),
+                str(untrained), files, root / "untrained-out", **span)), reference=ref),
         }
-    real = rows["real test chorales, bars 3-8"]
+    real = rows["real test pieces, bars 3-8"]
     names = [k for k in real if k not in ("pieces", "longest_copied_run_notes")]
-    print(f"{len(files)} held-out chorales, {PRIMER_BARS} bars given, {BARS} continued")
+    print(f"{len(files)} held-out pieces of {args.data}, {PRIMER_BARS} bars given, {BARS} "
+          f"continued; copies counted against {ref}'s training part")
     print(f"{'':<30}" + "".join(f"{n[:16]:>18}" for n in names) + f"{'copied run':>12}")
     for label, row in rows.items():
         cells = "".join(f"{row[n]:>18.3f}" for n in names)
@@ -98,7 +106,7 @@ def main() -> None:
         off = {n: (row[n] - real[n]) / real[n] for n in sizeable}
         worst = max(off, key=lambda n: abs(off[n]))
         rest = ", ".join(f"{n} {row[n] - real[n]:+.3f}" for n in names if n not in sizeable)
-        print(f"{label}: largest relative difference from the real chorales {off[worst]:+.1%} "
+        print(f"{label}: largest relative difference from the real pieces {off[worst]:+.1%} "
               f"({worst}); " + ", ".join(f"{n} {v:+.1%}" for n, v in off.items() if n != worst)
               + (f"; absolute: {rest}" if rest else ""))
 
