@@ -66,30 +66,35 @@ def make_demo_band(out_dir: Path, *, seed: int = 0, device: str = "auto",
 
 def shipped_band(out_dir: Path, seed: int) -> list[Work]:
     """builtin:folk-band plays bass, piano and drums under the first bars of a folk tune."""
-    from artforge.catalog.provenance import read_midi_provenance
     from artforge.music.band.pipeline import accompany_melody
 
     works_dir = out_dir / "works"
     melody, name = held_out_tune(seed, works_dir / f"tune-{seed}.mid")
     midi = accompany_melody(SHIPPED, melody, works_dir / f"folk-band-{seed}.mid", seed=seed,
                             temperature=0.8)
-    provenance = read_midi_provenance(midi) or {}
     how = (f"{SHIPPED}, the band Transformer artforge ships (no training on this machine), "
            f"plays bass, piano and drums under the first {MELODY_BARS} bars of {name}, a tune "
            "it never saw, keeping to the chords the built-in arranger's rules choose.")
+    return band_works(f"Band by {SHIPPED}", midi, how,
+                      "Melody red, bass blue, piano green, drums purple.")
+
+
+def band_works(title: str, midi: Path, how: str, colours: str) -> list[Work]:
+    """The two works that show an accompaniment: its WAV and its piano-roll sheet."""
+    from artforge.catalog.provenance import read_midi_provenance
+
+    provenance = read_midi_provenance(midi) or {}
     return [
-        Work(f"Band by {SHIPPED}: listen", "audio", midi.with_suffix(".wav"), caption=how,
+        Work(f"{title}: listen", "audio", midi.with_suffix(".wav"), caption=how,
              provenance=provenance),
-        Work(f"Band by {SHIPPED}: piano roll", "image", midi.with_suffix(".png"),
-             caption=how + " Melody red, bass blue, piano green, drums purple.",
-             provenance=provenance),
+        Work(f"{title}: piano roll", "image", midi.with_suffix(".png"),
+             caption=f"{how} {colours}", provenance=provenance),
     ]
 
 
 def trained_band(out_dir: Path, *, seed: int = 0, device: str = "auto",
                  minutes: float = 0.75) -> list[Work]:
     """Train (or continue) the demo band model, then accompany a held-out soprano line."""
-    from artforge.catalog.provenance import read_midi_provenance
     from artforge.core.device import pick_device, set_threads
     from artforge.data.cache import cache_dir
     from artforge.music.band.model import TransformerBandConfig
@@ -111,15 +116,9 @@ def trained_band(out_dir: Path, *, seed: int = 0, device: str = "auto",
     melody, name = held_out_soprano(seed, works_dir / f"soprano-{seed}.mid")
     midi = accompany_melody(run, melody, works_dir / f"band-accompaniment-{seed}.mid", seed=seed,
                             temperature=0.8)
-    provenance = read_midi_provenance(midi) or {}
     how = (f"A multi-track Transformer trained for {trained.result.step} steps in all on "
            f"{len(trained.data.train)} four-bar passages of Bach chorales (four voices as four "
            f"tracks) writes alto, tenor and bass under the first {MELODY_BARS} bars of the "
            f"soprano of {name}, a chorale it never saw.")
-    return [
-        Work("Band: accompaniment, listen", "audio", midi.with_suffix(".wav"), caption=how,
-             provenance=provenance),
-        Work("Band: accompaniment, piano roll", "image", midi.with_suffix(".png"),
-             caption=how + " Soprano red, alto blue, tenor green, bass purple.",
-             provenance=provenance),
-    ]
+    return band_works("Band: accompaniment", midi, how,
+                      "Soprano red, alto blue, tenor green, bass purple.")
