@@ -3,7 +3,8 @@
 import click
 
 from artforge.cli.music_vae import OUT, SEED, report_work
-from artforge.cli.options import DEVICE, common_options, train_config, training_options
+from artforge.cli.options import DEVICE, common_options, recipe_options, train_config
+from artforge.music.recipes import BAND_TRAIN_DEFAULTS, band_train_config
 
 MODEL = click.option("--model", required=True, type=click.Path(),
                      help="A band run or model folder.")
@@ -40,7 +41,7 @@ DEFAULT_TRACKS = {"builtin:folk-band": "melody,bass,piano,drums"}
               help="Fine-tune this band model (a run or model folder, or builtin:folk-band) "
                    "instead of starting fresh; its tracks, size and pitch ranges are kept.")
 @common_options(default_out="runs/band")
-@training_options(default_steps=3000, default_batch_size=8, default_lr=2e-3)
+@recipe_options(BAND_TRAIN_DEFAULTS)
 def train(data: str, arch: str, tracks: str | None, width: int | None, layers: int, transpose: int,
           init_from: str | None, out: str, resume: bool, **options) -> None:
     """Train a band model on 4-bar passages in which every track plays.
@@ -63,7 +64,8 @@ def train(data: str, arch: str, tracks: str | None, width: int | None, layers: i
         config = config.replace(width=width or config.width, layers=layers)
     else:
         config = config.replace(channels=width or config.channels)
-    trained = train_band(data, out, train_config(options, fine_tune=bool(init_from)),
+    trained = train_band(data, out, train_config(options, recipe=band_train_config,
+                                      fine_tune=bool(init_from)),
                          arch=arch, model_config=config,
                          transpose=transpose, resume=resume, init_from=init_from)
     click.echo(trained.data.report())

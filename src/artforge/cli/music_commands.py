@@ -2,7 +2,8 @@
 
 import click
 
-from artforge.cli.options import DEVICE, common_options, train_config, training_options
+from artforge.cli.options import DEVICE, common_options, recipe_options, train_config
+from artforge.music.recipes import MUSIC_TRAIN_DEFAULTS, music_train_config
 
 
 @click.command()
@@ -28,7 +29,7 @@ from artforge.cli.options import DEVICE, common_options, train_config, training_
               help="Train the frame-level piano-roll model (88 keys a quarter note; the JSB "
                    "Chorales benchmark) with --arch lstm or gru, instead of a token model.")
 @common_options(default_out="runs/music")
-@training_options(default_steps=2000, default_batch_size=32, default_lr=2e-3)
+@recipe_options(MUSIC_TRAIN_DEFAULTS)
 def train(data: str, arch: str, tokenizer: str, bpe: int, hidden: int, layers: int,
           context: int, transpose: int, init_from: str | None, frames: bool, out: str,
           resume: bool, **options) -> None:
@@ -52,7 +53,8 @@ def train(data: str, arch: str, tokenizer: str, bpe: int, hidden: int, layers: i
     from artforge.music.train import train_music
 
     config = MusicConfig(hidden=hidden, layers=layers, context=context)
-    trained = train_music(data, out, train_config(options, fine_tune=bool(init_from)),
+    trained = train_music(data, out, train_config(options, recipe=music_train_config,
+                                       fine_tune=bool(init_from)),
                           arch=arch, model_config=config,
                           tokenizer=tokenizer, bpe=bpe, transpose=transpose, resume=resume,
                           init_from=init_from)
@@ -73,7 +75,8 @@ def _train_frames(data: str, arch: str, hidden: int, layers: int, transpose: int
     if arch not in ("lstm", "gru"):
         raise UserError("--frames trains an lstm or gru; choose one of them with --arch.")
     config = FrameConfig(cell=arch, hidden=hidden, layers=layers)
-    result = train_frames(data, out, train_config(options), model_config=config,
+    result = train_frames(data, out, train_config(options, recipe=music_train_config),
+                          model_config=config,
                           transpose=transpose, resume=resume)
     val = result.metrics.get("val_loss")
     tail = f"; validation NLL {val:.3f} nats/frame" if val is not None else ""

@@ -4,8 +4,9 @@ from pathlib import Path
 
 import click
 
-from artforge.cli.options import DEVICE, common_options, train_config, training_options
+from artforge.cli.options import DEVICE, common_options, recipe_options, train_config
 from artforge.errors import UserError
+from artforge.music.recipes import MELODY_TRAIN_DEFAULTS, melody_train_config
 
 MODEL = click.option("--model", required=True, type=click.Path(),
                      help="A melody VAE run or model folder, or a shipped one: "
@@ -57,7 +58,7 @@ def vae() -> None:
               "reads the melody from the code [default: 0 for 2 bars, 0.3 for 16].")
 @click.option("--transpose", type=click.IntRange(0, 12), default=5, show_default=True)
 @common_options(default_out="runs/vae")
-@training_options(default_steps=3000, default_batch_size=32, default_lr=3e-3)
+@recipe_options(MELODY_TRAIN_DEFAULTS)
 def train(data: str, bars: str, phrases: str | None, latent: int | None, hidden: int,
           beta: float, kl_anneal_steps: int, free_bits: float | None,
           input_dropout: float | None, transpose: int, out: str, resume: bool,
@@ -90,7 +91,8 @@ def train(data: str, bars: str, phrases: str | None, latent: int | None, hidden:
         bar_encoder=length > 2,
         input_dropout=input_dropout if input_dropout is not None else (0.0 if length <= 2
                                                                        else 0.3))
-    trained = train_vae(data, out, train_config(options), model_config=config,
+    trained = train_vae(data, out, train_config(options, recipe=melody_train_config),
+                        model_config=config,
                         transpose=transpose, resume=resume,
                         phrases=Path(phrases) if phrases else None)
     click.echo(trained.data.report())

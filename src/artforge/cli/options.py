@@ -73,6 +73,12 @@ def training_options(default_steps: int, default_batch_size: int, default_lr: fl
     ])
 
 
+def recipe_options(defaults: dict[str, Any]) -> Callable:
+    """`training_options` whose defaults are a medium's recipe (e.g. MUSIC_TRAIN_DEFAULTS)."""
+    return training_options(defaults["steps"], defaults["batch_size"], defaults["lr"],
+                            defaults.get("schedule", "constant"))
+
+
 TRAINER_KEYS = ("steps", "minutes", "batch_size", "lr", "schedule", "save_every", "seed",
                 "device", "amp")
 """The command-line options that become TrainConfig fields."""
@@ -131,10 +137,12 @@ def resumed_options() -> dict[str, Any]:
         or context.get_parameter_source(key) is ParameterSource.DEFAULT)}
 
 
-def train_config(options: dict[str, Any], *, fine_tune: bool = False):
-    """The TrainConfig that the training options (and --seed, --device) describe; with
-    `fine_tune` (a fresh run from --init-from), the fine-tuning recipe where they are silent."""
+def train_config(options: dict[str, Any], *, recipe: Callable | None = None,
+                 fine_tune: bool = False):
+    """The TrainConfig that the training options (and --seed, --device) describe, through the
+    medium's `recipe` function when it has one; with `fine_tune` (a fresh run from
+    --init-from), the fine-tuning recipe where they are silent."""
     from artforge.core.train_config import TrainConfig
 
     chosen = trainer_options(options)
-    return TrainConfig(**(fine_tuned(chosen) if fine_tune else chosen))
+    return (recipe or TrainConfig)(**(fine_tuned(chosen) if fine_tune else chosen))

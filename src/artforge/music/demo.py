@@ -8,10 +8,10 @@ from pathlib import Path
 from artforge.core import checkpoint
 from artforge.core.medium import Work
 from artforge.core.sampling import SamplingConfig
-from artforge.core.train_config import TrainConfig
 from artforge.music.constraints import Controls
 from artforge.music.medium import MEDIUM
 from artforge.music.metrics import estimate_key
+from artforge.music.recipes import music_train_config
 
 RUN_NAME = "music-bach-lstm"
 DEMO_MODEL = dict(embed=96, hidden=192, layers=1, dropout=0.1, context=128)
@@ -67,8 +67,8 @@ def trained_piece(out_dir: Path, *, seed: int = 0, device: str = "auto",
     out_dir = Path(out_dir)
     run = out_dir / RUN_NAME
     resume = checkpoint.latest_checkpoint(run) is not None
-    train = TrainConfig(steps=100_000, minutes=minutes, batch_size=16, lr=3e-3, save_every=100,
-                        log_every=10, seed=seed, device=device)
+    train = music_train_config(steps=100_000, minutes=minutes, batch_size=16, lr=3e-3,
+                               save_every=100, log_every=10, seed=seed, device=device)
     set_threads()  # the process-wide choice, made before this small model narrows it
     with one_thread_on_cpu(pick_device(device)):
         trained = train_music("builtin:bach", run, train, arch="lstm",

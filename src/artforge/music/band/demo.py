@@ -8,7 +8,7 @@ from pathlib import Path
 
 from artforge.core import checkpoint
 from artforge.core.medium import Work
-from artforge.core.train_config import TrainConfig
+from artforge.music.recipes import band_train_config
 
 RUN_NAME = "demo-band-transformer"
 SHIPPED = "builtin:folk-band"
@@ -105,8 +105,8 @@ def trained_band(out_dir: Path, *, seed: int = 0, device: str = "auto",
     # 1. About a minute more of training, continuing the run in the user cache.
     run = cache_dir("music") / RUN_NAME
     resume = checkpoint.latest_checkpoint(run) is not None
-    train = TrainConfig(steps=10**6, minutes=minutes, batch_size=8, lr=2e-3, warmup_steps=30,
-                        save_every=100, log_every=10, seed=seed, device=device)
+    train = band_train_config(steps=10**6, minutes=minutes, warmup_steps=30, save_every=100,
+                              log_every=10, seed=seed, device=device)
     set_threads()  # the process-wide choice, made before this small model narrows it
     with one_thread_on_cpu(pick_device(device)):
         trained = train_band("builtin:bach", run, train, arch="transformer", resume=resume,

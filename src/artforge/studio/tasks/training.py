@@ -56,8 +56,7 @@ def prepare(request: TrainRequest, data_path: str) -> dict[str, Any]:
 
 
 def _train_config(medium: str, request: dict[str, Any], save_every: int) -> Any:
-    from artforge.core.train_config import TrainConfig
-
+    """Each medium's recipe (as the command line trains it), sized by the request."""
     steps = request["steps"]
     common = {"steps": steps, "minutes": request["minutes"], "seed": request["seed"],
               "save_every": save_every, "batch_size": 8 if request["size"] == "test" else 32,
@@ -74,7 +73,10 @@ def _train_config(medium: str, request: dict[str, Any], save_every: int) -> Any:
         from artforge.text.recipes import text_train_config
 
         return text_train_config(**common)
-    return TrainConfig(**common, lr=2e-3)
+    from artforge.music import recipes
+
+    return {"music": recipes.music_train_config, "melody": recipes.melody_train_config,
+            "band": recipes.band_train_config}[medium](**common)
 
 
 def _fit_text(data: str, run: Path, config: Any, size: str, resume: bool,
