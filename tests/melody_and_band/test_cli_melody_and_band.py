@@ -221,3 +221,26 @@ def test_a_vae_is_not_a_band(vae_run, band_run, tmp_path):
     done = invoke("band", "generate", "--model", str(vae_run[0] / "run"),
                   "--out", str(tmp_path / "x.mid"))
     assert done.exit_code == 2 and "not a band model" in done.output
+
+
+def test_band_fine_tuning_from_the_command_line(band_run, tmp_path):
+    root, _ = band_run
+    done = invoke("band", "train", "--data", str(root / "songs"), "--out", str(tmp_path / "ok"),
+                  "--init-from", str(root / "run"), "--steps", "1", "--batch-size", "4",
+                  "--device", "cpu")
+    assert done.exit_code == 0, done.output
+    # A model of another medium, or a shipped one that makes something else: one sentence,
+    # exit 2, nothing written.
+    melody = tmp_path / "melody-model"
+    from artforge.core import checkpoint
+    from artforge.music.model import LSTMMusicModel, MusicConfig
+
+    checkpoint.save(LSTMMusicModel.from_config(MusicConfig(vocab_size=20, embed=4, hidden=8,
+                                                           layers=1, context=16)), melody)
+    for source, message in ((str(melody), "holds a 'lstm' model, not a band model"),
+                            ("builtin:bach", "there is no built-in band model builtin:bach")):
+        done = invoke("band", "train", "--data", str(root / "songs"), "--init-from", source,
+                      "--out", str(tmp_path / "bad"), "--steps", "1", "--device", "cpu")
+        assert done.exit_code == 2 and done.output.count("\n") == 1, done.output
+        assert message in done.output
+        assert not (tmp_path / "bad").exists()
