@@ -59,14 +59,18 @@ def test_demo_piece_is_midi_wav_and_png_and_a_second_run_continues(tmp_path, mon
 
     fake_bach_cache(monkeypatch)
     works = make_demo_piece(tmp_path / "demo", seed=1, device="cpu", minutes=0.02)
-    # builtin:bach's continuation first (no training), then the minute-trained LSTM's.
-    assert [w.kind for w in works] == ["audio", "image", "audio", "image"]
+    # The shipped models' continuations first (no training), then the minute-trained LSTM's.
+    assert [w.kind for w in works] == ["audio", "image"] * 3
     assert [w.title for w in works] == [
         "Bach continued by builtin:bach: listen", "Bach continued by builtin:bach: piano roll",
+        "A folk tune continued by builtin:folk: listen",
+        "A folk tune continued by builtin:folk: piano roll",
         "Bach continued: listen", "Bach continued: piano roll"]
     assert "builtin:bach, a model artforge ships (no training" in works[0].caption
     assert works[0].provenance["params"]["builtin_model"] == "builtin:bach"
-    for listen, roll in (works[:2], works[2:]):
+    assert works[2].provenance["params"]["builtin_model"] == "builtin:folk"
+    assert "O'Neill's Music of Ireland" in works[2].caption and "on a fiddle" in works[2].caption
+    for listen, roll in (works[:2], works[4:]):
         assert listen.path.suffix == ".wav" and listen.path.stat().st_size > 44
         assert Image.open(roll.path).size == (1200, 420)
         assert "continues the first 2 bars of bwv1" in listen.caption

@@ -21,19 +21,19 @@ def test_status_says_which_features_there_are(client):
 
 def test_models_are_listed_by_medium(client, models):
     listed = client.get("/api/models", params={"medium": "music"}).json()
-    assert [(m["kind"], m["name"]) for m in listed] == [("lstm", "builtin:bach"),
-                                                        ("lstm", "tune")]
-    assert listed[1]["id"] == models["music"]
+    assert [(m["kind"], m["name"]) for m in listed] == [
+        ("lstm", "builtin:bach"), ("lstm", "builtin:folk"), ("lstm", "tune")]
+    assert listed[2]["id"] == models["music"]
     everything = client.get("/api/models").json()
-    # The models artforge ships first (the Tang verse GPT, the chorale LSTM, the two melody
-    # VAEs), then the three trained here, newest first.
-    assert [m["name"] for m in everything] == ["builtin:tang", "builtin:bach",
-                                               "builtin:bach-melody", "builtin:bach-melody-16",
-                                               "faces", "tune", "verse"]
+    # The models artforge ships first (the Tang verse GPT, the chorale and folk LSTMs, the two
+    # melody VAEs, the folk band), then the three trained here, newest first.
+    assert [m["name"] for m in everything] == [
+        "builtin:tang", "builtin:bach", "builtin:folk", "builtin:bach-melody",
+        "builtin:bach-melody-16", "builtin:folk-band", "faces", "tune", "verse"]
     text = client.get("/api/models", params={"medium": "text"}).json()
     assert [m["name"] for m in text] == ["builtin:tang", "verse"]
     melody = client.get("/api/models", params={"medium": "melody"}).json()
-    assert [m["id"] for m in melody] == [m["id"] for m in everything[2:4]]  # registered once
+    assert [m["id"] for m in melody] == [m["id"] for m in everything[3:5]]  # registered once
     bad = client.get("/api/models", params={"medium": "sculpture"})
     assert bad.status_code == 422 and "medium" in bad.json()["error"]
 
