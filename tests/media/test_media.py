@@ -29,7 +29,7 @@ def test_names_are_unique_across_media():
 
 def test_every_shipped_model_is_a_complete_folder():
     assert [s.name for s in media.shipped_models()] == [
-        "builtin:tang", "builtin:bach", "builtin:folk", "builtin:bach-melody",
+        "builtin:tang", "builtin:english-verse", "builtin:bach", "builtin:folk", "builtin:bach-melody",
         "builtin:bach-melody-16", "builtin:folk-band", "builtin:adain"]
     for shipped in media.shipped_models():
         folder = shipped_folder(shipped)

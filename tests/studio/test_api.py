@@ -25,15 +25,16 @@ def test_models_are_listed_by_medium(client, models):
         ("lstm", "builtin:bach"), ("lstm", "builtin:folk"), ("lstm", "tune")]
     assert listed[2]["id"] == models["music"]
     everything = client.get("/api/models").json()
-    # The models artforge ships first (the Tang verse GPT, the chorale and folk LSTMs, the two
-    # melody VAEs, the folk band), then the three trained here, newest first.
+    # The models artforge ships first (the Tang and English verse GPTs, the chorale and folk
+    # LSTMs, the two melody VAEs, the folk band), then the three trained here, newest first.
     assert [m["name"] for m in everything] == [
-        "builtin:tang", "builtin:bach", "builtin:folk", "builtin:bach-melody",
-        "builtin:bach-melody-16", "builtin:folk-band", "faces", "tune", "verse"]
+        "builtin:tang", "builtin:english-verse", "builtin:bach", "builtin:folk",
+        "builtin:bach-melody", "builtin:bach-melody-16", "builtin:folk-band", "faces", "tune",
+        "verse"]
     text = client.get("/api/models", params={"medium": "text"}).json()
-    assert [m["name"] for m in text] == ["builtin:tang", "verse"]
+    assert [m["name"] for m in text] == ["builtin:tang", "builtin:english-verse", "verse"]
     melody = client.get("/api/models", params={"medium": "melody"}).json()
-    assert [m["id"] for m in melody] == [m["id"] for m in everything[3:5]]  # registered once
+    assert [m["id"] for m in melody] == [m["id"] for m in everything[4:6]]  # registered once
     bad = client.get("/api/models", params={"medium": "sculpture"})
     assert bad.status_code == 422 and "medium" in bad.json()["error"]
 
