@@ -60,7 +60,7 @@ def test_an_unknown_shipped_name_is_one_sentence():
     result = run("text", "generate", "--model", "builtin:song", "--prompt", "春")
     assert result.exit_code == 2
     assert result.output == ("error: there is no built-in text model builtin:song; the built-in "
-                             "one is builtin:tang.\n")
+                             "ones are builtin:tang, builtin:english-verse.\n")
 
 
 def test_it_loads_on_the_device_auto_picks():
