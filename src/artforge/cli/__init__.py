@@ -4,6 +4,7 @@ Heavy imports (torch and friends) happen inside the commands that need them, so 
 `artforge --help` answers at once. A `UserError` becomes one line on stderr and exit code 2.
 """
 
+import os
 import sys
 import time
 
@@ -88,3 +89,17 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
+    except SystemExit as done:
+        _leave_if_helper_rank(done.code)
+        raise
+
+
+def _leave_if_helper_rank(code: int | str | None) -> None:
+    """Under torchrun, a rank other than 0 (it writes nothing) leaves at once when its command
+    is done, without the interpreter's teardown: gloo's threads, torn down there while rank 0
+    still works, aborted a helper rank once ("terminate called without an active exception"),
+    and torchrun then stopped rank 0 before it wrote its works."""
+    if int(os.environ.get("WORLD_SIZE", "1")) > 1 and os.environ.get("RANK", "0") != "0":
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code if isinstance(code, int) else (0 if code is None else 1))

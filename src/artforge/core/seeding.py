@@ -1,6 +1,11 @@
-"""One call seeds python, numpy and torch; RNG states are captured and restored for resume."""
+"""One call seeds python, numpy and torch; RNG states are captured and restored for resume.
 
+Only the Trainer seeds a process's generators for good (once, from its config); a pipeline
+builds its model's first weights inside `seeded`, which puts the generators back after."""
+
+import contextlib
 import random
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -11,6 +16,18 @@ def seed_everything(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)
+
+
+@contextlib.contextmanager
+def seeded(seed: int) -> Iterator[None]:
+    """Python, numpy and torch seeded with `seed` inside the block (a new model's weights),
+    and their states as they were after it."""
+    saved = rng_state()
+    seed_everything(seed)
+    try:
+        yield
+    finally:
+        set_rng_state(saved)
 
 
 def rng_state() -> dict[str, Any]:

@@ -5,7 +5,7 @@ from pathlib import Path
 import torch
 
 from artforge.core import checkpoint, distributed
-from artforge.core.seeding import seed_everything
+from artforge.core.seeding import seeded
 from artforge.core.train_config import TrainConfig
 from artforge.core.trainer import Trainer, TrainResult
 from artforge.errors import UserError
@@ -48,8 +48,8 @@ def train_frames(data: str, out: Path, train: TrainConfig, *,
     share = len(dataset) // distributed.world_size()
     train = train.replace(batch_size=max(1, min(train.batch_size, share)))
     # 3. The shared training loop.
-    seed_everything(train.seed)
-    model = PianoRollModel.from_config(config)
+    with seeded(train.seed):
+        model = PianoRollModel.from_config(config)
     trainer = Trainer(model, train, out, dataset, val_data=val if len(val) else None,
                       resume=resume, data_note=f"{splits.note} as piano rolls")
     return music_run(data, out, train, config, model.kind, catalog).fit(trainer)

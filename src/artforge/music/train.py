@@ -8,7 +8,7 @@ import torch
 from artforge.catalog.runs import RunRecord
 from artforge.core import checkpoint, distributed
 from artforge.core.config import Config
-from artforge.core.seeding import seed_everything
+from artforge.core.seeding import seeded
 from artforge.core.train_config import TrainConfig
 from artforge.core.trainer import Trainer, TrainResult
 from artforge.errors import UserError
@@ -74,8 +74,8 @@ def train_music(data: str, out: Path, train: TrainConfig, *, arch: str = "lstm",
     share = len(dataset) // distributed.world_size()
     train = train.replace(batch_size=max(1, min(train.batch_size, share)))
     # 4. Seeded model, then the shared training loop.
-    seed_everything(train.seed)
-    model = cls.from_config(config)
+    with seeded(train.seed):
+        model = cls.from_config(config)
     model.tokenizer = tokens
     if source is not None:
         model.load_state_dict(source.state_dict())

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from artforge.catalog.runs import RunRecord
 from artforge.core import checkpoint
-from artforge.core.seeding import seed_everything
+from artforge.core.seeding import seeded
 from artforge.core.train_config import TrainConfig
 from artforge.core.trainer import Trainer, TrainResult
 from artforge.data.image_folders import ImageSet
@@ -64,8 +64,8 @@ def train_fast(style: str, data: str, out: Path, train: TrainConfig,
         picture = open_picture(style, what="style picture")
         config = (config or FastStyleConfig()).replace(style=str(style))
     # 2. The model, with its style picture.
-    seed_everything(train.seed)
-    model = FastStyleModel.from_config(config)
+    with seeded(train.seed):
+        model = FastStyleModel.from_config(config)
     if saved is not None:
         model.load_extra_files(folder)
     else:
@@ -97,7 +97,6 @@ def train_adain(styles: str, data: str, out: Path, train: TrainConfig,
     # 1. Check inputs; the model from the run, the decoder to fine-tune, or new.
     out = Path(out)
     saved = _saved_config(out, AdaINModel.kind, AdaINConfig) if resume else None
-    seed_everything(train.seed)
     if saved is None and init_from is not None:
         from artforge.style.stylize import load_style_model
 
@@ -112,7 +111,8 @@ def train_adain(styles: str, data: str, out: Path, train: TrainConfig,
         config = model.config
     else:
         config = saved[0] if saved is not None else (config or AdaINConfig())
-        model = AdaINModel.from_config(config)
+        with seeded(train.seed):
+            model = AdaINModel.from_config(config)
     # 2. Photos and paintings.
     contents = load_pictures(data, size, count, train.seed)
     paintings = load_pictures(styles, size, count, train.seed + 1)

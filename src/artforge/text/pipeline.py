@@ -12,7 +12,7 @@ from artforge.catalog.runs import RunRecord
 from artforge.core import checkpoint
 from artforge.core.evaluate import evaluate
 from artforge.core.registry import PIPELINES
-from artforge.core.seeding import seed_everything
+from artforge.core.seeding import seeded
 from artforge.core.train_config import TrainConfig
 from artforge.core.trainer import Trainer, TrainResult
 from artforge.data.shipped_models import is_builtin, model_folder
@@ -59,16 +59,16 @@ def train_text(data: str, out: Path, train: TrainConfig, options: TextTrainOptio
         report(f"skipped {file}: {reason}")
     # 2. The model and its tokenizer: from the run when resuming, from `init_from` when
     #    fine-tuning, else a new tokenizer learned from the corpus and a preset-sized GPT.
-    seed_everything(train.seed)
     previous = checkpoint.latest_checkpoint(out) if resume else None
-    if previous is not None:
-        model = GPTModel.load(previous)
-        model.corpus_text = model.corpus_text or corpus.train_text()
-    elif options.init_from:
-        model = _fine_tuned(options.init_from, corpus, report)
-    else:
-        model = _new_model(corpus, options)
-        model.corpus_text = corpus.train_text()
+    with seeded(train.seed):
+        if previous is not None:
+            model = GPTModel.load(previous)
+            model.corpus_text = model.corpus_text or corpus.train_text()
+        elif options.init_from:
+            model = _fine_tuned(options.init_from, corpus, report)
+        else:
+            model = _new_model(corpus, options)
+            model.corpus_text = corpus.train_text()
     # 3. Token streams and windows.
     block = model.config.block_size
     train_tokens = encode_documents(model.tokenizer, corpus.train)

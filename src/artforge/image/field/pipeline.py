@@ -11,7 +11,7 @@ from artforge.catalog.runs import RunRecord
 from artforge.core import checkpoint, distributed
 from artforge.core.card import invoking_command
 from artforge.core.registry import PIPELINES
-from artforge.core.seeding import seed_everything
+from artforge.core.seeding import seeded
 from artforge.core.train_config import TrainConfig
 from artforge.core.trainer import Trainer, TrainResult
 from artforge.core.versions import package_versions
@@ -47,8 +47,8 @@ def train_field(image: str, out: Path, train: TrainConfig, model_config: FieldCo
     share = len(dataset) // distributed.world_size()
     train = train.replace(batch_size=min(train.batch_size, share))
     # 3. Seeded model, then the shared training loop.
-    seed_everything(train.seed)
-    model = FieldModel.from_config(config)
+    with seeded(train.seed):
+        model = FieldModel.from_config(config)
     trainer = Trainer(model, train, out, dataset, val_data=dataset, resume=resume,
                       data_note=f"{image} at {config.width}x{config.height}")
     params = {"image": image, "train": train.to_dict(), "model": config.to_dict()}

@@ -6,7 +6,7 @@ from pathlib import Path
 from artforge.catalog.runs import RunRecord
 from artforge.core import checkpoint, distributed
 from artforge.core.registry import MODELS
-from artforge.core.seeding import seed_everything
+from artforge.core.seeding import seeded
 from artforge.core.train_config import TrainConfig
 from artforge.core.trainer import Trainer, TrainResult
 from artforge.data.image_folders import ImageSet, load_image_set
@@ -64,8 +64,8 @@ def train_gan(data: str, out: Path, train: TrainConfig, arch: str = "dcgan",
     saved = _resumed_model(out, arch) if resume else None
     config = saved[1] if saved else (model_config or GANConfig())
     # 2. Build the model first, so a bad size fails before any data is read.
-    seed_everything(train.seed)
-    model = cls.from_config(config)
+    with seeded(train.seed):
+        model = cls.from_config(config)
     # 3. Read the pictures (cached as uint8) at the model's size.
     images = load_image_set(data, config.size, count=count, seed=train.seed)
     if on_data is not None:

@@ -6,7 +6,7 @@ from pathlib import Path
 from artforge.catalog.runs import RunRecord
 from artforge.core import checkpoint, distributed
 from artforge.core.registry import MODELS
-from artforge.core.seeding import seed_everything
+from artforge.core.seeding import seeded
 from artforge.core.train_config import TrainConfig
 from artforge.core.trainer import Trainer, TrainResult
 from artforge.errors import UserError
@@ -72,8 +72,8 @@ def train_pix2pix(data: str, out: Path, train: TrainConfig, arch: str = "pix2pix
     saved = _saved_config(out, arch) if resume else None
     config = saved or model_config or cls.config_class()
     # 2. Build the model first, so a bad size fails before any line art is drawn.
-    seed_everything(train.seed)
-    model = cls.from_config(config)
+    with seeded(train.seed):
+        model = cls.from_config(config)
     # 3. Pairs at the model's crop size, split by picture.
     pairs = load_pairs(data, config.size, config.sketch, progress=progress)
     if on_data is not None:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from artforge.core import checkpoint, distributed
 from artforge.core.registry import MODELS
-from artforge.core.seeding import seed_everything
+from artforge.core.seeding import seeded
 from artforge.core.train_config import TrainConfig
 from artforge.core.trainer import Trainer, TrainResult
 from artforge.errors import UserError
@@ -63,8 +63,8 @@ def train_band(data: str, out: Path, train: TrainConfig, *, arch: str = "transfo
     bands = band_data(data, config.tracks, config.bars)
     if previous is None and source is None:
         config = config.replace(ranges=pitch_ranges(bands.train, len(config.tracks), transpose))
-    seed_everything(train.seed)
-    model = cls.from_config(config)
+    with seeded(train.seed):
+        model = cls.from_config(config)
     if source is not None:
         model.load_state_dict(source.state_dict())
     drums = [name == "drums" for name in config.tracks]

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from artforge.core import checkpoint, distributed
 from artforge.core.device import set_threads
-from artforge.core.seeding import seed_everything
+from artforge.core.seeding import seeded
 from artforge.core.train_config import TrainConfig
 from artforge.core.trainer import Trainer, TrainResult
 from artforge.errors import UserError
@@ -47,10 +47,10 @@ def train_vae(data: str, out: Path, train: TrainConfig, *,
         raise UserError("--transpose must be between 0 and 12 semitones.")
     # 2. Melody windows of the model's length.
     melodies = melody_data(data, config.bars)
-    seed_everything(train.seed)
-    model = MelodyVAE.from_config(config)
-    if short is not None:
-        model.build_on(short)
+    with seeded(train.seed):
+        model = MelodyVAE.from_config(config)
+        if short is not None:
+            model.build_on(short)
     if config.phrased:  # a resumed run's phrase level comes with its weights
         if previous is not None:
             checkpoint.load_weights(model, checkpoint.read_weights(previous), source=previous)
