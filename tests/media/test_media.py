@@ -6,11 +6,14 @@ from click.testing import CliRunner
 
 from artforge import media
 from artforge.cli import app
-from artforge.core.medium import DemoPart, Feature, Medium, Work
+from artforge.core.medium import SIZES, DemoPart, Feature, Medium, Training, Work
 from artforge.core.registry import MODELS, PIPELINES
 from artforge.data.shipped_models import shipped_folder
 from artforge.demo.run import plan, run_demo
 from artforge.errors import UserError
+from artforge.image.recipes import GAN_SIZES, SKETCH_SIZES
+from artforge.music.recipes import BAND_SIZES, MELODY_SIZES, MUSIC_SIZES
+from artforge.text.recipes import TEXT_SIZES
 
 
 def test_descriptors_name_what_their_media_register():
@@ -37,6 +40,28 @@ def test_every_shipped_model_is_a_complete_folder():
                                                                    folder.iterdir()}
 
 
+def test_a_feature_creates_with_its_medium_kinds_and_trains_on_its_sets():
+    for medium in media.MEDIA:
+        for feature in medium.features:
+            assert set(feature.model_kinds) <= set(medium.model_kinds), feature.name
+            if feature.training:
+                sets = [name for name, _ in feature.training.datasets]
+                assert set(sets) <= set(medium.datasets), feature.name
+
+
+def test_the_tabs_that_train_and_their_recipes():
+    trained = {f.name: f.training for f in media.features() if f.training}
+    assert list(trained) == ["text", "music", "melody", "band", "gan", "sketch"]
+    common = dict(steps=40, minutes=1.0, seed=3, save_every=4, batch_size=8, log_every=1)
+    configs = {name: training.config(**common) for name, training in trained.items()}
+    assert {name: (c.steps, c.batch_size) for name, c in configs.items()} == {
+        "text": (40, 8), "music": (40, 8), "melody": (40, 8), "band": (40, 8), "gan": (40, 8),
+        "sketch": (40, 4)}  # pix2pix keeps its batches of 4
+    assert (configs["melody"].lr, configs["text"].warmup_steps) == (3e-3, 4)
+    for table in (TEXT_SIZES, MUSIC_SIZES, MELODY_SIZES, BAND_SIZES, GAN_SIZES, SKETCH_SIZES):
+        assert tuple(table) == SIZES
+
+
 def test_every_feature_loads():
     for feature in media.features():
         assert feature.load() is not None, feature.name
@@ -48,14 +73,27 @@ def _sculpture_part(out_dir, *, seed, device):
     return [Work("A sculpture", "text", path, body=path.read_text(), caption="made in a test")]
 
 
+def _never(*args, **kwargs):
+    raise AssertionError("no worker runs in these tests")
+
+
+CLAY = Training("Clay figures", (("builtin:kiln", "Figures from the kiln"),), ("zip",),
+                config=_never, fit=_never)
 SCULPTURE = Medium(name="sculpture", label="Sculpture",
                    demo=(DemoPart("sculpture", "a clay figure", _sculpture_part),),
-                   features=(Feature("clay", "Clay figures", lambda: _sculpture_part),))
+                   features=(Feature("clay", "Clay figures", lambda: _sculpture_part,
+                                     model_kinds=("armature",), noun="figure",
+                                     training=CLAY),))
 
 
 @pytest.fixture
 def with_sculpture(monkeypatch):
+    from artforge.studio import features
+
     monkeypatch.setattr(media, "MEDIA", [*media.MEDIA, SCULPTURE])
+    features.availability.cache_clear()  # the studio checks its features once a process
+    yield
+    features.availability.cache_clear()
 
 
 def test_a_new_medium_shows_in_the_doctor(with_sculpture):
@@ -66,17 +104,31 @@ def test_a_new_medium_shows_in_the_doctor(with_sculpture):
 
 
 def test_a_new_medium_shows_in_the_studio(with_sculpture, client):
-    from artforge.studio import features
-
-    features.availability.cache_clear()
-    try:
-        status = client.get("/api/status").json()
-    finally:
-        features.availability.cache_clear()
+    status = client.get("/api/status").json()
     assert status["media"][-1] == {"name": "sculpture", "label": "Sculpture",
                                    "features": ["clay"]}
     assert status["features"]["clay"] == {"label": "Clay figures", "available": True,
                                           "reason": ""}
+    assert status["builtin_data"]["clay"] == ["builtin:kiln"]
+    assert status["training"]["clay"] == {
+        "label": "Clay figures", "noun": "figure", "uploads": ["zip"],
+        "datasets": [{"name": "builtin:kiln", "label": "Figures from the kiln"}]}
+    assert status["training"]["gan"]["noun"] == "pictures"
+
+
+def test_a_new_medium_trains_in_the_studio(with_sculpture, client):
+    wrong = client.post("/api/training", json={"medium": "clay", "data": "builtin:bach"})
+    assert wrong.status_code == 400 and "choose one of builtin:kiln" in wrong.json()["error"]
+    job = client.post("/api/training", json={"medium": "clay", "data": "builtin:kiln"})
+    assert job.status_code == 202 and job.json()["request"]["medium"] == "clay"
+    listed = client.get("/api/models", params={"medium": "clay"})
+    assert listed.status_code == 200 and listed.json() == []  # no armature yet
+
+
+def test_a_medium_not_on_the_list_is_refused_by_the_studio(client):
+    refused = client.post("/api/training", json={"medium": "clay", "data": "builtin:kiln"})
+    assert refused.status_code == 422 and "'gan', 'sketch'" in refused.json()["error"]
+    assert client.get("/api/models", params={"medium": "clay"}).status_code == 422
 
 
 def test_a_new_medium_is_in_the_demo_plan_and_page(with_sculpture, tmp_path):

@@ -38,14 +38,52 @@ class DemoPart:
     """Whether it trains a model first: then `make` takes `minutes`, its training budget."""
 
 
+Report = Callable[[str], None] | None
+"""Where a `Training.fit` may tell what it noticed in the data (files it skipped...)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Training:
+    """How the studio trains a model for a feature: on what, with which recipe, at what size.
+
+    The functions are library functions of the medium; their bodies import what they need."""
+
+    label: str
+    """What the training page calls a model of it ("Paintings from line art")."""
+    datasets: tuple[tuple[str, str], ...]
+    """(builtin:NAME, display name) of the built-in sets it trains on, in the page's order."""
+    uploads: tuple[str, ...]
+    """The kinds of upload it trains on ("zip", "text", "midi"...)."""
+    config: Callable[..., Any]
+    """config(steps=, minutes=, seed=, save_every=, batch_size=, log_every=) → its
+    TrainConfig: the medium's recipe with the fields every studio request sets."""
+    fit: Callable[..., Any]
+    """fit(data, run, config, size, *, resume, report) → the Trainer's result (checkpoint,
+    step, stopped_by, metrics); size is "test", "small", "medium" or "large"."""
+    preview: Callable[..., list[str]] | None = None
+    """preview(checkpoint, out, seed) → names of the files it wrote in `out`."""
+
+
+SIZES = ("test", "small", "medium", "large")
+"""The sizes a `Training.fit` knows. test: seconds, learns almost nothing (to try the page);
+small: CPU minutes; medium: CPU hours; large: a GPU."""
+
+
 @dataclasses.dataclass(frozen=True)
 class Feature:
-    """Something the studio offers, available when `load` imports without error."""
+    """Something the studio offers (a tab, or part of one), available when `load` imports
+    without error."""
 
     name: str
     label: str
     load: Callable[[], object]
     """Imports the library functions the feature calls (raises ImportError when missing)."""
+    model_kinds: tuple[str, ...] = ()
+    """The kinds of model folder it creates with (the studio lists those for it)."""
+    noun: str = ""
+    """A word for a model of it ("pictures" model #3); its name when empty."""
+    training: Training | None = None
+    """How the studio trains a model for it; None when it does not."""
 
 
 @dataclasses.dataclass(frozen=True)

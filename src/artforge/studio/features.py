@@ -10,11 +10,10 @@ from artforge.core.medium import Feature
 
 
 def _training() -> object:
-    from artforge.image.gan.train import train_gan
-    from artforge.music.train import train_music
-    from artforge.text.pipeline import train_text
+    """The shared training loop; what each tab trains with is its own feature's to load."""
+    from artforge.core.trainer import Trainer
 
-    return train_text, train_music, train_gan
+    return Trainer
 
 
 TRAINING = Feature("training", "Training on your own files", _training)

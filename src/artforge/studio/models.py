@@ -6,19 +6,22 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from artforge import media
 from artforge.studio.problems import Problem
 
 RUN_DIR = "run"
 """A studio training job trains into this folder of its job folder."""
-MEDIUM_OF_KIND = {
-    "gpt": "text",
-    "lstm": "music", "gru": "music", "transformer": "music",
-    "dcgan": "gan", "stylegan": "gan", "fastgan": "gan",
-    "pix2pix": "sketch", "pix2pixhd": "sketch",
-    "musicvae": "melody", "band-transformer": "band", "band-musegan": "band",
-}
-"""Model kinds by the studio tab that uses them; kinds not listed (the piano-roll scorer, the
-toy field) make nothing there. Media that arrive later add their kinds here."""
+
+
+def medium_of_kind() -> dict[str, str]:
+    """Model kinds → the studio tab (a feature of a medium) that creates with them; kinds no
+    feature names (the piano-roll scorer, the toy field) make nothing there."""
+    return {kind: feature.name for feature in media.features() for kind in feature.model_kinds}
+
+
+def model_tabs() -> list[str]:
+    """The tabs that create with models (what `GET /api/models?medium=` takes)."""
+    return [feature.name for feature in media.features() if feature.model_kinds]
 
 
 def list_models(conn: sqlite3.Connection, jobs_dir: Path, medium: str | None = None
@@ -32,9 +35,9 @@ def list_models(conn: sqlite3.Connection, jobs_dir: Path, medium: str | None = N
         "LEFT JOIN runs ON runs.id = models.run_id ORDER BY models.id DESC").fetchall()
     names = _job_names(conn, jobs_dir) | shipped
     seen: set[str] = set()
-    found = []
+    found, tabs = [], medium_of_kind()
     for row in rows:
-        kind_medium = MEDIUM_OF_KIND.get(row["kind"])
+        kind_medium = tabs.get(row["kind"])
         if row["path"] in seen or kind_medium is None or medium not in (None, kind_medium):
             continue
         seen.add(row["path"])
@@ -65,7 +68,7 @@ def _describe(row: dict[str, Any], medium: str, names: dict[str, str]) -> dict[s
 
 def _register_shipped(conn: sqlite3.Connection) -> dict[str, str]:
     """Put the shipped models that the studio's tabs use (every medium's shipped models of a
-    kind listed in MEDIUM_OF_KIND) in the catalog, once, so that they can be picked by id
+    kind a tab creates with) in the catalog, once, so that they can be picked by id
     like trained ones; their folders → builtin:NAME."""
     from artforge.catalog.records import record_model
 
@@ -82,16 +85,15 @@ def _register_shipped(conn: sqlite3.Connection) -> dict[str, str]:
 def _shipped_for_tabs() -> tuple[tuple[str, Path, dict[str, Any]], ...]:
     """(builtin:NAME, folder, header) of each shipped model a tab uses: read once a process,
     not at every listing (the package's folders do not change while it runs)."""
-    from artforge import media
     from artforge.core import checkpoint
     from artforge.data.shipped_models import shipped_folder
 
-    found = []
+    found, tabs = [], medium_of_kind()
     for shipped in media.shipped_models():
         folder = shipped_folder(shipped).resolve()
         if folder.is_dir():
             header = checkpoint.read_header(folder)
-            if header["kind"] in MEDIUM_OF_KIND:
+            if header["kind"] in tabs:
                 found.append((shipped.name, folder, header))
     return tuple(found)
 
@@ -118,7 +120,7 @@ def model_path(conn: sqlite3.Connection, model_id: int, medium: str) -> Path:
     row = conn.execute("SELECT kind, path FROM models WHERE id = ?", (model_id,)).fetchone()
     if row is None:
         raise Problem(404, f"there is no model with id {model_id}; pick one from the list.")
-    if MEDIUM_OF_KIND.get(row["kind"]) != medium:
+    if medium_of_kind().get(row["kind"]) != medium:
         raise Problem(400, f"model {model_id} is a {row['kind']} model, which does not make "
                            f"{medium}.")
     if not Path(row["path"]).is_dir():

@@ -8,14 +8,12 @@ from fastapi.responses import FileResponse
 
 from artforge import __version__, media
 from artforge.studio import features, gallery, models
-from artforge.studio.limits import Id
+from artforge.studio.limits import Id, OneOf
 from artforge.studio.problems import Problem
 from artforge.studio.routes_jobs import send_file
 from artforge.studio.service import StudioDep
-from artforge.studio.tasks.training import BUILTIN_DATA
 
 router = APIRouter(prefix="/api")
-MEDIA = ("text", "music", "gan", "sketch", "melody", "band")
 
 
 @router.get("/status", tags=["studio"])
@@ -29,12 +27,24 @@ def status(studio: StudioDep) -> dict[str, Any]:
             "limits": {"max_upload_mb": settings.max_upload_mb,
                        "max_unpacked_mb": settings.max_unpacked_mb,
                        "max_megapixels": settings.max_pixels / 1e6},
-            "builtin_data": BUILTIN_DATA, "workers": studio.pool.pids()}
+            **_training(), "workers": studio.pool.pids()}
+
+
+def _training() -> dict[str, Any]:
+    """What each tab that trains learns from: `builtin_data` {tab: [builtin:NAME...]}, and
+    `training` {tab: {label, noun, datasets: [{name, label}], uploads}} (the page's names)."""
+    trained = [feature for feature in media.features() if feature.training]
+    return {"builtin_data": {f.name: [name for name, _ in f.training.datasets] for f in trained},
+            "training": {f.name: {"label": f.training.label, "noun": f.noun or f.name,
+                                  "datasets": [{"name": name, "label": label}
+                                               for name, label in f.training.datasets],
+                                  "uploads": list(f.training.uploads)} for f in trained}}
 
 
 @router.get("/models", tags=["studio"])
 def list_models(studio: StudioDep,
-                medium: Annotated[str | None, Query(pattern=f"^({'|'.join(MEDIA)})$")] = None
+                medium: Annotated[str | None, Query(max_length=64),
+                                  OneOf(models.model_tabs)] = None
                 ) -> list[dict[str, Any]]:
     """Saved models to create with, newest first (trained here or on the command line)."""
     with studio.db() as conn:

@@ -123,13 +123,15 @@ def start_training(body: training.TrainRequest, studio: StudioDep
     """Train a model on an upload or a built-in set; follow its loss at /api/jobs/{id}/metrics."""
     features.require("training")
     features.require(body.medium)  # a tab and its feature have one name
+    recipe = training.tabs()[body.medium]
     if body.data.startswith("builtin:"):
-        if body.data not in training.BUILTIN_DATA[body.medium]:
+        sets = [name for name, _ in recipe.datasets]
+        if body.data not in sets:
             raise Problem(400, f"{body.data} is not a built-in {body.medium} set; choose one "
-                               f"of {', '.join(training.BUILTIN_DATA[body.medium])}.")
+                               f"of {', '.join(sets)}.")
         data = body.data
     else:
-        data = studio.upload(body.data, training.UPLOAD_KINDS[body.medium])["path"]
+        data = studio.upload(body.data, recipe.uploads)["path"]
     return studio.submit("train", training.prepare(body, data))
 
 

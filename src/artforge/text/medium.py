@@ -4,8 +4,8 @@ import shutil
 import sysconfig
 from pathlib import Path
 
-from artforge.core.medium import Check, DemoPart, Feature, Medium, ShippedModel, Work
-from artforge.text.recipes import text_train_config
+from artforge.core.medium import Check, DemoPart, Feature, Medium, ShippedModel, Training, Work
+from artforge.text.recipes import fit_text, preview_text, text_train_config
 
 
 def register() -> None:
@@ -42,6 +42,19 @@ def _checks() -> list[Check]:
                  "missing: npm is needed once to fetch chinese-poetry@2.0.1"),
     ]
 
+TRAINING = Training(
+    label="Poems and prose",
+    datasets=(("builtin:shakespeare", "Shakespeare's sonnets"),
+              ("builtin:english-poetry",
+               "English poetry (Shakespeare, Milton, Whitman, Yeats, Byron)"),
+              ("builtin:tang/wuyan", "Tang poems, five characters a line (五言)"),
+              ("builtin:tang/qiyan", "Tang poems, seven characters a line (七言)")),
+    uploads=("zip", "text"),
+    config=text_train_config,
+    fit=fit_text,
+    preview=preview_text,
+)
+
 MEDIUM = Medium(
     name="text",
     label="Poems, stories and scripts",
@@ -56,7 +69,8 @@ MEDIUM = Medium(
              ShippedModel("builtin:english-verse", "english-verse", "text",
                           "English verse (public-domain poets)")),
     demo=(DemoPart("text", "a poem in an exact verse form", _demo_poem, trains=True),),
-    features=(Feature("text", "Poems and prose", _generate),),
+    features=(Feature("text", "Poems and prose", _generate, model_kinds=("gpt",),
+                      training=TRAINING),),
     recipes={"train": text_train_config},
     checks=_checks,
 )

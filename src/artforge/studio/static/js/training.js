@@ -4,28 +4,23 @@ import { api, follow, jobFile, upload } from "./api.js";
 import { drawLoss } from "./plot.js";
 import { $, $$, busy, describeJob, el, setProgress, showError } from "./ui.js";
 
-const DATA_NAMES = {
-  "builtin:shakespeare": "Shakespeare's sonnets",
-  "builtin:english-poetry": "English poetry (Shakespeare, Milton, Whitman, Yeats, Byron)",
-  "builtin:tang/wuyan": "Tang poems, five characters a line (五言)",
-  "builtin:tang/qiyan": "Tang poems, seven characters a line (七言)",
-  "builtin:bach": "Bach chorales", "builtin:folk": "European folk tunes",
-  "builtin:abstract": "Abstract compositions", "builtin:paintings": "Crops of 19 classic paintings",
-  "builtin:digits": "Handwritten digits (a quick test)",
-};
-const MEDIUM_NAMES = { text: "text", music: "music", gan: "pictures", sketch: "painting",
-                       melody: "melody", band: "band" };
 const UPLOAD_KIND = { ".zip": "zip", ".txt": "text", ".mid": "midi", ".midi": "midi" };
-let builtin = {};
+let tabs = {};            // each tab's menu label, built-in sets and noun (/api/status)
 let data = null;          // the uploaded files' record
 let selected = null;      // the job shown in detail
 let watching = null;      // its id while followed
 let records = [];
 
+function fillMedia(features) {
+  const usable = Object.entries(tabs).filter(([tab]) => features[tab]?.available);  // tab = feature
+  $("#train-medium").replaceChildren(...usable.map(([tab, training]) =>
+    el("option", { value: tab, text: training.label })));
+}
+
 function fillBuiltin() {
   const medium = $("#train-medium").value;
-  $("#train-builtin").replaceChildren(...(builtin[medium] || []).map((name) =>
-    el("option", { value: name, text: DATA_NAMES[name] || name })));
+  $("#train-builtin").replaceChildren(...(tabs[medium]?.datasets || []).map((set) =>
+    el("option", { value: set.name, text: set.label })));
 }
 
 function showSource() {
@@ -66,7 +61,7 @@ async function start() {
 
 function runItem(job) {
   const request = job.request || {};
-  const name = request.name || `${MEDIUM_NAMES[request.medium] || ""} model #${job.id}`;
+  const name = request.name || `${tabs[request.medium]?.noun || ""} model #${job.id}`;
   const buttons = el("span", {});
   if (!job.ended) buttons.append(el("button", { type: "button", text: "Stop", onclick: (e) => act(e, job, "cancel") }));
   if (job.resumable) buttons.append(el("button", { type: "button", text: "Resume", onclick: (e) => act(e, job, "resume") }));
@@ -152,10 +147,8 @@ async function select(job) {
 }
 
 export async function init(status) {
-  builtin = status.builtin_data;
-  for (const option of [...$("#train-medium").options]) {
-    if (!status.features[option.value]?.available) option.remove();  // tab = feature
-  }
+  tabs = status.training;
+  fillMedia(status.features);
   fillBuiltin();
   showSource();
   $("#train-medium").addEventListener("change", fillBuiltin);
