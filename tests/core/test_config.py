@@ -37,9 +37,18 @@ def test_train_config_round_trip_and_validation(tmp_path):
     config.save(tmp_path / "train.json")
     assert TrainConfig.from_json((tmp_path / "train.json").read_text()) == config
     with pytest.raises(UserError, match="--steps must be at least 1"):
-        TrainConfig(steps=0).validate()
+        TrainConfig(steps=0)
     with pytest.raises(UserError, match="--accumulate"):
-        TrainConfig(accumulate=0).validate()
+        TrainConfig(accumulate=0)
+
+
+def test_a_config_is_checked_once_when_made_and_replace_checks_the_new_one():
+    config = TrainConfig(steps=5)
+    with pytest.raises(UserError, match="--steps must be at least 1"):
+        config.replace(steps=0)
+    with pytest.raises(UserError, match="--steps must be at least 1"):
+        TrainConfig.from_dict({"steps": 0})
+    assert config.steps == 5
 
 
 @pytest.mark.parametrize("data, message", [
@@ -58,3 +67,27 @@ def test_wrong_types_are_user_errors(data, message):
 def test_ints_are_accepted_where_floats_are_expected():
     assert Outer.from_dict({"limit": 2}).limit == 2.0
     assert isinstance(Outer.from_dict({"limit": 2}).limit, float)
+
+
+def test_seeded_builds_alike_and_puts_the_generators_back():
+    import random
+
+    import numpy as np
+    import torch
+
+    from artforge.core.seeding import seeded
+
+    torch.manual_seed(123)
+    random.seed(123)
+    np.random.seed(123)
+    expected = (torch.rand(2), random.random(), np.random.rand())
+    torch.manual_seed(123)
+    random.seed(123)
+    np.random.seed(123)
+    with seeded(7):
+        first = torch.rand(3)
+    with seeded(7):
+        again = torch.rand(3)
+    assert torch.equal(first, again)
+    after = (torch.rand(2), random.random(), np.random.rand())
+    assert torch.equal(after[0], expected[0]) and after[1:] == expected[1:]

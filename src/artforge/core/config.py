@@ -12,7 +12,16 @@ from artforge.errors import UserError
 
 @dataclasses.dataclass
 class Config:
-    """Base for every model and training config: `to_dict`/`from_dict`, `to_json`/`from_json`."""
+    """Base for every model and training config: `to_dict`/`from_dict`, `to_json`/`from_json`.
+
+    A config is validated once, when it is made (`validate`, from `__post_init__`; `replace`
+    makes a new one): code that receives a config does not check it again."""
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    def validate(self) -> None:
+        """Raise a UserError naming the first field whose value cannot work (`require`)."""
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -70,7 +70,6 @@ class Trainer:
     def __init__(self, model: ArtModel, config: TrainConfig, run_dir: Path, train_data: Dataset,
                  val_data: Dataset | None = None, *, resume: bool = False,
                  data_note: str = "") -> None:
-        config.validate()
         self.model, self.config, self.run_dir = model, config, Path(run_dir)
         self.train_data, self.val_data = train_data, val_data
         self.resume, self.data_note = resume, data_note

@@ -53,7 +53,6 @@ class PianoRollModel(ArtModel):
 
     def __init__(self, config: FrameConfig) -> None:
         super().__init__(config)
-        config.validate()
         self.drop = nn.Dropout(config.dropout)
         self.net = CELLS[config.cell](KEYS, config.hidden, config.layers, KEYS,
                                       dropout=config.dropout)

@@ -51,7 +51,6 @@ class MusicModel(ArtModel):
 
     def __init__(self, config: MusicConfig) -> None:
         super().__init__(config)
-        config.validate()
         self.tokenizer = None
         """The miditok tokenizer, saved beside the weights as tokenizer.json."""
 

@@ -73,8 +73,6 @@ def generate_music(model_path: str | Path, out: Path, *, primer: Path | None = N
     """Continue `primer` for `bars` bars (or `max_tokens` tokens); write MIDI (and WAV/PNG)."""
     # 1. Check inputs.
     sampling, controls = sampling or SamplingConfig(), controls or Controls()
-    sampling.validate()
-    controls.validate()
     if bars < 0 or not 1 <= max_tokens <= MAX_TOKENS:
         raise UserError(f"--bars must be 0 or more and --max-tokens between 1 and {MAX_TOKENS}.")
     out = Path(out)

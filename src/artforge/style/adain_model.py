@@ -90,7 +90,6 @@ class AdaINModel(ArtModel):
 
     def __init__(self, config: AdaINConfig) -> None:
         super().__init__(config)
-        config.validate()
         self.decoder = AdaINDecoder(config.width, config.layer)
         self.encoder = FrozenVGG(ENCODER_LAYERS)
         self.tile = TILE

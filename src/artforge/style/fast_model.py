@@ -65,7 +65,6 @@ class FastStyleModel(ArtModel):
 
     def __init__(self, config: FastStyleConfig) -> None:
         super().__init__(config)
-        config.validate()
         self.net = TransformerNet(tuple(config.channels), config.res_blocks)
         layers = tuple(dict.fromkeys(config.content_layers + config.style_layers))
         self._vgg = FrozenVGG(layers)

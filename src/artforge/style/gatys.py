@@ -60,7 +60,6 @@ class GatysTransfer:
                  encoder: torch.nn.Module | None = None) -> None:
         from artforge.encoders.vgg16 import load_vgg
 
-        options.validate()
         self.options, self.device = options, device
         self.layer_weights = dict(zip(options.style_layers, options.style_layer_weights,
                                       strict=True))

@@ -68,7 +68,6 @@ def _options(overrides: dict[str, Any]) -> TransferOptions:
     if isinstance(values.get("iterations"), int):
         values["iterations"] = (values["iterations"],)
     options = TransferOptions.from_dict(values)
-    options.validate()
     return options
 
 

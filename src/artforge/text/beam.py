@@ -14,7 +14,6 @@ from artforge.text.tokenizer import TextTokenizer
 def beam_search(net: GPT, tokenizer: TextTokenizer, prompt_ids: list[int],
                 config: GenerationConfig) -> list[list[int]]:
     """The best `num_return_sequences` continuations (new token ids), best first."""
-    config.validate()
     beams, device = config.num_beams, net.transformer.wte.weight.device
     budget = config.new_tokens(len(prompt_ids))
     greedy = config.replace(do_sample=False, top_k=0, top_p=1.0)

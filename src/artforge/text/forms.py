@@ -55,7 +55,6 @@ def chinese_pattern(lines: int, chars: int) -> tuple[str, list[int]]:
 def build_constraints(config: FormConfig, tokenizer: TextTokenizer, prompt_text: str,
                       count: int) -> list[Constraint] | None:
     """One constraint per sequence, each already past the prompt's text; None for free text."""
-    config.validate()
     if not config.form:
         return None
     if config.form in CHINESE:

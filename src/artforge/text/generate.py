@@ -76,7 +76,6 @@ def sample(net: GPT, tokenizer: TextTokenizer, prompt_ids: list[int], config: Ge
            constraints: list[Constraint] | None = None,
            on_text: Callable[[str], None] | None = None) -> list[list[int]]:
     """New token ids for each of `num_return_sequences` continuations of `prompt_ids`."""
-    config.validate()
     device = net.transformer.wte.weight.device
     batch = config.num_return_sequences
     ids = torch.tensor([prompt_ids] * batch, dtype=torch.long, device=device)

@@ -63,7 +63,6 @@ class GPTModel(ArtModel):
     config_class = GPTConfig
 
     def __init__(self, config: GPTConfig, tokenizer: TextTokenizer | None = None) -> None:
-        config.validate()
         super().__init__(config)
         self.net = GPT(config.vocab_size, config.block_size, config.n_layer, config.n_head,
                        config.n_embd, config.dropout, config.layer_norm_eps, config.activation)

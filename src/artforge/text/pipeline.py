@@ -167,8 +167,6 @@ def generate_text(model: GPTModel | str | Path, prompt: str = "",
     """Continue `prompt` with the model: free text, or exactly in a verse form."""
     config, form = config or GenerationConfig(), form or FormConfig()
     # 1. Check inputs.
-    config.validate()
-    form.validate()
     if not isinstance(model, GPTModel):
         model = load_text_model(model)
     tokenizer = model.tokenizer

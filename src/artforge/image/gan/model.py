@@ -72,7 +72,6 @@ class GANModel(ArtModel):
 
     def __init__(self, config: GANConfig) -> None:
         super().__init__(config)
-        config.validate()
         self.generator, self.discriminator = self.build_networks(config)
         start_p = 0.0 if config.ada_target else config.augment_p
         self.register_buffer("augment_p", torch.tensor(start_p))

@@ -43,6 +43,7 @@ class Pix2PixConfig(TranslationConfig):
     def __post_init__(self) -> None:
         if self.downs is None:
             self.downs = min(MAX_UNET_DOWNS, _halvings(self.size))
+        super().__post_init__()
 
     def validate(self) -> None:
         super().validate()

@@ -91,7 +91,6 @@ class TranslationConfig(Config):
              "loss weights must be 0 or more"),
             (0 <= self.holdout < 1, "--holdout must be in [0, 1)"),
         ])
-        self.sketch.validate()
 
 
 class TranslationModel(ArtModel):
@@ -100,7 +99,6 @@ class TranslationModel(ArtModel):
 
     def __init__(self, config: TranslationConfig) -> None:
         super().__init__(config)
-        config.validate()
         self.generator, self.discriminator = self.build_networks(config)
         self.preview: tuple[torch.Tensor, torch.Tensor] | None = None
         """Fixed (line art, picture) crops that on_checkpoint translates into a sheet."""

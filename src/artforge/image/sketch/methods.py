@@ -100,6 +100,5 @@ _DETECTORS = {"hed": _hed, "xdog": _xdog, "canny": _canny}
 def line_art(picture: np.ndarray, config: SketchConfig | None = None) -> np.ndarray:
     """Black pen lines on white (uint8 HxW) of an RGB uint8 picture (HxWx3)."""
     config = config or SketchConfig()
-    config.validate()
     lines = _DETECTORS[config.method](picture, config)
     return ink(lines, config.width)

@@ -31,7 +31,6 @@ def extract_sketch(source: str, out: Path, config: SketchConfig | None = None, *
     """Write the line art of picture `source` to the PNG `out` (black lines on white)."""
     # 1. Check inputs before any work.
     config = config or SketchConfig()
-    config.validate()
     out = Path(out)
     if out.suffix.lower() != ".png":
         raise UserError(f"--out must be a .png file, not {out.name}.")

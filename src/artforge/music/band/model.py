@@ -97,7 +97,6 @@ class BandTransformer(BandModel):
 
     def __init__(self, config: TransformerBandConfig) -> None:
         super().__init__(config)
-        config.validate()
         self.net = MusicTransformer(T.VOCAB, config.width, config.layers, config.heads,
                                     config.dropout)
 

@@ -124,7 +124,6 @@ class BandGAN(BandModel):
 
     def __init__(self, config: GANBandConfig) -> None:
         super().__init__(config)
-        config.validate()
         tracks, bars, code, c = len(config.tracks), config.bars, config.code, config.channels
         self.temporal = nn.ModuleList(nn.Sequential(nn.Linear(code, bars * code), nn.Tanh())
                                       for _ in range(tracks + 1))

@@ -56,7 +56,6 @@ def train_band(data: str, out: Path, train: TrainConfig, *, arch: str = "transfo
         config = model_config or cls.config_class()
         if not isinstance(config, cls.config_class):
             raise UserError(f"the {arch} band model needs a {cls.config_class.__name__}.")
-    config.validate()
     if not 0 <= transpose <= 12:
         raise UserError("--transpose must be between 0 and 12 semitones.")
     # 2. Passages of the model's tracks; the pitch ranges come from the training data.

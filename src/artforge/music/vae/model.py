@@ -130,7 +130,6 @@ class MelodyVAE(ArtModel):
 
     def __init__(self, config: MelodyVAEConfig) -> None:
         super().__init__(config)
-        config.validate()
         self.encoder, self.decoder = _networks(config)
         self.register_buffer("steps_done", torch.tensor(0, dtype=torch.int64))
         """Optimizer steps so far: the KL annealing's clock, saved so that resume continues it."""

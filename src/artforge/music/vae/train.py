@@ -42,7 +42,6 @@ def train_vae(data: str, out: Path, train: TrainConfig, *,
     short = load_vae(phrases)[0] if phrases is not None and previous is None else None
     if short is not None:
         config = config.on_phrases(short.config, str(phrases))
-    config.validate()
     if not 0 <= transpose <= 12:
         raise UserError("--transpose must be between 0 and 12 semitones.")
     # 2. Melody windows of the model's length.

@@ -51,8 +51,6 @@ def prepare(request: MusicRequest, model_path: str, primer_path: str | None) -> 
     controls = Controls(key=request.key or None, min_notes_per_bar=fewest,
                         max_notes_per_bar=most, program=request.instrument)
     sampling = SamplingConfig(temperature=request.temperature, top_p=request.top_p, top_k=0)
-    controls.validate()
-    sampling.validate()
     return {"request": request.model_dump(), "model": model_path, "primer": primer_path,
             "notes": [n.model_dump() for n in request.notes], "tempo": request.tempo,
             "bars": request.bars, "controls": controls.to_dict(),

@@ -40,8 +40,6 @@ def prepare(request: TextRequest, model_path: str) -> dict[str, Any]:
                               top_k=request.top_k, max_new_tokens=request.length,
                               seed=request.seed)
     form = FormConfig(form=request.form, rhyme=request.rhyme)
-    config.validate()
-    form.validate()
     return {"request": request.model_dump(), "model": model_path, "prompt": request.prompt,
             "suggestions": request.suggestions, "config": config.to_dict(),
             "form": form.to_dict()}
