@@ -96,6 +96,9 @@ def train(data: str, tokenizer: str, vocab_size: int, preset: str, block_size: i
               help="English forms: number of lines (0: the form's own).")
 @click.option("--syllables", type=click.IntRange(1, 40), default=10, show_default=True,
               help="English forms: syllables per line, give or take one.")
+@click.option("--known-words/--any-words", default=True, show_default=True,
+              help="English forms: only words the model read in its training text (kept "
+                   "in its folder), or any it spells.")
 @click.option("--stream/--no-stream", default=True, show_default=True,
               help="Print the text as it is written (one sequence only).")
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
@@ -106,8 +109,8 @@ def generate(model: str, prompt: str, max_length: int, max_new_tokens: int | Non
              num_return_sequences: int, greedy: bool, top_k: int, top_p: float,
              temperature: float, repetition_penalty: float, no_repeat_ngram_size: int,
              num_beams: int, stop: tuple[str, ...], control: str | None, form: str | None,
-             rhyme: bool, lines: int, syllables: int, stream: bool, out: str | None,
-             seed: int, device: str) -> None:
+             rhyme: bool, lines: int, syllables: int, known_words: bool, stream: bool,
+             out: str | None, seed: int, device: str) -> None:
     """Write text with a trained model, free or in an exact verse form.
 
     \b
@@ -126,7 +129,7 @@ def generate(model: str, prompt: str, max_length: int, max_new_tokens: int | Non
         repetition_penalty=repetition_penalty, no_repeat_ngram_size=no_repeat_ngram_size,
         max_length=max_length, max_new_tokens=max_new_tokens,
         num_return_sequences=num_return_sequences, num_beams=num_beams, seed=seed, stop=stop)
-    form_config = FormConfig(form or "", rhyme, lines, syllables)
+    form_config = FormConfig(form or "", rhyme, lines, syllables, known_words)
     loaded = load_text_model(model, device=device)
     streaming = stream and num_return_sequences == 1 and num_beams == 1
     if streaming:

@@ -13,6 +13,7 @@ import dataclasses
 from artforge.core.config import Config, require
 from artforge.errors import UserError
 from artforge.text.constraint import SLOT, Constraint, Template
+from artforge.text.lexicon import Lexicon
 from artforge.text.meter import LineMeter
 from artforge.text.tokenizer import TextTokenizer
 
@@ -31,6 +32,8 @@ class FormConfig(Config):
     """English: number of lines (0: the form's own)."""
     syllables: int = 10
     """English: syllables per line, give or take one."""
+    known_words: bool = True
+    """English: only words of the model's training text (when its folder has that text)."""
 
     def validate(self) -> None:
         require([
@@ -41,6 +44,10 @@ class FormConfig(Config):
             (not self.rhyme or self.form in CHINESE, "--rhyme works with the Chinese forms"),
             (self.form != "lines" or self.lines > 0, "--form lines needs --lines N"),
         ])
+
+    def keeps_to_words(self) -> bool:
+        """Whether its lines keep to the model's words (English forms, `known_words`)."""
+        return self.known_words and self.form in ENGLISH
 
 
 def chinese_pattern(lines: int, chars: int) -> tuple[str, list[int]]:
@@ -53,8 +60,9 @@ def chinese_pattern(lines: int, chars: int) -> tuple[str, list[int]]:
 
 
 def build_constraints(config: FormConfig, tokenizer: TextTokenizer, prompt_text: str,
-                      count: int) -> list[Constraint] | None:
-    """One constraint per sequence, each already past the prompt's text; None for free text."""
+                      count: int, lexicon: Lexicon | None = None) -> list[Constraint] | None:
+    """One constraint per sequence, each already past the prompt's text; None for free text.
+    English forms keep to `lexicon`'s words when one is given."""
     if not config.form:
         return None
     if config.form in CHINESE:
@@ -66,7 +74,7 @@ def build_constraints(config: FormConfig, tokenizer: TextTokenizer, prompt_text:
         if lines <= 0:
             raise UserError("--form lines needs --lines N.")
         make = lambda: LineMeter(tokenizer, lines, config.syllables,  # noqa: E731
-                                 start=prompt_text)
+                                 start=prompt_text, lexicon=lexicon)
     # One set of vocabulary tables serves every sequence; only the (immutable) progress
     # values differ, so shallow copies are independent.
     first = make()

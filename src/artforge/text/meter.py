@@ -2,16 +2,21 @@
 
 Syllables are counted the way a reader guesses them (vowel groups, a silent final e), so the
 form is "syllable-ish", and it holds by construction: a token may come next only if the line
-stays within the syllable limit, and a line break only once the line is long enough.
+stays within the syllable limit, and a line break only once the line is long enough. With a
+lexicon (artforge.text.lexicon), only tokens that keep to its words, where any token does.
 """
 
 import functools
 import re
+from typing import TYPE_CHECKING
 
 import torch
 
 from artforge.text.constraint import Constraint
 from artforge.text.tokenizer import TextTokenizer
+
+if TYPE_CHECKING:
+    from artforge.text.lexicon import Lexicon
 
 _WORD = re.compile(r"[A-Za-z']+")
 _VOWELS = re.compile(r"[aeiouy]+")
@@ -40,8 +45,9 @@ def syllables(text: str) -> int:
 
 class LineMeter(Constraint):
     def __init__(self, tokenizer: TextTokenizer, lines: int, target: int, slack: int = 1,
-                 start: str = "") -> None:
+                 start: str = "", lexicon: "Lexicon | None" = None) -> None:
         self.lines, self.low, self.high = lines, max(1, target - slack), target + slack
+        self.lexicon = lexicon
         self.strings = tokenizer.token_strings()
         self.vocab = len(self.strings)
         # Tokens usable inside a line, and tokens that end one ("\n" with a line-free head).
@@ -77,7 +83,19 @@ class LineMeter(Constraint):
             for i in self.breaks:
                 if self.low <= self.base + syllables(self.tail + self.strings[i]) <= self.high:
                     mask[i] = True
-        return mask
+        return self._known_words(mask) if self.lexicon is not None else mask
+
+    def _known_words(self, mask: torch.Tensor) -> torch.Tensor:
+        """The allowed tokens that keep to the lexicon's words, and leave a word open only if
+        a known word can finish it within the line's syllables; all of them if none does."""
+        cost, tail, room = self.lexicon.cost, self.tail, self.high - self.base
+        keep = [i for i in mask.nonzero().flatten().tolist()
+                if (c := cost(tail + self.strings[i])) is not None and c <= room]
+        if not keep:
+            return mask
+        known = torch.zeros_like(mask)
+        known[keep] = True
+        return known
 
     def advance(self, token: int) -> None:
         text = self.strings[token]

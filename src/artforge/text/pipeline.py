@@ -20,6 +20,7 @@ from artforge.data.text import Corpus, Document, load_corpus
 from artforge.errors import UserError
 from artforge.text.forms import FormConfig, build_constraints
 from artforge.text.generate import GenerationConfig, sample
+from artforge.text.lexicon import lexicon_of
 from artforge.text.medium import MEDIUM
 from artforge.text.model import PRESETS, GPTModel, TokenWindows
 from artforge.text.originality import Originality, originality
@@ -185,7 +186,9 @@ def generate_text(model: GPTModel | str | Path, prompt: str = "",
     if config.max_new_tokens is None:  # max_length counts the prompt, not our start tokens
         config = config.replace(max_new_tokens=config.new_tokens(len(prompt_ids)))
     # 3. Constraints for the form, then decoding.
-    constraints = build_constraints(form, tokenizer, prompt, config.num_return_sequences)
+    words = (lexicon_of(model.corpus_text) if form.keeps_to_words() and model.corpus_text
+             else None)
+    constraints = build_constraints(form, tokenizer, prompt, config.num_return_sequences, words)
     if config.num_beams > 1:
         from artforge.text.beam import beam_search
 

@@ -1,0 +1,64 @@
+"""The words a model has read: English forms keep to them, so a small model's poems do not
+invent words ("the wint'ring glimmerst").
+
+A lexicon is the set of words of the model's training text (the words seen at least three
+times in a text of a million characters or more, so that misprints stay out; every word in a
+smaller one) and the beginnings of them. A token fits when each word it completes is a known
+word and the word it leaves open can still become one within the line's syllables.
+"""
+
+import collections
+import functools
+import re
+
+from artforge.text.meter import word_syllables
+
+WORD = re.compile(r"[A-Za-z']+")
+LARGE_TEXT, LARGE_TEXT_MIN_COUNT = 1_000_000, 3
+
+
+class Lexicon:
+    def __init__(self, words: set[str]) -> None:
+        self.words = frozenset(words)
+        self.least: dict[str, int] = {}
+        """Every beginning of a word → the fewest syllables of a word it begins."""
+        for word in self.words:
+            count = word_syllables(word)
+            for k in range(1, len(word) + 1):
+                head = word[:k]
+                self.least[head] = min(self.least.get(head, count), count)
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def cost(self, text: str) -> int | None:
+        """The syllables `text` (a line's last word, its gap and a token) adds at the least:
+        its words', with the word it ends inside finished as briefly as a known word allows;
+        None when a word it completes is unknown or its last word begins no known word."""
+        found = WORD.findall(text.lower())
+        open_word = found.pop() if found and WORD.match(text[-1:]) else None
+        if not all(_known(w, self.words) for w in found):
+            return None
+        done = sum(word_syllables(w) for w in found)
+        if open_word is None:
+            return done
+        least = self.least.get(open_word)
+        if least is None and _known(open_word, self.words):  # a closing quote: "winds'"
+            least = word_syllables(open_word)
+        return None if least is None else done + least
+
+    def fits(self, text: str) -> bool:
+        return self.cost(text) is not None
+
+
+def _known(word: str, words: frozenset[str]) -> bool:
+    return word in words or word.strip("'") in words
+
+
+@functools.lru_cache(maxsize=4)
+def lexicon_of(text: str) -> Lexicon:
+    """The lexicon of a training text (lower case); built once per text in a process."""
+    counts = collections.Counter(WORD.findall(text.lower()))
+    least = LARGE_TEXT_MIN_COUNT if len(text) >= LARGE_TEXT else 1
+    words = {w for w, n in counts.items() if n >= least}
+    return Lexicon(words | {w.strip("'") for w in words if w.strip("'")})
