@@ -1,6 +1,8 @@
 """The media list: what each descriptor says matches the code, and a medium added to the list
 alone appears in the doctor, the studio and the demo."""
 
+import re
+
 import pytest
 from click.testing import CliRunner
 
@@ -162,3 +164,22 @@ def test_demo_minutes_reach_every_part_that_trains(monkeypatch, tmp_path):
     assert budgets == {"kiln": {"minutes": 0.5}, "glaze": {}}
     run_demo(tmp_path / "again", steps=2, size=16)
     assert budgets == {"kiln": {}, "glaze": {}}  # without --minutes each keeps its own
+
+
+def test_the_shipped_models_works_are_on_the_page_before_anything_trains(monkeypatch, tmp_path):
+    def shipped(out_dir, *, seed, device):
+        return [Work("A shipped figure", "text", body="ready", caption="no training")]
+
+    def trained(out_dir, *, seed, device, **budget):
+        return [Work("A trained figure", "text", body="later", caption="a minute")]
+
+    clay = Medium(name="clay", label="Clay",
+                  demo=(DemoPart("kiln", "kiln", trained, trains=True, shipped=shipped),))
+    monkeypatch.setattr(media, "MEDIA", [clay])
+    pages: list[str] = []
+    page = run_demo(tmp_path, steps=2, size=16, on_page=lambda p: pages.append(p.read_text()))
+    titles = [list(dict.fromkeys(re.findall(
+        r"A shipped figure|Neural field painting|A trained figure", html))) for html in pages]
+    assert titles[0] == ["A shipped figure"] and "this page grows" in pages[0]
+    assert titles[-1] == ["A shipped figure", "Neural field painting", "A trained figure"]
+    assert "this page grows" not in pages[-1] and page.read_text() == pages[-1]

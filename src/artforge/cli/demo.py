@@ -33,7 +33,15 @@ def demo(out: str, seed: int, device: str, steps: int, minutes: float | None, pa
     from artforge.demo.run import run_demo
 
     chosen = tuple(m for m in media if m != "none") if media else None
+    told: list[str] = []
+
+    def first_page(page) -> None:
+        if not told:
+            told.append(str(page))
+            click.echo(f"The first works are on {page.resolve()} — open it in a browser; it "
+                       "grows as the parts trained here finish.")
+
     page = run_demo(out, painting=painting, steps=steps, minutes=minutes, seed=seed,
-                    device=device, size=size, media=chosen)
+                    device=device, size=size, media=chosen, on_page=first_page)
     if distributed.is_main():
         click.echo(f"Your works are in {page.parent}/ — open {page.resolve()} in a browser.")

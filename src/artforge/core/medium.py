@@ -36,6 +36,9 @@ class DemoPart:
     """make(out_dir, *, seed, device[, minutes]) → the works, saved under out_dir/works."""
     trains: bool = False
     """Whether it trains a model first: then `make` takes `minutes`, its training budget."""
+    shipped: Callable[..., list[Work]] | None = None
+    """shipped(out_dir, *, seed, device) → the works of the models artforge ships, made at
+    once (no training) and shown before anything trains; `make` then makes the rest."""
 
 
 Report = Callable[[str], None] | None

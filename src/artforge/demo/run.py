@@ -1,6 +1,8 @@
 """The main job: a few minutes on a CPU, works saved under one folder with an index.html."""
 
+import dataclasses
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image
@@ -18,15 +20,16 @@ DEFAULT_PAINTING = "hokusai-great-wave"
 
 def run_demo(out: Path, *, painting: str = DEFAULT_PAINTING, steps: int = 800,
              minutes: float | None = None, seed: int = 0, device: str = "auto",
-             size: int = 160, media: tuple[str, ...] | None = None) -> Path:
+             size: int = 160, media: tuple[str, ...] | None = None,
+             on_page: Callable[[Path], None] | None = None) -> Path:
     """Make the demo's works under `out` and return the path of its index.html.
 
-    Running it again continues the saved training run instead of starting over. `media`
-    names the demo parts to make besides the field painting (None: every medium's).
+    First the shipped models' works (seconds, no training), on the page at once; then the
+    parts trained here (the field painting, then each medium's minute), the page rewritten
+    after each, `on_page(page)` told every time. Running it again continues the saved
+    training runs instead of starting over. `media` names the demo parts to make besides the
+    field painting (None: every medium's).
     """
-    from artforge.catalog.provenance import read_png_provenance
-    from artforge.image.field.pipeline import render_field, train_field
-
     # 1. Check inputs (an unknown part is refused before any training).
     parts = plan(media)
     if parts and distributed.world_size() > 1:
@@ -35,19 +38,64 @@ def run_demo(out: Path, *, painting: str = DEFAULT_PAINTING, steps: int = 800,
     out = Path(out)
     is_name = not any(mark in painting for mark in (":", "/", "."))
     image = f"builtin:paintings/{painting}" if is_name else painting
-    source = resolve_image_path(image)
-    works_dir = out / "works"
-    works_dir.mkdir(parents=True, exist_ok=True)
-    # 2. Learn the painting with a neural field (the foundation's toy model); each picture
-    #    has its own run, which a second demo continues.
+    resolve_image_path(image)
+    (out / "works").mkdir(parents=True, exist_ok=True)
+    page = _Page(out / "index.html", on_page)
+    # 2. The shipped models' works, on the page at once.
+    for part in parts:
+        if part.shipped is not None:
+            page.add(part.shipped(out, seed=seed, device=device))
+    # 3. Learn the painting with a neural field (the foundation's toy model); each picture
+    #    has its own run, which a second demo continues. Only rank 0 writes under torchrun.
+    field = _field_works(out, image, steps, minutes, seed, device, size)
+    if not distributed.is_main():
+        return page.path
+    page.add(field)
+    # 4. Each medium's part trained here, the page rewritten after each.
+    for part in parts:
+        budget = {"minutes": minutes} if part.trains and minutes is not None else {}
+        page.add(part.make(out, seed=seed, device=device, **budget))
+    page.add([], done=True)
+    return page.path
+
+
+@dataclasses.dataclass
+class _Page:
+    """The demo's index.html, rewritten whenever works are added."""
+
+    path: Path
+    on_page: Callable[[Path], None] | None
+    works: list[Work] = dataclasses.field(default_factory=list)
+
+    def add(self, works: list[Work], done: bool = False) -> None:
+        self.works += works
+        if not self.works:
+            return
+        intro = ("Works made on this machine by artforge's demo. Each says how it was made; the "
+                 "catalog (artforge catalog list) remembers them too. First those of the "
+                 "models artforge ships (no training), then those of models trained here for "
+                 "a minute or so" + ("." if done else
+                                     " — still training: this page grows as they finish."))
+        write_page(self.path, "artforge demo", intro, self.works)
+        if self.on_page is not None:
+            self.on_page(self.path)
+
+
+def _field_works(out: Path, image: str, steps: int, minutes: float | None, seed: int,
+                 device: str, size: int) -> list[Work]:
+    """Train (or continue) the neural field on `image`; its render, target and loss curve."""
+    from artforge.catalog.provenance import read_png_provenance
+    from artforge.image.field.pipeline import render_field, train_field
+
+    source, works_dir = resolve_image_path(image), out / "works"
     run_dir = out / f"field-{source.stem}"
     train = TrainConfig(steps=steps, minutes=minutes, batch_size=2048, lr=2e-3, save_every=200,
                         log_every=20, seed=seed, device=device)
     resume = checkpoint.latest_checkpoint(run_dir) is not None
     result = train_field(image, run_dir, train, size=size, resume=resume)
-    if not distributed.is_main():  # under torchrun, only rank 0 writes
-        return out / "index.html"
-    # 3. The works: the field rendered at twice the size it learned, and that picture.
+    if not distributed.is_main():
+        return []
+    # The field rendered at twice the size it learned, and that picture.
     model = checkpoint.resolve(run_dir)
     config = checkpoint.read_header(model)["config"]
     width, height = config["width"], config["height"]
@@ -59,10 +107,9 @@ def run_demo(out: Path, *, painting: str = DEFAULT_PAINTING, steps: int = 800,
     if image.startswith("builtin:"):
         shutil.copy(source.with_name("SOURCES.md"), works_dir / "SOURCES.md")
         credit = "public domain (see SOURCES.md)"
-    # 4. The page.
     metrics = MetricsLog(run_dir).read()
     psnr = next((r["val_psnr"] for r in reversed(metrics) if "val_psnr" in r), None)
-    works = [
+    return [
         Work(f"Neural field painting of {source.stem}", "image", render,
              caption=f"A network mapping (x, y) to colour, trained {result.step} steps on the "
                      f"{width}×{height} picture, rendered at 2× that size"
@@ -73,10 +120,6 @@ def run_demo(out: Path, *, painting: str = DEFAULT_PAINTING, steps: int = 800,
         Work("Training loss", "plot", body=loss_curve_svg(metrics),
              caption=f"Mean squared error per step, from {run_dir / 'metrics.jsonl'}."),
     ]
-    works += _other_media(out, parts, seed, device, minutes)
-    intro = ("Works made on this machine by artforge's demo. Each says how it was made; the "
-             "catalog (artforge catalog list) remembers them too.")
-    return write_page(out / "index.html", "artforge demo", intro, works)
 
 
 def plan(media: tuple[str, ...] | None = None) -> list[DemoPart]:
@@ -90,14 +133,3 @@ def plan(media: tuple[str, ...] | None = None) -> list[DemoPart]:
         raise UserError(f"the demo has no part {unknown[0]!r}; choose among "
                         f"{', '.join(part.name for part in parts)} (or none).")
     return [part for part in parts if media is None or part.name in media]
-
-
-def _other_media(out: Path, parts: list[DemoPart], seed: int, device: str,
-                 minutes: float | None) -> list[Work]:
-    """Each chosen demo part. Those that train get `minutes` each when it is given, else
-    their own minute or so, continued by the next demo."""
-    works: list[Work] = []
-    for part in parts:
-        budget = {"minutes": minutes} if part.trains and minutes is not None else {}
-        works += part.make(out, seed=seed, device=device, **budget)
-    return works

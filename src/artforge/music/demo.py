@@ -40,15 +40,21 @@ SHIPPED = CHORALE.model
 
 def make_demo_piece(out_dir: Path, *, seed: int = 0, device: str = "auto",
                     minutes: float = 1.0) -> list[Work]:
+    """The shipped models' continuations, then that of a small LSTM trained here."""
+    return (shipped_pieces(out_dir, seed=seed, device=device)
+            + trained_piece(out_dir, seed=seed, device=device, minutes=minutes))
+
+
+def shipped_pieces(out_dir: Path, *, seed: int = 0, device: str = "auto") -> list[Work]:
     """The shipped models' continuations of a held-out chorale and a held-out folk tune (at
-    once, no training), then that of a small LSTM trained here for about a minute."""
+    once, no training)."""
     shipped = {m.name for m in MEDIUM.shipped}
     works = []
     for opening in (CHORALE, TUNE):
         if opening.model in shipped:
             who = f"{opening.model}, a model artforge ships (no training on this machine),"
             works += _continuation(Path(out_dir), opening.model, seed, who, opening)
-    return works + trained_piece(out_dir, seed=seed, device=device, minutes=minutes)
+    return works
 
 
 def trained_piece(out_dir: Path, *, seed: int = 0, device: str = "auto",

@@ -20,16 +20,29 @@ def register() -> None:
     import artforge.music.vae.pipeline  # noqa: F401
 
 
-def _demo_piece(out_dir: Path, **options) -> list[Work]:
-    from artforge.music.demo import make_demo_piece
+def _demo_pieces(out_dir: Path, **options) -> list[Work]:
+    from artforge.music.demo import shipped_pieces
 
-    return make_demo_piece(out_dir, **options)
+    return shipped_pieces(out_dir, **options)
+
+
+def _demo_piece(out_dir: Path, **options) -> list[Work]:
+    from artforge.music.demo import trained_piece
+
+    return trained_piece(out_dir, **options)
+
+
+def _demo_folk_band(out_dir: Path, *, seed: int = 0, device: str = "auto") -> list[Work]:
+    from artforge.music.band.demo import SHIPPED, shipped_band
+
+    shipped = any(model.name == SHIPPED for model in MEDIUM.shipped)
+    return shipped_band(Path(out_dir), seed) if shipped else []
 
 
 def _demo_band(out_dir: Path, **options) -> list[Work]:
-    from artforge.music.band.demo import make_demo_band
+    from artforge.music.band.demo import trained_band
 
-    return make_demo_band(out_dir, **options)
+    return trained_band(out_dir, **options)
 
 
 def _demo_blend(out_dir: Path, **options) -> list[Work]:
@@ -101,9 +114,10 @@ MEDIUM = Medium(
                           "a 16-bar melody VAE"),
              ShippedModel("builtin:folk-band", "folk-band", "band",
                           "bass, piano and drums under a folk tune")),
-    demo=(DemoPart("music", "a chorale and a folk tune continued", _demo_piece, trains=True),
+    demo=(DemoPart("music", "a chorale and a folk tune continued", _demo_piece, trains=True,
+                   shipped=_demo_pieces),
           DemoPart("band", "a band under a folk tune, then under a soprano", _demo_band,
-                   trains=True),
+                   trains=True, shipped=_demo_folk_band),
           DemoPart("melody", "one melody becoming another", _demo_blend)),
     features=FEATURES,
     checks=_checks,

@@ -15,10 +15,16 @@ def register() -> None:
     import artforge.text.pipeline  # noqa: F401
 
 
-def _demo_poem(out_dir: Path, **options) -> list[Work]:
-    from artforge.text.demo import make_demo_poem
+def _demo_poems(out_dir: Path, **options) -> list[Work]:
+    from artforge.text.demo import shipped_poems
 
-    return make_demo_poem(out_dir, **options)
+    return shipped_poems(out_dir, **options)
+
+
+def _demo_poem(out_dir: Path, **options) -> list[Work]:
+    from artforge.text.demo import trained_poem
+
+    return trained_poem(out_dir, **options)
 
 
 def _generate() -> object:
@@ -68,7 +74,8 @@ MEDIUM = Medium(
                           "classical Chinese regular verse"),
              ShippedModel("builtin:english-verse", "english-verse", "text",
                           "English verse (public-domain poets)")),
-    demo=(DemoPart("text", "a poem in an exact verse form", _demo_poem, trains=True),),
+    demo=(DemoPart("text", "a poem in an exact verse form", _demo_poem, trains=True,
+                   shipped=_demo_poems),),
     features=(Feature("text", "Poems and prose", _generate, model_kinds=("gpt",),
                       training=TRAINING),),
     recipes={"train": text_train_config},
