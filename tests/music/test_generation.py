@@ -113,3 +113,15 @@ def test_recurrent_generation_matches_a_full_recompute():
     _, state = model(tokens[:, :-1])
     last, _ = model(tokens[:, -1:], state)
     torch.testing.assert_close(full[:, -1], last[:, -1])
+
+
+def test_keys_are_spelt_as_key_signatures_spell_them():
+    from artforge.music.constraints import key_name, parse_key
+    from artforge.music.metrics import estimate_key
+
+    assert [key_name(t, False) for t in (1, 3, 6, 8, 10)] == [
+        "Db major", "Eb major", "F# major", "Ab major", "Bb major"]
+    assert [key_name(t, True) for t in (1, 3, 8, 10)] == [
+        "C# minor", "Eb minor", "G# minor", "Bb minor"]
+    assert all(parse_key(key_name(t, m)) == (t, m) for t in range(12) for m in (False, True))
+    assert estimate_key([58, 60, 62, 63, 65, 67, 69, 70]) == "Bb major"

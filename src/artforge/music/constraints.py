@@ -34,6 +34,17 @@ def parse_key(key: str) -> tuple[int, bool]:
     return NOTE_NAMES.index(tonic), parts[1].lower() == "minor"
 
 
+MAJOR_TONICS = ("C", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+MINOR_TONICS = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "G#", "A", "Bb", "B")
+"""Each key's tonic as key signatures spell it (B-flat major, not A-sharp major)."""
+
+
+def key_name(tonic: int, minor: bool) -> str:
+    """"Bb major", "C# minor"...: the key of tonic pitch class `tonic`, spelt as usual."""
+    tonics, mode = (MINOR_TONICS, "minor") if minor else (MAJOR_TONICS, "major")
+    return f"{tonics[tonic % 12]} {mode}"
+
+
 def scale_pitch_classes(key: str) -> set[int]:
     """Pitch classes of "C major", "f# minor", "Bb major"...; raises ValueError when unknown."""
     root, minor = parse_key(key)

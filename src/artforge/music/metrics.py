@@ -7,7 +7,7 @@ from pathlib import Path
 import symusic
 
 from artforge.errors import UserError
-from artforge.music.constraints import MAJOR, MINOR, NOTE_NAMES, scale_pitch_classes
+from artforge.music.constraints import MAJOR, MINOR, key_name, scale_pitch_classes
 from artforge.music.ingest import SkipFile, music_files, read_score
 
 
@@ -18,12 +18,12 @@ def _notes(score: symusic.Score) -> list:
 def estimate_key(pitches: list[int]) -> str:
     """The major or minor key whose scale holds the most of `pitches` (ties: major first)."""
     best, best_count = "C major", -1
-    for mode, steps in (("major", MAJOR), ("minor", MINOR)):
-        for root, name in enumerate(NOTE_NAMES):
+    for minor, steps in ((False, MAJOR), (True, MINOR)):
+        for root in range(12):
             scale = {(root + s) % 12 for s in steps}
             count = sum(p % 12 in scale for p in pitches) - (len(steps) - 7) * len(pitches) / 24
             if count > best_count:
-                best, best_count = f"{name} {mode}", count
+                best, best_count = key_name(root, minor), count
     return best
 
 

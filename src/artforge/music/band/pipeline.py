@@ -119,7 +119,7 @@ def accompaniment_guides(harmony: str, key: str, chunks: list[list[tuple[int, in
     arranger's rules (key, melody fit, cadences); "key" the key's scale; "free" no guide."""
     from artforge.music.band.harmony import choose_chords, chord_tones, estimate_key
     from artforge.music.band.metre import Metre
-    from artforge.music.constraints import NOTE_NAMES, parse_key, scale_pitch_classes
+    from artforge.music.constraints import key_name, parse_key, scale_pitch_classes
 
     if harmony not in HARMONIES:
         raise UserError(f"--harmony must be one of {', '.join(HARMONIES)}, not {harmony!r}.")
@@ -130,7 +130,7 @@ def accompaniment_guides(harmony: str, key: str, chunks: list[list[tuple[int, in
         if not notes:
             return "none", [None] * len(chunks)
         tonic, minor = estimate_key(notes)
-        key = f"{NOTE_NAMES[tonic]} {'minor' if minor else 'major'}"
+        key = key_name(tonic, minor)
     try:
         tonic, minor = parse_key(key)
     except ValueError:
