@@ -21,6 +21,7 @@ from torch.utils.data import Dataset
 
 from artforge.core import checkpoint, distributed
 from artforge.core.batches import Batches, to_device
+from artforge.core.best import BestValidation
 from artforge.core.card import training_card
 from artforge.core.device import pick_device, set_threads
 from artforge.core.ema import EMA
@@ -57,15 +58,6 @@ class _StepModule(nn.Module):
         return self.model.training_step(batch)
 
 
-@dataclasses.dataclass
-class _Best:
-    """The best validation so far: its loss, step, metrics and (with keep_best) weights."""
-    loss: float
-    step: int
-    metrics: dict[str, float]
-    weights: dict[str, torch.Tensor]
-
-
 class Trainer:
     def __init__(self, model: ArtModel, config: TrainConfig, run_dir: Path, train_data: Dataset,
                  val_data: Dataset | None = None, *, resume: bool = False,
@@ -75,9 +67,7 @@ class Trainer:
         self.resume, self.data_note = resume, data_note
         self.step = 0
         self.last_metrics: dict[str, float] = {}
-        self._best: _Best | None = None
-        self._stale = 0
-        """Validations in a row without a better loss (for patience)."""
+        self._best = BestValidation(config.keep_best)
         self._stop_requested = threading.Event()
 
     def request_stop(self) -> None:
@@ -210,7 +200,7 @@ class Trainer:
         if signal_seen or share > 1.0:
             return "signal" if signal_seen else "minutes"
         patience = self.config.patience
-        return "patience" if patience and self._stale >= patience else "steps"
+        return "patience" if patience and self._best.stale >= patience else "steps"
 
     def _amp(self) -> contextlib.AbstractContextManager:
         return torch.autocast(self.device.type, dtype=self._amp_dtype,
@@ -273,20 +263,13 @@ class Trainer:
         means = {f"val_{name}": value for name, value in metrics.items()}
         self.last_metrics.update(means)
         self.metrics.append({"step": self.step, **means})
-        loss = metrics.get("loss")
-        if loss is None or (self._best is not None and loss >= self._best.loss):
-            self._stale += 1
-            return
-        self._stale = 0
-        weights = ({k: v.detach().clone() for k, v in self.model.state_dict().items()}
-                   if self.config.keep_best else {})
-        self._best = _Best(loss, self.step, means, weights)
+        self._best.offer(metrics.get("loss"), self.step, means, self.model)
 
     def _take_best(self) -> bool:
         """With keep_best: put back the weights of the best validation if the last ones are
         worse; the final checkpoint then holds them (its card says from which step)."""
         best = self._best
-        if not self.config.keep_best or best is None or best.step == self.step:
+        if not best.replaces(self.step):
             return False
         self.model.load_state_dict(best.weights)
         if self.ema is not None:
