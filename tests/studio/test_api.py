@@ -8,7 +8,7 @@ import pytest
 from artforge.catalog import jobs
 from artforge.catalog.db import connect
 from artforge.studio import features
-from tests.studio.conftest import midi_bytes, png_bytes, upload
+from tests.studio.conftest import midi_bytes, more_tiny_models, png_bytes, upload
 
 
 def test_status_says_which_features_there_are(client):
@@ -197,10 +197,14 @@ def test_melody_requests_take_one_source_per_melody(client, models):
             "models/bach-melody-16")
 
 
-def test_sketch_requests_need_a_pix2pix_model_and_pictures(client, models):
+def test_sketch_requests_need_a_pix2pix_model_and_pictures(client, models, home):
     drawing = upload(client, "image", png_bytes((64, 64), (255, 255, 255))).json()["id"]
     wrong = client.post("/api/sketch/paint", json={"model": models["gan"], "sketch": drawing})
     assert wrong.status_code == 400 and "does not make sketch" in wrong.json()["error"]
+    ink = more_tiny_models(home)["sketch"]
+    blank = client.post("/api/sketch/paint", json={"model": ink, "sketch": drawing})
+    assert blank.status_code == 400 and "is blank: a sketch needs dark lines" in \
+        blank.json()["error"]
     tune = upload(client, "midi", midi_bytes()).json()["id"]
     lines = client.post("/api/sketch/lines", json={"photo": tune})
     assert lines.status_code == 400 and "this needs image" in lines.json()["error"]

@@ -1,6 +1,7 @@
 """Routes that make things: uploads, and one route per kind of job (each answers 202 with the
 queued job; follow it at /api/jobs/{id}/events), and saving a co-written text."""
 
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, UploadFile
@@ -99,10 +100,13 @@ def gan_blend(body: image.BlendRequest, studio: StudioDep) -> dict[str, Any]:
 
 @router.post("/sketch/paint", status_code=202, tags=["image"])
 def paint_sketch(body: sketch.PaintRequest, studio: StudioDep) -> dict[str, Any]:
-    """Paint a sketch with a pix2pix model."""
+    """Paint a sketch with a pix2pix model (a blank or all-dark canvas is a 400)."""
+    from artforge.image.pix2pix.translate import read_sketch
+
     features.require("sketch")
     params = {"request": body.model_dump(), "model": studio.model_path(body.model, "sketch"),
               "sketch": studio.upload(body.sketch, ("image",))["path"]}
+    read_sketch(Path(params["sketch"]))
     if body.hints is not None:
         params["hints"] = studio.upload(body.hints, ("image",))["path"]
     return studio.submit("sketch.paint", params)

@@ -143,6 +143,16 @@ def test_bad_sketches_and_models_are_refused_and_nothing_is_written(model_folder
         translate(model_folder, text, out)
     with pytest.raises(UserError, match="1x1 pixels"):
         translate(model_folder, dot, out)
+    blank, dark, huge = tmp_path / "blank.png", tmp_path / "dark.png", tmp_path / "huge.png"
+    Image.new("RGB", (64, 48), (250, 250, 250)).save(blank)
+    Image.new("RGB", (64, 48), (3, 3, 3)).save(dark)
+    Image.new("1", (9000, 20)).save(huge)
+    with pytest.raises(UserError, match="blank.png is blank: a sketch needs dark lines"):
+        translate(model_folder, blank, out)
+    with pytest.raises(UserError, match="dark.png is all dark: a sketch needs dark lines"):
+        translate(model_folder, dark, out)
+    with pytest.raises(UserError, match="9000x20 pixels; a sketch needs 16 to 8192"):
+        translate(model_folder, huge, out)
     gan = gan_class("dcgan").from_config(TINY_GAN).save(tmp_path / "gan")
     with pytest.raises(UserError, match="holds a 'dcgan' model, not a pix2pix one"):
         translate(gan, sketch_file, out)

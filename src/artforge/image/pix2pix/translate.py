@@ -5,6 +5,7 @@ it again from the row (pipeline "pix2pix.translate").
 """
 
 import dataclasses
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,8 @@ from artforge.image.sketch.methods import MIN_SIDE
 TRANSLATE_PIPELINE = "pix2pix.translate"
 DEFAULT_TILE, OVERLAP = 512, 64
 MAX_SIDE = 8192
+INK_CONTRAST = 16
+"""Grey levels between a sketch's lightest pixels and its darkest: less, and it holds no line."""
 
 
 @dataclasses.dataclass
@@ -112,14 +115,28 @@ def load_translator(model_path: Path, device: str = "cpu", engine: str = "auto")
 
 
 def read_sketch(path: Path) -> np.ndarray:
-    """RGB uint8 array of a sketch file, or a UserError saying why it cannot be one."""
+    """RGB uint8 array of a sketch file, or a UserError saying why it cannot be one (too small
+    or large, checked before its pixels are decoded; blank; all dark)."""
+    from PIL import Image, UnidentifiedImageError
+
     from artforge.data.images import load_rgb
 
-    picture = load_rgb(str(path))
-    if min(picture.size) < MIN_SIDE or max(picture.size) > MAX_SIDE:
-        raise UserError(f"{path} is {picture.width}x{picture.height} pixels; a sketch needs "
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # sized below
+            with Image.open(path) as header:
+                width, height = header.size
+    except (UnidentifiedImageError, OSError):
+        width, height = load_rgb(str(path)).size  # says why it cannot be read
+    if min(width, height) < MIN_SIDE or max(width, height) > MAX_SIDE:
+        raise UserError(f"{path} is {width}x{height} pixels; a sketch needs "
                         f"{MIN_SIDE} to {MAX_SIDE} pixels on each side.")
-    return np.asarray(picture)
+    picture = np.asarray(load_rgb(str(path)))
+    grey = picture.mean(axis=2)
+    if np.percentile(grey, 99.5) - grey.min() < INK_CONTRAST:
+        ground = "blank" if grey.mean() >= 128 else "all dark"
+        raise UserError(f"{path} is {ground}: a sketch needs dark lines on a light ground.")
+    return picture
 
 
 def read_hints(path: Path) -> np.ndarray:
