@@ -1,5 +1,6 @@
 """Copy a trained model into artforge/assets/models/NAME to ship it as builtin:NAME: the weights
-in float16 (half the size; a test of each shipped model checks what it still does), its
+in float16 (half the size; a test of each shipped model checks what it still does; tied
+weights stored once), its
 config.json with SET=VALUE overrides (JSON values), the folder's other files (tokenizer,
 training text) as they are, and its card.md as a start for the hand-written card that says how
 it was trained.
@@ -12,7 +13,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from safetensors.torch import load_file, save_file
+import torch
 
 from artforge.core import checkpoint
 
@@ -24,9 +25,8 @@ def main() -> None:
     folder = checkpoint.resolve(Path(source))
     target = Path(__file__).resolve().parents[1] / "src/artforge/assets/models" / name
     target.mkdir(parents=True, exist_ok=True)
-    weights = load_file(folder / "model.safetensors")
-    save_file({key: value.half() if value.is_floating_point() else value
-               for key, value in weights.items()}, target / "model.safetensors")
+    weights = checkpoint.load(folder).state_dict()  # through the model: its ties hold
+    (target / "model.safetensors").write_bytes(checkpoint.weights_bytes(weights, torch.float16))
     header = json.loads((folder / "config.json").read_text())
     for item in sets:
         key, value = item.split("=", 1)

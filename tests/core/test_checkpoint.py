@@ -89,3 +89,28 @@ def test_run_folder_resolves_to_its_newest_checkpoint(tiny_field, tmp_path):
     assert checkpoint.resolve(tmp_path).name == "step-00000012"
     assert checkpoint.folder_hash(tmp_path) == checkpoint.folder_hash(
         checkpoint.checkpoint_dir(tmp_path, 12))
+
+
+def test_tied_weights_are_stored_once_and_come_back_tied(tmp_path):
+    from safetensors.torch import load, save
+
+    from artforge.text.model import GPTConfig, GPTModel
+    from artforge.text.tokenizer import TextTokenizer
+
+    torch.manual_seed(0)
+    tokenizer = TextTokenizer.train(["the tide, the wind"], "char")
+    model = GPTModel(GPTConfig(vocab_size=tokenizer.vocab_size, block_size=8, n_layer=1,
+                               n_head=2, n_embd=16), tokenizer)
+    folder = checkpoint.save(model, tmp_path / "gpt")
+    data = (folder / checkpoint.WEIGHTS_FILE).read_bytes()
+    assert "net.lm_head.weight" not in load(data)  # stored once, under the embedding's name
+    again = checkpoint.load(folder)
+    assert again.net.lm_head.weight is again.net.transformer.wte.weight
+    ids = torch.tensor([[1, 2, 3]])
+    assert torch.equal(again(ids), model.eval()(ids))
+    # A folder written before ties were recorded (the weight stored twice) still loads.
+    both = {k: v.clone() for k, v in model.state_dict().items()}
+    (folder / checkpoint.WEIGHTS_FILE).write_bytes(save(both))
+    assert torch.equal(checkpoint.load(folder)(ids), model(ids))
+    half = load(checkpoint.weights_bytes(model.state_dict(), torch.float16))
+    assert half["net.transformer.wte.weight"].dtype == torch.float16 and len(half) == len(both) - 1

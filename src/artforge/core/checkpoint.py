@@ -39,11 +39,10 @@ def save(
 ) -> Path:
     """Write `model` as a folder, atomically. `weights` overrides the model's own (e.g. EMA)."""
     tensors = weights if weights is not None else model.state_dict()
-    tensors = {name: t.detach().to("cpu").contiguous() for name, t in tensors.items()}
     header = {"artforge_version": __version__, "kind": model.kind, "config": model.config.to_dict()}
     with atomic_folder(Path(folder)) as tmp:
         (tmp / CONFIG_FILE).write_text(json.dumps(header, indent=2, sort_keys=True) + "\n")
-        (tmp / WEIGHTS_FILE).write_bytes(safetensors_save(_untie(tensors)))
+        (tmp / WEIGHTS_FILE).write_bytes(weights_bytes(tensors))
         (tmp / CARD_FILE).write_text(card or f"# {model.kind}\n")
         for name, data in model.extra_files().items():
             (tmp / name).write_bytes(data)
@@ -54,8 +53,31 @@ def save(
     return Path(folder)
 
 
-def _untie(tensors: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-    """safetensors refuses tensors that share memory (tied weights): store each its own copy."""
+TIED = "artforge_tied"
+"""safetensors metadata: {name: the name it is stored under} for tied weights."""
+
+
+def weights_bytes(tensors: dict[str, torch.Tensor], dtype: torch.dtype | None = None) -> bytes:
+    """safetensors bytes of `tensors` (floating ones cast to `dtype` when given), each tied
+    weight (a tensor that is a view of the same memory as an earlier one, e.g. a language
+    model's output layer and its embedding) stored once, under its first name."""
+    stored: dict[str, torch.Tensor] = {}
+    tied: dict[str, str] = {}
+    first: dict[tuple, str] = {}
+    for name, tensor in tensors.items():
+        view = (tensor.untyped_storage().data_ptr(), tensor.storage_offset(),
+                tuple(tensor.shape), tuple(tensor.stride()), tensor.dtype)
+        if view in first:
+            tied[name] = first[view]
+            continue
+        first[view] = name
+        cast = dtype is not None and tensor.is_floating_point()
+        stored[name] = tensor.detach().to("cpu", dtype if cast else None).contiguous()
+    return safetensors_save(_unshared(stored), metadata={TIED: json.dumps(tied)} if tied else None)
+
+
+def _unshared(tensors: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """safetensors refuses tensors that share memory any other way (overlapping views): copy."""
     seen: set[int] = set()
     out = {}
     for name, tensor in tensors.items():
@@ -63,6 +85,13 @@ def _untie(tensors: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
         out[name] = tensor.clone() if pointer in seen else tensor
         seen.add(pointer)
     return out
+
+
+def _tied_names(data: bytes) -> dict[str, str]:
+    """The tied weights recorded in safetensors bytes (none for files written before)."""
+    size = int.from_bytes(data[:8], "little")
+    metadata = json.loads(data[8:8 + size]).get("__metadata__") or {}
+    return json.loads(metadata.get(TIED, "{}"))
 
 
 def resolve(path: Path) -> Path:
@@ -122,7 +151,11 @@ def read_header(folder: Path) -> dict[str, Any]:
 def read_weights(folder: Path) -> dict[str, torch.Tensor]:
     path = Path(folder) / WEIGHTS_FILE
     try:
-        return safetensors_load(path.read_bytes())
+        data = path.read_bytes()
+        weights = safetensors_load(data)
+        for name, stored in _tied_names(data).items():
+            weights[name] = weights[stored]
+        return weights
     except FileNotFoundError:
         raise UserError(f"{folder} has no {WEIGHTS_FILE}; no model was saved there.") from None
     except Exception as exc:  # safetensors raises its own error types for every kind of damage
