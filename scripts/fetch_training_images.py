@@ -224,24 +224,19 @@ def read_rcc(blob: bytes):
 
 
 # ---- image utilities
-def dhash(im: Image.Image) -> int:
-    g = im.convert('L').resize((9, 8), Image.LANCZOS)
-    px = list(g.tobytes())
+def dhash(im: Image.Image, side: int = 8) -> int:
+    """Difference hash: side x side bits, each whether a pixel is brighter than its right one."""
+    g = im.convert('L').resize((side + 1, side), Image.LANCZOS)
+    px = g.tobytes()
     bits = 0
-    for y in range(8):
-        for x in range(8):
-            bits = (bits << 1) | (px[y * 9 + x] > px[y * 9 + x + 1])
+    for y in range(side):
+        for x in range(side):
+            bits = (bits << 1) | (px[y * (side + 1) + x] > px[y * (side + 1) + x + 1])
     return bits
 
 
 def dhash16(im: Image.Image) -> int:
-    g = im.convert('L').resize((17, 16), Image.LANCZOS)
-    px = g.tobytes()
-    bits = 0
-    for y in range(16):
-        for x in range(16):
-            bits = (bits << 1) | (px[y * 17 + x] > px[y * 17 + x + 1])
-    return bits
+    return dhash(im, 16)
 
 
 def thumb(im: Image.Image) -> bytes:
