@@ -100,15 +100,16 @@ def gan_blend(body: image.BlendRequest, studio: StudioDep) -> dict[str, Any]:
 
 @router.post("/sketch/paint", status_code=202, tags=["image"])
 def paint_sketch(body: sketch.PaintRequest, studio: StudioDep) -> dict[str, Any]:
-    """Paint a sketch with a pix2pix model (a blank or all-dark canvas is a 400)."""
+    """Paint a sketch with a pix2pix model (an all-dark canvas, or a blank one without colour
+    hints, is a 400)."""
     from artforge.image.pix2pix.translate import read_sketch
 
     features.require("sketch")
     params = {"request": body.model_dump(), "model": studio.model_path(body.model, "sketch"),
               "sketch": studio.upload(body.sketch, ("image",))["path"]}
-    read_sketch(Path(params["sketch"]))
     if body.hints is not None:
         params["hints"] = studio.upload(body.hints, ("image",))["path"]
+    read_sketch(Path(params["sketch"]), coloured=body.hints is not None)
     return studio.submit("sketch.paint", params)
 
 

@@ -114,9 +114,10 @@ def load_translator(model_path: Path, device: str = "cpu", engine: str = "auto")
     return Translator(model, folder, name, run, model_hash)
 
 
-def read_sketch(path: Path) -> np.ndarray:
+def read_sketch(path: Path, coloured: bool = False) -> np.ndarray:
     """RGB uint8 array of a sketch file, or a UserError saying why it cannot be one (too small
-    or large, checked before its pixels are decoded; blank; all dark)."""
+    or large, checked before its pixels are decoded; all dark; blank, unless it is `coloured`
+    by hints, which then paint alone)."""
     from PIL import Image, UnidentifiedImageError
 
     from artforge.data.images import load_rgb
@@ -133,7 +134,8 @@ def read_sketch(path: Path) -> np.ndarray:
                         f"{MIN_SIDE} to {MAX_SIDE} pixels on each side.")
     picture = np.asarray(load_rgb(str(path)))
     grey = picture.mean(axis=2)
-    if np.percentile(grey, 99.5) - grey.min() < INK_CONTRAST:
+    if np.percentile(grey, 99.5) - grey.min() < INK_CONTRAST and not (
+            coloured and grey.mean() >= 128):
         ground = "blank" if grey.mean() >= 128 else "all dark"
         raise UserError(f"{path} is {ground}: a sketch needs dark lines on a light ground.")
     return picture
@@ -217,7 +219,7 @@ def translate(model_path: Path, source: Path, out: Path, *, tile: int = DEFAULT_
     if hinting and Path(source).is_dir():
         raise UserError("colour hints go with one sketch; give --in a sketch file, not a "
                         "folder.")
-    sketches = [read_sketch(path) for path, _ in jobs]
+    sketches = [read_sketch(path, coloured=bool(hinting)) for path, _ in jobs]
     size = (sketches[0].shape[1], sketches[0].shape[0])
     colours = hint_picture(hinting, size)  # read (or dabbed) once, for the one sketch
     # 2. Load the model and its engine.
@@ -262,7 +264,8 @@ def reproduce_translation(params: dict[str, Any], seed: int | None, model_path: 
     if model_path is None:
         raise UserError("this work has no model folder recorded, so it cannot be reproduced.")
     translator = load_translator(Path(model_path), "cpu", params["engine"])
-    sketch = read_sketch(Path(params["source"]))
+    sketch = read_sketch(Path(params["source"]), coloured=params.get("hints") is not None
+                         or params.get("hints_from") is not None)
     colours = hint_picture(params, (sketch.shape[1], sketch.shape[0]))
     _save(translator, sketch, params, Path(out), colours)
     return Path(out)
