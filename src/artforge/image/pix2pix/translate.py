@@ -118,7 +118,7 @@ def read_sketch(path: Path, coloured: bool = False) -> np.ndarray:
     """RGB uint8 array of a sketch file, or a UserError saying why it cannot be one (too small
     or large, checked before its pixels are decoded; all dark; blank, unless it is `coloured`
     by hints, which then paint alone)."""
-    from PIL import Image, UnidentifiedImageError
+    from PIL import UnidentifiedImageError
 
     from artforge.data.images import load_rgb
 
