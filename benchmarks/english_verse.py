@@ -19,23 +19,26 @@ import torch.nn.functional as F
 from artforge.text.pipeline import load_text_model
 
 
-@torch.no_grad()
 def bits_per_char(model, text: str) -> tuple[float, int]:
     """(bits per character, tokens) of `text` under `model`."""
-    ids = torch.tensor(model.tokenizer.encode(text), dtype=torch.long)
-    block = model.config.block_size
-    half = block // 2
-    total, start = 0.0, 0
-    scored_until = 1  # the first token has nothing before it and is not scored
-    while scored_until < len(ids):
-        window = ids[start:start + block + 1]
-        logits = model(window[:-1][None])[0]
-        losses = F.cross_entropy(logits, window[1:], reduction="none")
-        first = scored_until - start - 1  # index in `losses` of the first unscored target
-        total += float(losses[first:].sum())
+    ids = model.tokenizer.encode(text)
+    return stream_bits_per_char(model, ids, model.config.block_size, len(text)), len(ids)
+
+
+@torch.no_grad()
+def stream_bits_per_char(logits_of, ids: list[int], block: int, characters: int) -> float:
+    """Bits per character of the token stream `ids` (of a text of `characters` characters),
+    scored by `logits_of` ((1, T) ids -> (1, T, vocab) logits) in windows of `block` tokens
+    that overlap by half; the first token has nothing before it and is not scored."""
+    ids_t = torch.as_tensor(ids, dtype=torch.long)
+    half, total, start, scored_until = block // 2, 0.0, 0, 1
+    while scored_until < len(ids_t):
+        window = ids_t[start:start + block + 1]
+        losses = F.cross_entropy(logits_of(window[:-1][None])[0], window[1:], reduction="none")
+        total += float(losses[scored_until - start - 1:].sum())  # the targets not yet scored
         scored_until = start + len(window)
         start += half
-    return total / math.log(2) / len(text), len(ids)
+    return total / math.log(2) / characters
 
 
 def main() -> None:

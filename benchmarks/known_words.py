@@ -11,7 +11,6 @@ build is timed apart.
 """
 
 import argparse
-import re
 import time
 
 import torch
@@ -19,9 +18,8 @@ import torch
 from artforge.text.forms import FormConfig
 from artforge.text.generate import GenerationConfig
 from artforge.text.lexicon import lexicon_of
+from artforge.text.meter import WORD
 from artforge.text.pipeline import generate_text, load_text_model
-
-WORD = re.compile(r"[A-Za-z']+")
 
 
 def unknown_share(texts: list[str], words: frozenset[str]) -> tuple[float, list[str]]:

@@ -16,7 +16,6 @@ trained on): bits per character, windows of the model's context overlapping by h
 """
 
 import argparse
-import math
 import os
 import subprocess
 import sys
@@ -25,27 +24,15 @@ import time
 from pathlib import Path
 
 import torch
-import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).parent))
+from english_verse import stream_bits_per_char as bits_per_char  # noqa: E402
 from text_train import PlainLoop, RefGPT  # noqa: E402
 
 from artforge.data.text import load_corpus  # noqa: E402
 from artforge.text.model import PRESETS, TokenWindows  # noqa: E402
 from artforge.text.pipeline import encode_documents, load_text_model  # noqa: E402
 from artforge.text.tokenizer import TextTokenizer  # noqa: E402
-
-
-@torch.no_grad()
-def bits_per_char(logits_of, ids: list[int], block: int, characters: int) -> float:
-    """Bits per character of a token stream, windows of `block` overlapping by half."""
-    ids_t, half, total, start, scored = torch.as_tensor(ids), block // 2, 0.0, 0, 1
-    while scored < len(ids_t):
-        window = ids_t[start:start + block + 1]
-        losses = F.cross_entropy(logits_of(window[:-1][None])[0], window[1:], reduction="none")
-        total += float(losses[scored - start - 1:].sum())
-        scored, start = start + len(window), start + half
-    return total / math.log(2) / characters
 
 
 def reference_run(data: str, seconds: float) -> tuple[float, int]:

@@ -9,11 +9,9 @@ word and the word it leaves open can still become one within the line's syllable
 
 import collections
 import functools
-import re
 
-from artforge.text.meter import word_syllables
+from artforge.text.meter import WORD, word_syllables
 
-WORD = re.compile(r"[A-Za-z']+")
 LARGE_TEXT, LARGE_TEXT_MIN_COUNT = 1_000_000, 3
 
 

@@ -18,7 +18,7 @@ from artforge.text.tokenizer import TextTokenizer
 if TYPE_CHECKING:
     from artforge.text.lexicon import Lexicon
 
-_WORD = re.compile(r"[A-Za-z']+")
+WORD = re.compile(r"[A-Za-z']+")
 _VOWELS = re.compile(r"[aeiouy]+")
 _TAIL = re.compile(r"([A-Za-z']*)([^A-Za-z']*)$")
 MAX_WORD, MAX_GAP = 20, 3
@@ -40,7 +40,7 @@ def word_syllables(word: str) -> int:
 
 
 def syllables(text: str) -> int:
-    return sum(word_syllables(w) for w in _WORD.findall(text))
+    return sum(word_syllables(w) for w in WORD.findall(text))
 
 
 class LineMeter(Constraint):
