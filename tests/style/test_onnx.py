@@ -75,7 +75,7 @@ def test_the_runner_refuses_bad_models_and_options(johnson_folder, pictures, tmp
     assert onnx_run.main([str(fake), str(pictures["content"]), str(tmp_path / "o.png")]) == 2
     assert "cannot be loaded as an ONNX model" in capsys.readouterr().err
     model = export_onnx(johnson_folder, tmp_path / "j.onnx").path
-    with pytest.raises(UserError, match="--style is for adain models"):
+    with pytest.raises(UserError, match="--style is for adain and instant models"):
         onnx_run.stylize_files(model, pictures["content"], tmp_path / "o.png",
                                styles=[str(pictures["style"])])
     with pytest.raises(UserError, match="--out must end in .png"):

@@ -142,7 +142,7 @@ def test_stylize_files_and_folders_keep_sizes(johnson_folder, adain_folder, pict
                           alpha=0.5, preserve_colour="luminance", catalog=False)
     assert [p.name for p in made] == ["clear.png", "grey.png"]
     assert Image.open(made[1]).size == (21, 13)
-    with pytest.raises(UserError, match="--style is for adain models"):
+    with pytest.raises(UserError, match="--style is for adain and instant models"):
         stylize_images(johnson_folder, pictures["content"], tmp_path / "x.png",
                        styles=[pictures["style"]], catalog=False)
     with pytest.raises(UserError, match="needs at least one --style"):

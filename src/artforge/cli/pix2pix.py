@@ -46,10 +46,14 @@ def pix2pix() -> None:
 @click.option("--hints/--no-hints", default=True, show_default=True,
               help="Also learn to follow colour hints (dabs of colour on the sketch, "
                    "`translate --hints`); such a model still paints bare sketches.")
+@click.option("--canvas-strokes", is_flag=True,
+              help="Vary the training line art as a hand draws (wider, fainter, broken, "
+                   "sparse), for sketches drawn on a canvas.")
 @common_options(default_out="runs/pix2pix")
 @training_options(default_steps=5000, default_batch_size=4, default_lr=1e-3)
 def train(data: str, arch: str, size: int, ngf: int, norm: str, local_enhancer: bool,
-          method: str, holdout: float, hints: bool, out: str, resume: bool, **options) -> None:
+          method: str, holdout: float, hints: bool, canvas_strokes: bool, out: str,
+          resume: bool, **options) -> None:
     """Train a model that paints line art in the manner of your pictures.
 
     Sheets of held-out line art, its painting and the real picture go to OUT/samples/ at
@@ -67,7 +71,8 @@ def train(data: str, arch: str, size: int, ngf: int, norm: str, local_enhancer: 
     cls = translation_class(arch)
     extra = {"local_enhancer": local_enhancer} if arch == "pix2pixhd" else {}
     config = cls.config_class(size=size, ngf=ngf, norm=norm, holdout=holdout,
-                              sketch=SketchConfig(method=method), hints=hints, **extra)
+                              sketch=SketchConfig(method=method), hints=hints,
+                              strokes=canvas_strokes, **extra)
     chosen = trainer_options(options, resumed=False)
     if click.get_current_context().get_parameter_source("lr") is ParameterSource.DEFAULT:
         del chosen["lr"]  # each architecture's own rate (pix2pixhd: the paper's 2e-4)

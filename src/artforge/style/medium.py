@@ -10,6 +10,7 @@ def register() -> None:
     """Import the modules whose decorators register this medium's kinds and pipelines."""
     import artforge.style.adain_model  # noqa: F401
     import artforge.style.fast_model  # noqa: F401
+    import artforge.style.instant_model  # noqa: F401
     import artforge.style.pipeline  # noqa: F401
     import artforge.style.stylize  # noqa: F401
     import artforge.style.video  # noqa: F401
@@ -43,7 +44,7 @@ MEDIUM = Medium(
     label="Style transfer",
     summary="Style transfer for pictures and video",
     register=register,
-    model_kinds=("johnson", "adain"),
+    model_kinds=("johnson", "adain", "instant"),
     pipelines=("style.transfer", "style.stylize", "style.video"),
     datasets=("builtin:paintings", "builtin:photos", "builtin:photo-library",
               "builtin:art-library"),

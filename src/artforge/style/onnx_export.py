@@ -1,4 +1,4 @@
-"""`artforge style export-onnx`: a trained johnson or adain model as one ONNX file.
+"""`artforge style export-onnx`: a trained johnson, adain or instant model as one ONNX file.
 
 The file says what it is in its metadata (kind, side multiple, style size), so the
 torch-free runner (artforge.style.onnx_run) needs nothing else. Every export is checked:
@@ -34,7 +34,7 @@ def _johnson(model) -> tuple[torch.nn.Module, tuple, dict, list[str]]:
     return model.net, example, axes, ["image"]
 
 
-def _adain(model) -> tuple[torch.nn.Module, tuple, dict, list[str]]:
+def _any_style(model) -> tuple[torch.nn.Module, tuple, dict, list[str]]:
     side = model.config.style_size
     example = (torch.rand(1, 3, 64, 64), torch.rand(2, 3, side, side),
                torch.tensor([0.5, 0.5]), torch.tensor([1.0]))
@@ -66,7 +66,7 @@ def export_onnx(model_path: str | Path, out: str | Path) -> ExportResult:
     if out.suffix.lower() != ".onnx":
         raise UserError(f"--out must end in .onnx, not {out.name}.")
     model, folder = load_style_model(model_path, "cpu")
-    module, example, axes, names = (_johnson if model.kind == "johnson" else _adain)(model)
+    module, example, axes, names = (_johnson if model.kind == "johnson" else _any_style)(model)
     module = module.eval()
     # 2. Trace to ONNX, in memory.
     buffer = io.BytesIO()

@@ -21,6 +21,8 @@ from artforge.data.pictures import MAX_SIDE, from_array, open_picture, to_array
 from artforge.errors import UserError
 
 PIPELINE = "style.stylize-onnx"
+ANY_STYLE_KINDS = ("adain", "instant")
+"""Model kinds that paint with any style picture (the others learned one style)."""
 SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff"}
 
 
@@ -36,7 +38,7 @@ def load_session(path: Path):
     except Exception as exc:  # onnxruntime raises its own exception types for bad files
         raise UserError(f"{path} cannot be loaded as an ONNX model ({str(exc)[:120]}).") from None
     meta = session.get_modelmeta().custom_metadata_map
-    if meta.get("artforge_kind") not in ("johnson", "adain"):
+    if meta.get("artforge_kind") not in ("johnson", *ANY_STYLE_KINDS):
         raise UserError(f"{path} is not a style model exported by artforge style export-onnx.")
     return session, meta
 
@@ -50,12 +52,18 @@ def _padded(photo: np.ndarray, multiple: int) -> np.ndarray:
     return np.ascontiguousarray(padded.transpose(2, 0, 1)[None], dtype=np.float32)
 
 
-def _square_styles(styles: Sequence[str], side: int) -> np.ndarray:
+def squares_of(pictures: Sequence, side: int) -> np.ndarray:
+    """(K, 3, side, side) float32 in [0, 1]: each style picture (PIL) stretched to the
+    model's square."""
     from PIL import Image
 
-    squares = [to_array(open_picture(spec, what="style picture").resize(
-        (side, side), Image.Resampling.BILINEAR, reducing_gap=2.0)) for spec in styles]
+    squares = [to_array(p.resize((side, side), Image.Resampling.BILINEAR, reducing_gap=2.0))
+               for p in pictures]
     return np.ascontiguousarray(np.stack(squares).transpose(0, 3, 1, 2), dtype=np.float32)
+
+
+def _square_styles(styles: Sequence[str], side: int) -> np.ndarray:
+    return squares_of([open_picture(spec, what="style picture") for spec in styles], side)
 
 
 def stylize_array(session, meta: dict[str, str], photo: np.ndarray,
@@ -64,15 +72,16 @@ def stylize_array(session, meta: dict[str, str], photo: np.ndarray,
     """(H, W, 3) in [0, 1] -> stylised (H, W, 3); adain models also take square styles."""
     height, width = photo.shape[:2]
     feed = {session.get_inputs()[0].name: _padded(photo, int(meta["divisor"]))}
-    if meta["artforge_kind"] == "adain":
+    if meta["artforge_kind"] in ANY_STYLE_KINDS:
         if styles is None or not len(styles):
-            raise UserError("an adain model needs at least one --style picture.")
+            raise UserError(f"an {meta['artforge_kind']} model needs at least one --style "
+                            "picture.")
         blend = np.asarray(weights or [1.0] * len(styles), dtype=np.float32)
         feed.update(styles=styles, weights=blend / blend.sum(),
                     alpha=np.asarray([alpha], dtype=np.float32))
     elif styles is not None:
         raise UserError("a johnson model paints the one style it learned; --style is for "
-                        "adain models.")
+                        "adain and instant models.")
     made = session.run(None, feed)[0][0].transpose(1, 2, 0)
     return np.clip(made[:height, :width], 0.0, 1.0)
 

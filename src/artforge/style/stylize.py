@@ -1,8 +1,8 @@
 """Applying a trained style network to pictures: `artforge style stylize`.
 
-A `johnson` model folder stylises with the style it learned; an `adain` folder with any
-style pictures (`styles`, blended by `style_weights`, strength `alpha`). An exported `.onnx`
-file goes to the torch-free runner instead. Pictures keep their size (capped at
+A `johnson` model folder stylises with the style it learned; an `adain` or `instant` folder
+with any style pictures (`styles`, blended by `style_weights`, strength `alpha`). An
+exported `.onnx` file goes to the torch-free runner instead. Pictures keep their size (capped at
 `max_side`, with a warning); `preserve_colour="luminance"` keeps the photo's colours.
 """
 
@@ -17,6 +17,7 @@ from artforge.data.pictures import MAX_SIDE
 from artforge.data.shipped_models import is_builtin, model_folder
 from artforge.errors import UserError
 from artforge.style.medium import MEDIUM
+from artforge.style.onnx_run import ANY_STYLE_KINDS
 
 STYLIZE_PIPELINE = "style.stylize"
 PICTURE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff"}
@@ -24,23 +25,22 @@ Stylizer = Callable[[torch.Tensor], torch.Tensor]
 
 
 def style_model_folder(spec: str | Path) -> Path:
-    """The folder `spec` names: builtin:adain (the shipped decoder) or a path."""
+    """The folder `spec` names: a shipped model (builtin:adain, builtin:instant) or a path."""
     return model_folder(spec, MEDIUM.shipped, "style")
 
 
 def load_style_model(path: str | Path, device: str = "cpu"):
-    """The johnson or adain model saved at `path` (a model or run folder, or builtin:adain),
-    in eval mode."""
+    """The johnson, adain or instant model saved at `path` (a model or run folder, or a
+    shipped one), in eval mode."""
     from artforge.core import checkpoint
     from artforge.core.device import pick_device
-    from artforge.style.adain_model import AdaINModel
     from artforge.style.fast_model import FastStyleModel
 
     folder = checkpoint.resolve(style_model_folder(path))
     model = checkpoint.load(folder, device=pick_device(device))
-    if not isinstance(model, FastStyleModel | AdaINModel):
-        raise UserError(f"{folder} holds a {model.kind!r} model, not a style network (johnson "
-                        "or adain).")
+    if not isinstance(model, FastStyleModel) and model.kind not in ANY_STYLE_KINDS:
+        raise UserError(f"{folder} holds a {model.kind!r} model, not a style network (johnson, "
+                        "adain or instant).")
     return model, folder
 
 
@@ -48,18 +48,17 @@ def make_stylizer(model, styles: Sequence[str] = (), style_weights: Sequence[flo
                   alpha: float = 1.0) -> Stylizer:
     """A function (1, 3, H, W) -> (1, 3, H, W) in [0, 1] for the model and its options."""
     from artforge.data.pictures import open_picture
-    from artforge.style.adain_model import AdaINModel
     from artforge.style.works import to_tensor
 
     if not 0.0 <= alpha <= 1.0:
         raise UserError(f"--alpha must be between 0 and 1, not {alpha}.")
-    if not isinstance(model, AdaINModel):
+    if model.kind not in ANY_STYLE_KINDS:
         if styles:
             raise UserError(f"a {model.kind} model paints the one style it learned; --style is "
-                            "for adain models.")
+                            "for adain and instant models.")
         return model.stylize
     if not styles:
-        raise UserError("an adain model needs at least one --style picture.")
+        raise UserError(f"an {model.kind} model needs at least one --style picture.")
     from artforge.style.pipeline import parse_styles
 
     pairs = parse_styles(list(styles), style_weights)

@@ -27,6 +27,7 @@ from artforge.image.pix2pix.hints import (
 )
 from artforge.image.pix2pix.losses import GAN_LOSSES, adversarial, feature_matching, perceptual_loss
 from artforge.image.pix2pix.networks import NORMS
+from artforge.image.pix2pix.strokes import vary_strokes
 from artforge.image.sketch.methods import SketchConfig
 
 MIN_SIZE, MAX_SIZE = 32, 1024
@@ -60,6 +61,10 @@ class TranslationConfig(Config):
     """Also read colour hints (artforge.image.pix2pix.hints): the hints and their spread
     colours as seven more input channels, trained with dabs of the real painting's colours.
     Such a model still paints a bare sketch; folders saved before hints existed read none."""
+    strokes: bool = False
+    """Vary each training crop's line art as a hand draws (wider, fainter, broken, sparse;
+    artforge.image.pix2pix.strokes), so sketches drawn on a canvas paint as well as drawn
+    line art."""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
@@ -132,6 +137,8 @@ class TranslationModel(ArtModel):
     def training_step(self, batch: tuple[torch.Tensor, torch.Tensor], optimizers: Optimizers
                       ) -> dict[str, torch.Tensor]:
         sketch, real = batch
+        if self.config.strokes:
+            sketch = vary_strokes(sketch)
         if self.config.hints:
             sketch = self.condition(sketch, sample_hints(real))
         fake = self.generator(sketch)

@@ -1,0 +1,155 @@
+"""Re-make builtin:instant, the light arbitrary-style network, by distillation from builtin:adain.
+
+    .venv/bin/python scripts/make_instant.py teach DIR [--count 1536]
+    .venv/bin/python scripts/make_instant.py train DIR RUN [--minutes 60] [--resume]
+    .venv/bin/python scripts/ship_model.py RUN instant
+
+`teach`: builtin:adain paints `count` (photo, painting) pairs at 256 px and writes them to DIR
+in shards of 64 (resumable: finished shards are kept). Photos: builtin:photo-library, except
+every tenth (kept for evaluation); paintings: builtin:art-library (103). The
+19 built-in paintings are never used: they are the held-out styles of the evaluation
+(benchmarks/instant_style.py).
+
+`train`: the instant network learns to paint each pair as the teacher did (core Trainer:
+resumable, JSONL metrics, --minutes).
+"""
+
+import argparse
+import io
+from pathlib import Path
+
+import numpy as np
+import torch
+
+SIZE = 256
+SHARD = 64
+PHOTOS, PAINTINGS = "builtin:photo-library", ("builtin:art-library",)
+HELD_EVERY = 10
+"""Every tenth photo of the library is held out of training."""
+
+
+def training_photos() -> torch.Tensor:
+    from artforge.data.image_folders import load_image_set
+
+    photos = load_image_set(PHOTOS, SIZE).images
+    keep = [i for i in range(len(photos)) if i % HELD_EVERY]
+    return photos[keep]
+
+
+def held_out_photos() -> torch.Tensor:
+    from artforge.data.image_folders import load_image_set
+
+    photos = load_image_set(PHOTOS, SIZE).images
+    return photos[::HELD_EVERY]
+
+
+def style_pictures() -> torch.Tensor:
+    from artforge.data.image_folders import load_image_set
+
+    return torch.cat([load_image_set(spec, SIZE).images for spec in PAINTINGS])
+
+
+def _save(path: Path, **arrays: np.ndarray) -> None:
+    from artforge.core.atomic import write_bytes
+
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    write_bytes(path, buffer.getvalue())
+
+
+def teach(folder: Path, count: int) -> None:
+    from artforge.core.checkpoint import load
+    from artforge.core.device import set_threads
+    from artforge.data.shipped_models import model_folder
+    from artforge.style.medium import MEDIUM
+
+    set_threads()
+    folder.mkdir(parents=True, exist_ok=True)
+    photos, styles = training_photos(), style_pictures()
+    if not (folder / "styles.npz").is_file():
+        _save(folder / "styles.npz", styles=styles.numpy())
+    teacher = load(model_folder("builtin:adain", MEDIUM.shipped, "style")).eval()
+    generator = torch.Generator().manual_seed(0)
+    order = torch.randint(0, len(styles), (count,), generator=generator)
+    for first in range(0, count, SHARD):
+        path = folder / f"shard-{first // SHARD:04d}.npz"
+        if path.is_file():
+            continue
+        index = list(range(first, min(count, first + SHARD)))
+        content = photos[[i % len(photos) for i in index]]
+        targets = []
+        for i, picture in zip(index, content, strict=True):
+            style = styles[int(order[i])][None].float() / 255
+            made = teacher.stylize(picture[None].float() / 255, [style])
+            targets.append((made[0] * 255).round().clamp(0, 255).byte())
+        _save(path, content=content.numpy(), style=order[index].numpy(),
+              target=torch.stack(targets).numpy())
+        print(f"{path.name}: pairs {index[0]}-{index[-1]}", flush=True)
+
+
+class Triples(torch.utils.data.Dataset):
+    """(photo, painting, teacher's painting) as floats in [0, 1]; photo and result flipped
+    together at random (torch's seeded RNG)."""
+
+    def __init__(self, folder: Path) -> None:
+        shards = [np.load(p) for p in sorted(folder.glob("shard-*.npz"))]
+        if not shards:
+            raise SystemExit(f"{folder} has no shards; run `teach` first.")
+        self.content = torch.from_numpy(np.concatenate([s["content"] for s in shards]))
+        self.style = torch.from_numpy(np.concatenate([s["style"] for s in shards]))
+        self.target = torch.from_numpy(np.concatenate([s["target"] for s in shards]))
+        self.styles = torch.from_numpy(np.load(folder / "styles.npz")["styles"])
+
+    def __len__(self) -> int:
+        return len(self.content)
+
+    def __getitem__(self, index: int) -> dict[str, torch.Tensor]:
+        batch = self.__getitems__([index])
+        return {key: value[0] for key, value in batch.items()}
+
+    def __getitems__(self, indices: list[int]) -> dict[str, torch.Tensor]:
+        at = torch.as_tensor(indices)
+        content, target = self.content[at].float() / 255, self.target[at].float() / 255
+        flip = torch.rand(len(indices)) < 0.5
+        content[flip], target[flip] = content[flip].flip(-1), target[flip].flip(-1)
+        return {"content": content, "target": target,
+                "style": self.styles[self.style[at].long()].float() / 255}
+
+
+def train(folder: Path, run: Path, minutes: float, resume: bool) -> None:
+    from artforge.core.seeding import seeded
+    from artforge.core.train_config import TrainConfig
+    from artforge.core.trainer import Trainer
+    from artforge.style.instant_model import InstantConfig, InstantModel
+
+    data = Triples(folder)
+    with seeded(0):
+        model = InstantModel(InstantConfig())
+    config = TrainConfig(steps=1_000_000, batch_size=8, lr=1e-3, minutes=minutes,
+                         save_every=250, log_every=25,
+                         warmup_steps=100)
+    note = f"{len(data)} pairs painted by builtin:adain ({folder})"
+    result = Trainer(model, config, run, data, resume=resume, data_note=note).fit()
+    print(f"step {result.step} ({result.stopped_by}); model in {result.checkpoint}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    teach_args = commands.add_parser("teach")
+    teach_args.add_argument("folder", type=Path)
+    teach_args.add_argument("--count", type=int, default=1536)
+    train_args = commands.add_parser("train")
+    train_args.add_argument("folder", type=Path)
+    train_args.add_argument("run", type=Path)
+    train_args.add_argument("--minutes", type=float, default=60.0)
+    train_args.add_argument("--resume", action="store_true")
+    args = parser.parse_args()
+    if args.command == "teach":
+        teach(args.folder, args.count)
+    else:
+        train(args.folder, args.run, args.minutes, args.resume)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,230 @@
+"""The `instant` model: arbitrary style transfer light enough to follow a slider on a CPU.
+
+The idea of MicroAST (Wang et al., AAAI 2023): no VGG at inference. Two micro encoders (one
+for the photo, one for the painting) of three stride-2 convolutions each, and a micro decoder
+that climbs back with resize-convolutions. The photo's deepest features take the painting's
+channel means and spreads (AdaIN), and at each of the decoder's two finer levels the
+decoder's features take the painting's statistics at that level too (the style is felt at
+every scale, which a single AdaIN at 1/8 cannot give a net this small). Instance-normalised
+photo features are added at the finer levels (skips), so edges survive the 1/8 bottleneck.
+
+A painting is reduced once to its `StyleCode` (means and spreads at three levels), so
+several styles blend by weighting their codes and a slider move (`alpha`) re-renders from
+the cached photo features and code without encoding anything again.
+
+It is trained by distillation: `scripts/make_instant.py` has `builtin:adain` paint pairs of
+photos and paintings, and this network learns to paint the same in pixels (L1, plus L1 of the
+images' gradients for sharp edges); see the card of builtin:instant.
+"""
+
+import dataclasses
+from collections.abc import Sequence
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from artforge.core.config import Config, require
+from artforge.core.model import ArtModel
+from artforge.core.registry import MODELS
+from artforge.style.networks import pad_to_multiple
+
+LEVELS = 3
+"""Stride-2 stages of each encoder: the deepest features are at 1/8 of the picture."""
+EPS = 1e-5
+
+
+@dataclasses.dataclass
+class InstantConfig(Config):
+    width: int = 16
+    """Channels at 1/2 size; 2x and 4x that at 1/4 and 1/8."""
+    style_size: int = 256
+    """Styles are encoded as squares of this side."""
+    edge_weight: float = 1.0
+    """Weight of the L1 of the images' horizontal and vertical differences."""
+
+    def validate(self) -> None:
+        require([
+            (4 <= self.width <= 64, "--width must be between 4 and 64"),
+            (32 <= self.style_size <= 1024, "--style-size must be between 32 and 1024"),
+            (self.edge_weight >= 0, "loss weights must be 0 or more"),
+        ])
+
+
+def conv(cin: int, cout: int, stride: int = 1) -> nn.Conv2d:
+    """A 3x3 convolution with zero padding (cheaper on a CPU than reflection padding)."""
+    return nn.Conv2d(cin, cout, 3, stride, padding=1)
+
+
+def _stats(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per-channel mean and spread (B, C, 1, 1), in one pass."""
+    var, mean = torch.var_mean(x, dim=(2, 3), keepdim=True, correction=0)
+    return mean, (var + EPS).sqrt()
+
+
+def _widths(width: int) -> tuple[int, int, int]:
+    return width, 2 * width, 4 * width
+
+
+class MicroEncoder(nn.Module):
+    """Three stride-2 3x3 convolutions with ReLU, then a residual pair at 1/8: features at
+    1/2, 1/4 and 1/8 of the picture."""
+
+    def __init__(self, width: int) -> None:
+        super().__init__()
+        c1, c2, c3 = _widths(width)
+        self.stages = nn.ModuleList([conv(3, c1, 2), conv(c1, c2, 2), conv(c2, c3, 2)])
+        self.residual = nn.Sequential(conv(c3, c3), nn.ReLU(inplace=True), conv(c3, c3))
+
+    def forward(self, images: torch.Tensor) -> list[torch.Tensor]:
+        found, x = [], images * 2.0 - 1.0
+        for stage in self.stages:
+            x = F.relu(stage(x))
+            found.append(x)
+        found[-1] = found[-1] + self.residual(found[-1])
+        return found
+
+
+@dataclasses.dataclass
+class StyleCode:
+    """A painting (or a blend of several) as channel means and spreads at each level,
+    finest first, each (1, C, 1, 1)."""
+    means: list[torch.Tensor]
+    stds: list[torch.Tensor]
+
+
+def _restyle(x: torch.Tensor, mean: torch.Tensor, std: torch.Tensor, alpha: torch.Tensor
+             ) -> torch.Tensor:
+    """AdaIN `alpha` of the way: x's statistics moved towards (mean, std)."""
+    own_mean, own_std = _stats(x)
+    target_mean = alpha * mean + (1 - alpha) * own_mean
+    target_std = alpha * std + (1 - alpha) * own_std
+    return (x - own_mean) / own_std * target_std + target_mean
+
+
+def _normalised(x: torch.Tensor) -> torch.Tensor:
+    mean, std = _stats(x)
+    return (x - mean) / std
+
+
+class MicroDecoder(nn.Module):
+    """From the restyled 1/8 features back to the picture: a residual pair, then per level a
+    nearest 2x upsampling and a 3x3 conv, the photo's normalised features of that level
+    added and the style's statistics imposed, and a last upsampling and conv to RGB."""
+
+    def __init__(self, width: int) -> None:
+        super().__init__()
+        c1, c2, c3 = _widths(width)
+        self.residual = nn.Sequential(conv(c3, c3), nn.ReLU(inplace=True), conv(c3, c3))
+        self.up = nn.ModuleList([conv(c3, c2), conv(c2, c1)])
+        self.skip = nn.ParameterList([nn.Parameter(torch.full((1, c, 1, 1), 0.5))
+                                      for c in (c2, c1)])
+        self.out = conv(c1, 3)
+
+    def forward(self, photo: list[torch.Tensor], code: StyleCode, alpha: torch.Tensor
+                ) -> torch.Tensor:
+        x = _restyle(photo[-1], code.means[-1], code.stds[-1], alpha)
+        x = x + self.residual(x)
+        for index, (layer, skip) in enumerate(zip(self.up, self.skip, strict=True)):
+            level = LEVELS - 2 - index  # 1 (1/4 size), then 0 (1/2 size)
+            x = layer(F.interpolate(x, scale_factor=2.0, mode="nearest"))
+            x = x + skip * _normalised(photo[level])
+            x = F.relu(_restyle(x, code.means[level], code.stds[level], alpha))
+        x = self.out(F.interpolate(x, scale_factor=2.0, mode="nearest"))
+        return x * 0.5 + 0.5
+
+
+class InstantTransfer(nn.Module):
+    """Both encoders and the decoder as one module: content (1, 3, H, W), styles
+    (K, 3, S, S), blend weights (K,), alpha (1,) -> picture. What export-onnx writes."""
+
+    def __init__(self, content: MicroEncoder, style: MicroEncoder, decoder: MicroDecoder
+                 ) -> None:
+        super().__init__()
+        self.content, self.style, self.decoder = content, style, decoder
+
+    def statistics(self, styles: torch.Tensor) -> StyleCode:
+        """One code per style picture: (K, C, 1, 1) at each level."""
+        found = [_stats(features) for features in self.style(styles)]
+        return StyleCode([mean for mean, _ in found], [std for _, std in found])
+
+    def code(self, styles: torch.Tensor, weights: torch.Tensor) -> StyleCode:
+        """The styles' codes blended by `weights` (K,): one (1, C, 1, 1) code per level."""
+        each, w = self.statistics(styles), weights.view(-1, 1, 1, 1)
+        return StyleCode([(w * m).sum(0, keepdim=True) for m in each.means],
+                         [(w * s).sum(0, keepdim=True) for s in each.stds])
+
+    def forward(self, content: torch.Tensor, styles: torch.Tensor, weights: torch.Tensor,
+                alpha: torch.Tensor) -> torch.Tensor:
+        made = self.decoder(self.content(content), self.code(styles, weights),
+                            alpha.view(1, 1, 1, 1))
+        return made.clamp(0.0, 1.0)
+
+
+def _edges(images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    return images[..., 1:, :] - images[..., :-1, :], images[..., :, 1:] - images[..., :, :-1]
+
+
+@MODELS.register("instant")
+class InstantModel(ArtModel):
+    kind = "instant"
+    config_class = InstantConfig
+    divisor = 2 ** LEVELS
+    """Picture sides must divide by this (padded by `stylize`)."""
+
+    def __init__(self, config: InstantConfig) -> None:
+        super().__init__(config)
+        self.content_encoder = MicroEncoder(config.width)
+        self.style_encoder = MicroEncoder(config.width)
+        self.decoder = MicroDecoder(config.width)
+
+    def transfer_module(self) -> InstantTransfer:
+        return InstantTransfer(self.content_encoder, self.style_encoder, self.decoder)
+
+    def square_styles(self, styles: Sequence[torch.Tensor]) -> torch.Tensor:
+        """(K, 3, S, S): each style picture resized to the configured square."""
+        side = self.config.style_size
+        return torch.cat([F.interpolate(s, size=(side, side), mode="bilinear", antialias=True,
+                                        align_corners=False) for s in styles])
+
+    @torch.no_grad()
+    def style_code(self, styles: Sequence[torch.Tensor], weights: Sequence[float] | None = None
+                   ) -> StyleCode:
+        """The blended code of the style pictures (each (1, 3, h, w)); compute it once and
+        `render` with it as often as the photo or the strength changes."""
+        device = next(self.parameters()).device
+        blend = torch.tensor(weights or [1.0] * len(styles), dtype=torch.float32)
+        blend = (blend / blend.sum()).to(device)
+        return self.transfer_module().code(self.square_styles(styles).to(device), blend)
+
+    @torch.no_grad()
+    def encode(self, content: torch.Tensor) -> tuple[list[torch.Tensor], int, int]:
+        """The photo's features (cache them to re-render at other strengths), and its size."""
+        padded, height, width = pad_to_multiple(content.to(next(self.parameters()).device),
+                                                self.divisor)
+        return self.content_encoder(padded), height, width
+
+    @torch.no_grad()
+    def render(self, encoded: tuple[list[torch.Tensor], int, int], code: StyleCode,
+               alpha: float = 1.0) -> torch.Tensor:
+        features, height, width = encoded
+        strength = features[0].new_tensor(alpha).view(1, 1, 1, 1)
+        return self.decoder(features, code, strength).clamp(0.0, 1.0)[..., :height, :width]
+
+    @torch.no_grad()
+    def stylize(self, content: torch.Tensor, styles: Sequence[torch.Tensor],
+                weights: Sequence[float] | None = None, alpha: float = 1.0) -> torch.Tensor:
+        """Stylise (1, 3, H, W) with the style pictures blended by `weights`; alpha 0 keeps
+        the photo's own statistics, 1 is the full style."""
+        return self.render(self.encode(content), self.style_code(styles, weights), alpha)
+
+    def training_step(self, batch: dict[str, torch.Tensor], *args) -> dict[str, torch.Tensor]:
+        """Distillation: paint (content, style) as the teacher painted it (`target`)."""
+        code = self.transfer_module().statistics(batch["style"])
+        made = self.decoder(self.content_encoder(batch["content"]), code,
+                            batch["style"].new_ones(1, 1, 1, 1))
+        target = batch["target"]
+        pixels = F.l1_loss(made, target)
+        edges = sum(F.l1_loss(a, b) for a, b in zip(_edges(made), _edges(target), strict=True))
+        loss = pixels + self.config.edge_weight * edges
+        return {"loss": loss, "pixels": pixels.detach(), "edges": edges.detach()}
