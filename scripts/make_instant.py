@@ -6,12 +6,12 @@
 
 `teach`: builtin:adain paints `count` (photo, painting) pairs at 256 px and writes them to DIR
 in shards of 64 (resumable: finished shards are kept). Photos: builtin:photo-library, except
-every tenth (kept for evaluation); paintings: builtin:art-library (103). The
-19 built-in paintings are never used: they are the held-out styles of the evaluation
-(benchmarks/instant_style.py).
+every tenth (kept for evaluation); paintings: builtin:art-library (103).
 
 `train`: the instant network learns to paint each pair as the teacher did (core Trainer:
-resumable, JSONL metrics, --minutes).
+resumable, JSONL metrics, --minutes). Pairs whose painting is one of the 19 built-in
+paintings (the library has copies of them) are left out: those are the held-out styles of the
+evaluation (benchmarks/instant_style.py).
 """
 
 import argparse
@@ -47,6 +47,28 @@ def style_pictures() -> torch.Tensor:
     from artforge.data.image_folders import load_image_set
 
     return torch.cat([load_image_set(spec, SIZE).images for spec in PAINTINGS])
+
+
+ALIASES = {"bruegel": "brugel"}
+"""Spellings of the built-in paintings' names that differ in the library's file names."""
+
+
+def held_out_styles() -> set[int]:
+    """Indices (in style_pictures' order) of the library's copies of the built-in paintings:
+    a file whose name holds every word of a built-in painting's name."""
+    from artforge.data.image_folders import scan_folder
+    from artforge.data.images import paintings_dir
+    from artforge.data.libraries import library_folder
+
+    files, _ = scan_folder(library_folder(PAINTINGS[0]))
+    builtin = [[ALIASES.get(w, w) for w in p.stem.split("-")]
+               for p in paintings_dir().glob("*.jpg")]
+    held = {i for i, path in enumerate(files)
+            if any(all(w in path.stem.split("-") for w in words) for words in builtin)}
+    if len(held) != len(builtin) or len(files) != len(style_pictures()):
+        raise SystemExit(f"found {len(held)} copies of the {len(builtin)} built-in paintings "
+                         f"among {len(files)} library files; the library changed?")
+    return held
 
 
 def _save(path: Path, **arrays: np.ndarray) -> None:
@@ -91,13 +113,15 @@ class Triples(torch.utils.data.Dataset):
     """(photo, painting, teacher's painting) as floats in [0, 1]; photo and result flipped
     together at random (torch's seeded RNG)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, held: set[int]) -> None:
         shards = [np.load(p) for p in sorted(folder.glob("shard-*.npz"))]
         if not shards:
             raise SystemExit(f"{folder} has no shards; run `teach` first.")
-        self.content = torch.from_numpy(np.concatenate([s["content"] for s in shards]))
-        self.style = torch.from_numpy(np.concatenate([s["style"] for s in shards]))
-        self.target = torch.from_numpy(np.concatenate([s["target"] for s in shards]))
+        style = np.concatenate([s["style"] for s in shards])
+        keep = torch.from_numpy(~np.isin(style, sorted(held)))
+        self.style = torch.from_numpy(style)[keep]
+        self.content = torch.from_numpy(np.concatenate([s["content"] for s in shards]))[keep]
+        self.target = torch.from_numpy(np.concatenate([s["target"] for s in shards]))[keep]
         self.styles = torch.from_numpy(np.load(folder / "styles.npz")["styles"])
 
     def __len__(self) -> int:
@@ -122,7 +146,7 @@ def train(folder: Path, run: Path, minutes: float, resume: bool) -> None:
     from artforge.core.trainer import Trainer
     from artforge.style.instant_model import InstantConfig, InstantModel
 
-    data = Triples(folder)
+    data = Triples(folder, held_out_styles())
     with seeded(0):
         model = InstantModel(InstantConfig())
     config = TrainConfig(steps=1_000_000, batch_size=8, lr=1e-3, minutes=minutes,

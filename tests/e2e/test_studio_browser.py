@@ -152,9 +152,11 @@ def stylise_with_mask(page, tmp_path: Path) -> None:
     optimised = page.get_attribute("#style-result-image", "src")
     page.select_option("#style-detail", "instant")  # the built-in decoder, one pass
     page.click("#style-go")
-    page.wait_for_function("(before) => document.querySelector('#style-result-image')"
-                           ".getAttribute('src') !== before", arg=optimised,
-                           timeout=JOB_WAIT_MS)
+    # The job's picture, not the live preview that choosing "instant" also shows.
+    page.wait_for_function("(before) => { const src = document.querySelector("
+                           "'#style-result-image').getAttribute('src'); "
+                           "return src !== before && src.startsWith('/api/jobs/'); }",
+                           arg=optimised, timeout=JOB_WAIT_MS)
 
 
 def train_on_my_pictures(page, tmp_path: Path) -> None:

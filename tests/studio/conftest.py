@@ -126,6 +126,26 @@ def noise_png(seed: int = 0, size: int = 32) -> bytes:
     return buffer.getvalue()
 
 
+def photo_png(width: int = 96, height: int = 64, seed: int = 0) -> bytes:
+    """Colour ramps with seeded noise: a photo-like picture with something to restyle."""
+    rng = np.random.default_rng(seed)
+    x = np.linspace(0, 1, width)[None, :, None]
+    y = np.linspace(0, 1, height)[:, None, None]
+    pixels = np.concatenate([x + 0 * y, y + 0 * x, (1 - x) * y], axis=2) * 0.8
+    pixels = pixels + rng.uniform(0, 0.2, pixels.shape)
+    buffer = io.BytesIO()
+    Image.fromarray((pixels * 255).astype(np.uint8)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def tiny_instant(folder: Path) -> Path:
+    """An untrained, seeded, tiny instant style model saved as a folder."""
+    from artforge.style.instant_model import InstantConfig, InstantModel
+
+    torch.manual_seed(0)
+    return InstantModel.from_config(InstantConfig(width=4, style_size=32)).save(folder)
+
+
 def zip_bytes(entries: dict[str, bytes], links: dict[str, str] | None = None) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -135,7 +135,7 @@ def record_model(
     conn: sqlite3.Connection | None = None,
 ) -> int:
     """Add a saved model folder; its `folder_hash` links later works to it."""
-    from artforge.core.checkpoint import folder_hash
+    from artforge.core.checkpoint_layout import folder_hash
 
     values = {
         "run_id": run_id,
@@ -179,7 +179,7 @@ def record_work(
         "command": command,
     }
     if model_path is not None:
-        from artforge.core.checkpoint import folder_hash, resolve
+        from artforge.core.checkpoint_layout import folder_hash, resolve
 
         folder = resolve(Path(model_path)).resolve()
         values["model_path"] = str(folder)

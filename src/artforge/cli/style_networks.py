@@ -3,7 +3,7 @@ per-style networks and AdaIN decoders, builtin:adain among them)."""
 
 import click
 
-from artforge.cli.options import DEVICE, common_options, trainer_options, training_options
+from artforge.cli.options import DEVICE_HELP, common_options, trainer_options, training_options
 from artforge.cli.style_options import numbers, style_option, warnings_as_lines, weights_option
 
 
@@ -97,7 +97,7 @@ def train(method: str, style: str, data: str, size: int | None, count: int, chan
 
 
 @click.command()
-@click.option("--model", required=True, help="A johnson/adain model or run folder, "
+@click.option("--model", required=True, help="A johnson/adain/instant model or run folder, "
               "builtin:adain (the decoder artforge ships: any --style, no training), or an "
               "exported .onnx file (runs without torch).")
 @click.option("--in", "source", required=True, help="A picture or a folder of pictures.")
@@ -110,10 +110,14 @@ def train(method: str, style: str, data: str, size: int | None, count: int, chan
               show_default=True)
 @click.option("--mask", default=None, help="A picture, white where the style goes (the rest "
               "stays the photo).")
-@DEVICE
+@click.option("--engine", type=click.Choice(["auto", "torch", "onnx"]), default="auto",
+              show_default=True, help="onnx: onnxruntime on the CPU with the model's ONNX "
+              "export (made once, kept in the cache; no torch after that); auto: onnx unless "
+              "--device asks for a GPU.")
+@click.option("--device", default="auto", show_default=True, help=DEVICE_HELP)
 def stylize(model: str, source: str, out: str, styles: tuple[str, ...],
             style_weights: str | None, alpha: float, preserve_colour: str, mask: str | None,
-            device: str) -> None:
+            engine: str, device: str) -> None:
     """Apply a trained style network to pictures of any size.
 
     \b
@@ -127,9 +131,9 @@ def stylize(model: str, source: str, out: str, styles: tuple[str, ...],
         if model.lower().endswith(".onnx"):
             from artforge.style.onnx_run import stylize_files
 
-            if preserve_colour != "none" or mask is not None:
-                raise click.BadParameter("--preserve-colour and --mask need a model folder, "
-                                         "not .onnx")
+            if preserve_colour != "none" or mask is not None or engine == "torch":
+                raise click.BadParameter("--preserve-colour, --mask and --engine torch need a "
+                                         "model folder, not .onnx")
             written = stylize_files(model, source, out, styles=styles, alpha=alpha,
                                     style_weights=numbers(style_weights))
         else:
@@ -138,7 +142,7 @@ def stylize(model: str, source: str, out: str, styles: tuple[str, ...],
             written = stylize_images(model, source, out, styles=styles, alpha=alpha,
                                      style_weights=numbers(style_weights),
                                      preserve_colour=preserve_colour, mask=mask,
-                                     device=device)
+                                     device=device, engine=engine)
     for path in written:
         click.echo(f"Wrote {path}")
 

@@ -3,17 +3,20 @@
 import datetime
 import shlex
 import sys
+from typing import TYPE_CHECKING
 
 from artforge.core.config import Config
-from artforge.core.model import ArtModel
 from artforge.core.versions import package_versions
+
+if TYPE_CHECKING:  # a hint only: invoking_command is on torch-free paths (ONNX stylize)
+    from artforge.core.model import ArtModel
 
 
 def invoking_command() -> str:
     return shlex.join(["artforge", *sys.argv[1:]]) if sys.argv else ""
 
 
-def training_card(model: ArtModel, train_config: Config, step: int, metrics: dict[str, float],
+def training_card(model: "ArtModel", train_config: Config, step: int, metrics: dict[str, float],
                   data_note: str) -> str:
     params = sum(p.numel() for p in model.parameters())
     lines = [

@@ -1,11 +1,10 @@
 """Checkpoint folders: config.json + model.safetensors + card.md (+ training_state.pt).
 
-`load(path)` rebuilds a model from the folder alone, through the model registry. A run folder
-written by the Trainer keeps its checkpoints in `checkpoints/step-NNNNNNNN/`; `resolve` turns a
-run folder into its newest checkpoint, so users can pass either.
+`load(path)` rebuilds a model from the folder alone, through the model registry. Where the
+files are (`resolve`, a run's checkpoints, `folder_hash`) is artforge.core.checkpoint_layout,
+which needs no torch; its names are offered here too.
 """
 
-import hashlib
 import io
 import json
 import shutil
@@ -17,16 +16,23 @@ from safetensors.torch import load as safetensors_load
 from safetensors.torch import save as safetensors_save
 
 from artforge import __version__
-from artforge.core.atomic import atomic_folder, recover_folder
+from artforge.core.atomic import atomic_folder
+from artforge.core.checkpoint_layout import (  # noqa: F401 - offered here too
+    CHECKPOINTS_DIR,
+    CONFIG_FILE,
+    WEIGHTS_FILE,
+    checkpoint_dir,
+    folder_hash,
+    latest_checkpoint,
+    list_checkpoints,
+    resolve,
+)
 from artforge.core.model import ArtModel
 from artforge.core.registry import MODELS
 from artforge.errors import UserError
 
-CONFIG_FILE = "config.json"
-WEIGHTS_FILE = "model.safetensors"
 CARD_FILE = "card.md"
 STATE_FILE = "training_state.pt"
-CHECKPOINTS_DIR = "checkpoints"
 
 
 def save(
@@ -94,34 +100,6 @@ def _tied_names(data: bytes) -> dict[str, str]:
     return json.loads(metadata.get(TIED, "{}"))
 
 
-def resolve(path: Path) -> Path:
-    """The model folder at `path`, or the newest checkpoint of the run folder at `path`."""
-    path = Path(path)
-    recover_folder(path)
-    if (path / CONFIG_FILE).is_file():
-        return path
-    newest = latest_checkpoint(path)
-    if newest is not None:
-        return newest
-    if not path.exists():
-        raise UserError(f"model folder {path} does not exist.")
-    raise UserError(f"{path} is not a model folder: it has no {CONFIG_FILE} and no checkpoints.")
-
-
-def checkpoint_dir(run_dir: Path, step: int) -> Path:
-    return Path(run_dir) / CHECKPOINTS_DIR / f"step-{step:08d}"
-
-
-def list_checkpoints(run_dir: Path) -> list[Path]:
-    """Complete checkpoints of a run, oldest first (temporary folders are not listed)."""
-    root = Path(run_dir) / CHECKPOINTS_DIR
-    if not root.is_dir():
-        return []
-    for old in root.glob("step-*.old"):
-        recover_folder(old.with_name(old.name.removesuffix(".old")))
-    return sorted(p for p in root.glob("step-*") if p.name[5:].isdigit() and p.is_dir())
-
-
 def prune(run_dir: Path, keep: int) -> None:
     """Keep the `keep` newest checkpoints; remove older ones and temporary folders that a
     killed save left behind (only one process writes a run's checkpoints)."""
@@ -129,11 +107,6 @@ def prune(run_dir: Path, keep: int) -> None:
         shutil.rmtree(old, ignore_errors=True)
     for debris in (Path(run_dir) / CHECKPOINTS_DIR).glob(".step-*.tmp"):
         shutil.rmtree(debris, ignore_errors=True)
-
-
-def latest_checkpoint(run_dir: Path) -> Path | None:
-    found = list_checkpoints(run_dir)
-    return found[-1] if found else None
 
 
 def read_header(folder: Path) -> dict[str, Any]:
@@ -192,12 +165,3 @@ def read_training_state(folder: Path) -> dict[str, Any]:
         raise UserError(f"{folder} has no {STATE_FILE}; training cannot resume from it.") from None
     except Exception as exc:
         raise UserError(f"{path} is damaged and cannot be read ({exc}).") from None
-
-
-def folder_hash(path: Path) -> str:
-    """sha256 of a model's config and weights: the identity the catalog records."""
-    folder = resolve(path)
-    digest = hashlib.sha256()
-    for name in (CONFIG_FILE, WEIGHTS_FILE):
-        digest.update((folder / name).read_bytes())
-    return digest.hexdigest()

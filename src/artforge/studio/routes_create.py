@@ -1,12 +1,14 @@
 """Routes that make things: uploads, and one route per kind of job (each answers 202 with the
-queued job; follow it at /api/jobs/{id}/events), and saving a co-written text."""
+queued job; follow it at /api/jobs/{id}/events), saving a co-written text, and the Style tab's
+live preview (answered at once)."""
 
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, UploadFile
+from fastapi.responses import Response
 
-from artforge.studio import features, gallery, uploads
+from artforge.studio import features, gallery, live_style, uploads
 from artforge.studio.cowrite import PoemRequest, save_poem
 from artforge.studio.problems import Problem
 from artforge.studio.service import StudioDep
@@ -151,14 +153,30 @@ def _style_source(studio: StudioDep, spec: str) -> str:
     return studio.upload(spec, ("image",))["path"]
 
 
+def _picture_paths(studio: StudioDep, body: style.StyleRequest | live_style.LiveStyleRequest
+                   ) -> dict[str, str | None]:
+    """The request's photo, mask (or None) and style as paths (a painting as builtin:NAME)."""
+    return {"content": studio.upload(body.content, ("image",))["path"],
+            "mask": studio.upload(body.mask, ("image",))["path"] if body.mask else None,
+            "style": _style_source(studio, body.style)}
+
+
 @router.post("/style/image", status_code=202, tags=["style"])
 def style_image(body: style.StyleRequest, studio: StudioDep) -> dict[str, Any]:
     """Paint a photo in a style, where the mask is white; progress streams per iteration."""
     features.require("style")
-    paths = {"content": studio.upload(body.content, ("image",))["path"],
-             "mask": studio.upload(body.mask, ("image",))["path"] if body.mask else None,
-             "style": _style_source(studio, body.style)}
-    return studio.submit("style.image", style.prepare(body, paths))
+    return studio.submit("style.image", style.prepare(body, _picture_paths(studio, body)))
+
+
+@router.post("/style/live", tags=["style"], response_class=Response,
+             responses={200: {"content": {"image/png": {}}, "description": "The preview."}})
+def style_live(body: live_style.LiveStyleRequest, studio: StudioDep) -> Response:
+    """The Style tab's instant preview as a PNG, at once (not a job, not kept): the photo's
+    features and the style are cached, so another strength or colour choice only renders."""
+    features.require("style")
+    # A plain `def`: FastAPI runs it in its thread pool, so painting never holds up the loop.
+    return Response(studio.live.paint(body, _picture_paths(studio, body)), media_type="image/png",
+                    headers={"Cache-Control": "no-store"})
 
 
 @router.post("/style/video", status_code=202, tags=["style"])

@@ -1,5 +1,5 @@
-"""What the routes share: the settings, the worker pool, catalog connections, and the steps
-every job request takes (feature check, ids to paths, queueing)."""
+"""What the routes share: the settings, the worker pool, catalog connections, the Style tab's
+live painter, and the steps every job request takes (feature check, ids to paths, queueing)."""
 
 import contextlib
 import sqlite3
@@ -13,6 +13,7 @@ from artforge.catalog import jobs
 from artforge.catalog.db import connect
 from artforge.errors import UserError
 from artforge.studio import features, models, uploads
+from artforge.studio.live_style import LivePainter
 from artforge.studio.problems import Problem
 from artforge.studio.settings import StudioSettings
 from artforge.studio.tasks import TASKS
@@ -34,6 +35,7 @@ class Studio:
     def __init__(self, settings: StudioSettings) -> None:
         self.settings = settings
         self.pool = WorkerPool(settings)
+        self.live = LivePainter()
 
     @contextlib.contextmanager
     def db(self) -> Iterator[sqlite3.Connection]:

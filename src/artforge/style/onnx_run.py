@@ -54,12 +54,16 @@ def _padded(photo: np.ndarray, multiple: int) -> np.ndarray:
 
 def squares_of(pictures: Sequence, side: int) -> np.ndarray:
     """(K, 3, side, side) float32 in [0, 1]: each style picture (PIL) stretched to the
-    model's square."""
+    model's square, channel by channel in floats, as the PyTorch models do (bilinear with
+    antialiasing, which PIL's float resize matches to 1e-6)."""
     from PIL import Image
 
-    squares = [to_array(p.resize((side, side), Image.Resampling.BILINEAR, reducing_gap=2.0))
-               for p in pictures]
-    return np.ascontiguousarray(np.stack(squares).transpose(0, 3, 1, 2), dtype=np.float32)
+    def square(picture) -> np.ndarray:
+        pixels = to_array(picture)
+        return np.stack([np.asarray(Image.fromarray(pixels[..., channel]).resize(
+            (side, side), Image.Resampling.BILINEAR)) for channel in range(3)])
+
+    return np.ascontiguousarray(np.stack([square(p) for p in pictures]), dtype=np.float32)
 
 
 def _square_styles(styles: Sequence[str], side: int) -> np.ndarray:

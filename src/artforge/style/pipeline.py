@@ -79,7 +79,7 @@ def transfer_image(content: str | Path, styles: StyleSpec, out: str | Path, *,
     """Stylise the picture `content` with `styles`; write a PNG at `out` (see the module
     docstring for every option)."""
     from artforge.core.device import pick_device, set_threads
-    from artforge.style.works import check_out, save_work
+    from artforge.style.saved_works import check_out, save_work
 
     # 1. Check inputs before any heavy work.
     out = check_out(Path(out))

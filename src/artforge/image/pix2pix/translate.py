@@ -96,11 +96,21 @@ class Translator:
         return rgb.permute(1, 2, 0).numpy()
 
 
-def load_translator(model_path: Path, device: str = "cpu", engine: str = "auto") -> Translator:
-    """A pix2pix / pix2pixhd model folder (or run folder) ready to translate."""
+def painting_model_folder(spec: str | Path) -> Path:
+    """The folder `spec` names: a shipped model (builtin:sketch-painting) or a path."""
+    from artforge.data.shipped_models import model_folder
+    from artforge.image.medium import MEDIUM
+
+    return model_folder(spec, MEDIUM.shipped, "painting")
+
+
+def load_translator(model_path: str | Path, device: str = "cpu", engine: str = "auto"
+                    ) -> Translator:
+    """A pix2pix / pix2pixhd model folder (or run folder, or a shipped model) ready to
+    translate."""
     from artforge.core.device import pick_device
 
-    folder = checkpoint.resolve(Path(model_path))
+    folder = checkpoint.resolve(painting_model_folder(model_path))
     header = checkpoint.read_header(folder)
     from artforge.image.pix2pix.architectures import KINDS
 
@@ -231,6 +241,8 @@ def translate(model_path: Path, source: Path, out: Path, *, tile: int = DEFAULT_
         params = {"source": str(path), "tile": tile, "side": side,
                   "engine": translator.engine_name}
         params.update(hinting)
+        if str(model_path).startswith("builtin:"):  # found again by name on any install
+            params["builtin_model"] = str(model_path)
         _save(translator, sketch, params, target, colours)
         if catalog:
             from artforge.catalog import records
@@ -261,9 +273,10 @@ def _save(translator: Translator, sketch: np.ndarray, params: dict[str, Any], ou
 @PIPELINES.register(TRANSLATE_PIPELINE)
 def reproduce_translation(params: dict[str, Any], seed: int | None, model_path: str | None,
                           out: Path) -> Path:
+    model_path = params.get("builtin_model", model_path)
     if model_path is None:
         raise UserError("this work has no model folder recorded, so it cannot be reproduced.")
-    translator = load_translator(Path(model_path), "cpu", params["engine"])
+    translator = load_translator(model_path, "cpu", params["engine"])
     sketch = read_sketch(Path(params["source"]), coloured=params.get("hints") is not None
                          or params.get("hints_from") is not None)
     colours = hint_picture(params, (sketch.shape[1], sketch.shape[0]))

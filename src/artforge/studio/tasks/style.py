@@ -32,12 +32,17 @@ def instant_alpha(strength: float) -> float:
     return strength / 5.0
 
 
-class StyleOptions(BaseModel):
+class StyleLook(BaseModel):
+    """Which style, how strong, whose colours: what the live preview and the jobs share."""
+
     model_config = STRICT
     style: str = Field(max_length=80, description="builtin:PAINTING (GET /api/paintings) or an "
                                                   "uploaded picture's id.")
     style_strength: float = Field(3.0, ge=1, le=5, description="1 faint … 5 strong.")
     preserve_color: bool = Field(False, description="Keep the photo's colours.")
+
+
+class StyleOptions(StyleLook):
     detail: Literal[(INSTANT, *DETAIL)] = Field(
         "standard", description="instant (the built-in trained decoder, one pass), preview, "
                                 "quick, standard or fine (optimisation, longer each).")

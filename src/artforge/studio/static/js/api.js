@@ -12,7 +12,16 @@ async function readError(response) {
 }
 
 // GET (no body) or POST/DELETE (JSON body); the X-Artforge header marks requests from the page.
-export async function api(path, { method = "GET", body } = {}) {
+export async function api(path, options) {
+  return (await send(path, options)).json();
+}
+
+// The same, for a route that answers a picture: resolves to its Blob.
+export async function picture(path, options) {
+  return (await send(path, options)).blob();
+}
+
+async function send(path, { method = "GET", body } = {}) {
   const options = { method, headers: {} };
   if (method !== "GET") options.headers["X-Artforge"] = "1";
   if (body !== undefined) {
@@ -26,7 +35,7 @@ export async function api(path, { method = "GET", body } = {}) {
     throw new ApiError("The studio cannot be reached. Is it still running?");
   }
   if (!response.ok) throw new ApiError(await readError(response));
-  return response.json();
+  return response;
 }
 
 // Upload a file as `kind` (image, midi, zip, video, text); resolves to the upload's record.

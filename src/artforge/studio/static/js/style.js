@@ -1,13 +1,17 @@
 // Style: a photo, a style (a built-in painting or an upload), a mask painted on the photo where
-// the style goes, sliders; and a video stylised frame by frame with its progress shown.
-import { api, follow, jobFile, upload } from "./api.js";
+// the style goes, sliders; and a video stylised frame by frame with its progress shown. With
+// the Instant detail the result follows the sliders live (POST /api/style/live).
+import { api, follow, jobFile, picture, upload } from "./api.js";
 import { Painter } from "./paint.js";
 import { $, busy, el, number, setProgress, showError } from "./ui.js";
 
 let content = null;    // the uploaded photo's record
 let style = null;      // {painting: name} or {upload: record}
 let mask;
+let maskChanges = 0;   // strokes and clears so far
+let maskUpload = null; // {changes, id}: the mask as last uploaded
 let video = null;
+const live = { running: false, again: false };  // one preview request at a time
 
 function chooseStyle(choice, label) {
   style = choice;
@@ -15,6 +19,7 @@ function chooseStyle(choice, label) {
     button.setAttribute("aria-selected", String(button.dataset.name === choice.painting));
   }
   $("#style-chosen").textContent = `Style: ${label}`;
+  livePreview();
 }
 
 async function loadPaintings() {
@@ -48,6 +53,7 @@ async function chooseContent(event) {
   canvas.width = content.width;
   canvas.height = content.height;
   mask.clear();
+  maskChanged();
   $("#style-note").textContent = `${content.name}, ${content.width}×${content.height}`;
 }
 
@@ -66,23 +72,76 @@ function styleField() {
   return style.painting ? `builtin:${style.painting}` : style.upload.id;
 }
 
-const options = () => ({ style: styleField(), style_strength: number("style-weight"),
-                         detail: $("#style-detail").value,
-                         preserve_color: $("#style-colour").checked });
+const look = () => ({ style: styleField(), style_strength: number("style-weight"),
+                      preserve_color: $("#style-colour").checked });
+const options = () => ({ ...look(), detail: $("#style-detail").value });
+
+// The painted mask's upload id (uploaded again only after it changed), or undefined.
+async function maskId() {
+  if (!mask.painted) return undefined;
+  if (maskUpload?.changes !== maskChanges) {
+    const changes = maskChanges;
+    const png = await mask.maskPng();
+    maskUpload = { changes, id: (await upload(new File([png], "mask.png"), "image")).id };
+  }
+  return maskUpload.id;
+}
+
+function maskChanged() {
+  maskChanges += 1;
+  livePreview();
+}
+
+function showResult(src, saved) {
+  const image = $("#style-result-image");
+  if (image.src.startsWith("blob:")) URL.revokeObjectURL(image.src);
+  image.src = src;
+  $("#style-result-download").hidden = !saved;
+  $("#style-result").hidden = false;
+}
+
+const liveWanted = () => $("#style-detail").value === "instant" && content && style;
+
+// With the Instant detail, paint the result again for the current settings: while one request
+// runs, later changes wait, and the newest of them is sent when it returns.
+async function livePreview() {
+  if (!liveWanted()) return;
+  if (live.running) {
+    live.again = true;
+    return;
+  }
+  live.running = true;
+  $("#style-result").setAttribute("aria-busy", "true");
+  try {
+    do {
+      live.again = false;
+      const body = { content: content.id, size: number("style-size"), mask: await maskId(),
+                     ...look() };
+      showResult(URL.createObjectURL(await picture("/api/style/live", { method: "POST", body })),
+                 false);
+      $("#style-note").textContent = "Live preview: Stylise keeps it in the gallery.";
+      showError("style-error", null);
+    } while (live.again && liveWanted());
+  } catch (error) {
+    showError("style-error", error);
+  } finally {
+    live.running = false;
+    $("#style-result").setAttribute("aria-busy", "false");
+  }
+}
 
 async function stylise() {
   await busy($("#style-go"), "style-error", async () => {
     if (!content) throw new Error("Choose a photo first.");
-    const body = { content: content.id, size: number("style-size"), ...options() };
-    if (mask.painted) body.mask = (await upload(new File([await mask.maskPng()], "mask.png"), "image")).id;
+    const body = { content: content.id, size: number("style-size"), mask: await maskId(),
+                   ...options() };
     $("#style-note").textContent = "Painting in the style…";
     setProgress($("#style-progress"), 0);
     try {
       const job = await follow(await api("/api/style/image", { method: "POST", body }), {
         onJob: (j) => { setProgress($("#style-progress"), j.progress); $("#style-note").textContent = j.message; } });
-      $("#style-result-image").src = jobFile(job, job.result.image);
+      showResult(jobFile(job, job.result.image), true);
       $("#style-result-download").href = `${jobFile(job, job.result.image)}?download=true`;
-      $("#style-result").hidden = false;
       $("#style-note").textContent = "Done: it is in the gallery too.";
       window.dispatchEvent(new Event("works-changed"));
     } finally {
@@ -128,11 +187,16 @@ export async function init(status) {
                                          size: () => number("style-brush") });
   $("#style-content").addEventListener("change", chooseContent);
   $("#style-upload").addEventListener("change", chooseStyleUpload);
-  $("#style-clear-mask").addEventListener("click", () => mask.clear());
+  $("#style-mask").addEventListener("pointerup", maskChanged);
+  $("#style-clear-mask").addEventListener("click", () => { mask.clear(); maskChanged(); });
   $("#style-erase").addEventListener("click", (event) => {
     mask.erasing = !mask.erasing;
     event.target.setAttribute("aria-pressed", String(mask.erasing));
   });
+  $("#style-weight").addEventListener("input", livePreview);
+  for (const id of ["style-colour", "style-size", "style-detail"]) {
+    $(`#${id}`).addEventListener("change", livePreview);
+  }
   $("#style-go").addEventListener("click", stylise);
   $("#video-file").addEventListener("change", chooseVideo);
   $("#video-go").addEventListener("click", styliseVideo);
