@@ -56,7 +56,7 @@ def test_a_suggestion_request_is_queued_with_checked_options(client, models):
     ({"model": "MUSIC", "prompt": "x"}, 400, "does not make text"),
     ({"model": "TEXT", "temperature": 0}, 422, "temperature"),
     ({"model": "TEXT", "form": "limerick"}, 422, "form"),
-    ({"model": "TEXT", "rhyme": True, "form": "sonnet"}, 400, "--rhyme works with the Chinese"),
+    ({"model": "TEXT", "rhyme": True}, 400, "--rhyme needs a verse form"),
     ({"model": "TEXT", "surprise": 1}, 422, "surprise"),
 ])
 def test_bad_suggestion_requests_get_one_clear_error(client, models, body, status, words):

@@ -1,7 +1,7 @@
 """builtin:english-verse, the English verse model artforge ships: a quatrain of ten-syllable
 lines at once from the command line, with an originality report against its shipped training
-text; its works reproduce by name; it reads a poet it never saw (Dickinson) far better than a
-fresh model of its size."""
+text, and one that rhymes ABAB; its works reproduce by name; it reads a poet it never saw
+(Dickinson) far better than a fresh model of its size."""
 
 import importlib.util
 from pathlib import Path
@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from artforge.catalog import records
 from artforge.cli import app
-from artforge.text.meter import syllables
+from artforge.text.english_rhyme import rhymes
+from artforge.text.meter import WORD, syllables
 from artforge.text.model import GPTModel
 from artforge.text.pipeline import load_text_model
 
@@ -42,6 +43,20 @@ def test_it_writes_a_quatrain_at_once_and_it_reproduces(tmp_path):
     assert work["params"]["builtin_model"] == "builtin:english-verse"
     again = run("catalog", "reproduce", str(work["id"]))
     assert again.exit_code == 0 and "identical" in again.output, again.output
+
+
+def test_its_rhymed_quatrain_rhymes_abab_and_a_scheme_must_fit_the_lines():
+    result = run("text", "generate", "--model", "builtin:english-verse", "--form", "quatrain",
+                 "--rhyme", "--prompt", "The", "--seed", "1")
+    assert result.exit_code == 0, result.output
+    lines = result.output.split("\n[originality]")[0].strip().split("\n")
+    ends = [WORD.findall(line)[-1] for line in lines]
+    assert len(lines) == 4 and all(9 <= syllables(line) <= 11 for line in lines), lines
+    assert rhymes(ends[0], ends[2]) and rhymes(ends[1], ends[3]), lines
+    wrong = run("text", "generate", "--model", "builtin:english-verse", "--form", "quatrain",
+                "--scheme", "ABA")
+    assert wrong.exit_code == 2
+    assert wrong.output == "error: --scheme ABA has 3 letters for 4 lines.\n"
 
 
 def test_it_reads_a_held_out_poet_far_better_than_a_fresh_model():

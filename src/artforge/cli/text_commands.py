@@ -91,7 +91,12 @@ def train(data: str, tokenizer: str, vocab_size: int, preset: str, block_size: i
 @click.option("--control", default=None, help="Control code: a corpus sub-folder's name.")
 @click.option("--form", type=click.Choice(FORMS), default=None,
               help="Verse form, held exactly: 绝句/律诗 (jueju5/7, lushi5/7) or English lines.")
-@click.option("--rhyme", is_flag=True, help="Chinese forms: even lines rhyme.")
+@click.option("--rhyme", is_flag=True,
+              help="Lines rhyme: a Chinese form's even lines; an English form's by its scheme "
+                   "(quatrain ABAB, sonnet ABAB CDCD EFEF GG, couplet and lines AABB...).")
+@click.option("--scheme", default="",
+              help="English forms: a rhyme letter per line, e.g. ABCB or AABBA (spaces are "
+                   "ignored); implies --rhyme.")
 @click.option("--lines", type=click.IntRange(0, 200), default=0,
               help="English forms: number of lines (0: the form's own).")
 @click.option("--syllables", type=click.IntRange(1, 40), default=10, show_default=True,
@@ -109,8 +114,8 @@ def generate(model: str, prompt: str, max_length: int, max_new_tokens: int | Non
              num_return_sequences: int, greedy: bool, top_k: int, top_p: float,
              temperature: float, repetition_penalty: float, no_repeat_ngram_size: int,
              num_beams: int, stop: tuple[str, ...], control: str | None, form: str | None,
-             rhyme: bool, lines: int, syllables: int, known_words: bool, stream: bool,
-             out: str | None, seed: int, device: str) -> None:
+             rhyme: bool, scheme: str, lines: int, syllables: int, known_words: bool,
+             stream: bool, out: str | None, seed: int, device: str) -> None:
     """Write text with a trained model, free or in an exact verse form.
 
     \b
@@ -119,6 +124,8 @@ def generate(model: str, prompt: str, max_length: int, max_new_tokens: int | Non
       artforge text generate --model runs/sonnets --prompt "Shall I compare thee" -n 3
       artforge text generate --model runs/tang --form jueju5 --rhyme --prompt 春
       artforge text generate --model runs/sonnets --form quatrain --temperature 0.8
+      artforge text generate --model builtin:english-verse --form sonnet --rhyme
+      artforge text generate --model builtin:english-verse --form quatrain --scheme ABCB
     """
     from artforge.text.forms import FormConfig
     from artforge.text.generate import GenerationConfig
@@ -129,7 +136,7 @@ def generate(model: str, prompt: str, max_length: int, max_new_tokens: int | Non
         repetition_penalty=repetition_penalty, no_repeat_ngram_size=no_repeat_ngram_size,
         max_length=max_length, max_new_tokens=max_new_tokens,
         num_return_sequences=num_return_sequences, num_beams=num_beams, seed=seed, stop=stop)
-    form_config = FormConfig(form or "", rhyme, lines, syllables, known_words)
+    form_config = FormConfig(form or "", rhyme, lines, syllables, known_words, scheme)
     loaded = load_text_model(model, device=device)
     streaming = stream and num_return_sequences == 1 and num_beams == 1
     if streaming:

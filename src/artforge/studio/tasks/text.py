@@ -23,7 +23,9 @@ class TextRequest(BaseModel):
     form: Literal[FORMS] = Field("", description="A verse form the result keeps exactly "
                                                  "(绝句 jueju5/7, 律诗 lushi5/7, quatrain, "
                                                  "couplet, sonnet), or '' for free text.")
-    rhyme: bool = Field(False, description="Chinese forms: the even lines rhyme.")
+    rhyme: bool = Field(False, description="The lines rhyme: the even lines of the Chinese "
+                                           "forms; English forms by their scheme (quatrain "
+                                           "ABAB, sonnet ABAB CDCD EFEF GG, couplets AABB).")
     length: int = Field(60, ge=1, le=1000, description="Free text: tokens to add.")
     temperature: float = Field(0.9, gt=0, le=3, description="Below 1 safer, above 1 wilder.")
     top_p: float = Field(0.95, gt=0, le=1, description="Nucleus sampling threshold.")

@@ -3,7 +3,6 @@
 import { api, follow } from "./api.js";
 import { $, busy, el, fillModels, number, requireModel, showError, toast } from "./ui.js";
 
-const CHINESE_FORMS = ["jueju5", "jueju7", "lushi5", "lushi7"];
 let history = [];          // accepted suggestions: {settings, seed, proposed}
 let asked = null;          // the request of the suggestions on show, and the draft it continued
 
@@ -13,7 +12,7 @@ function request() {
     prompt: $("#write-draft").value,
     suggestions: number("write-count"),
     form: $("#write-form").value,
-    rhyme: $("#write-rhyme").checked && CHINESE_FORMS.includes($("#write-form").value),
+    rhyme: $("#write-rhyme").checked && $("#write-form").value !== "",
     length: number("write-length"),
     temperature: number("write-temperature"),
     top_p: number("write-top-p"),
@@ -23,7 +22,7 @@ function request() {
 
 function syncForm() {
   const form = $("#write-form").value;
-  $("#write-rhyme-row").hidden = !CHINESE_FORMS.includes(form);
+  $("#write-rhyme-row").hidden = form === "";
   $("#write-length-row").hidden = form !== "";
 }
 
