@@ -11,5 +11,5 @@ cd "$(dirname "$0")/.."
 data=${1:-runs/instant-data}
 run=${2:-runs/instant}
 ARTFORGE_THREADS=1 .venv/bin/python scripts/make_instant.py teach "$data" --count 1536
-ARTFORGE_THREADS=1 .venv/bin/python scripts/make_instant.py train "$data" "$run" --minutes 60
+ARTFORGE_THREADS=1 .venv/bin/python scripts/make_instant.py train "$data" "$run" --minutes 55
 .venv/bin/python scripts/ship_model.py "$run" instant

@@ -1,7 +1,10 @@
 """Tiny paired folders and the tiniest translation models for the pix2pix tests."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 
 from artforge.image.pix2pix.architectures import Pix2PixConfig, Pix2PixHDConfig
@@ -48,3 +51,21 @@ def paired_folder(tmp_path):
         Image.fromarray(rgb).save(root / "B" / f"x{index}.png")
         Image.fromarray(rgb).convert("L").save(root / "A" / f"x{index}.jpg")
     return root
+
+
+def trains_and_resumes_bit_for_bit(data: Path, out: Path, config) -> dict[str, torch.Tensor]:
+    """Train `config` 2 steps into out/run, and 1 step then 1 more resumed into out/half;
+    assert both end with the same weights, and return them."""
+    from artforge.core import checkpoint
+    from artforge.image.pix2pix.train import pix2pix_train_config, train_pix2pix
+
+    train = pix2pix_train_config(steps=2, batch_size=2, save_every=1, log_every=1,
+                                 device="cpu", seed=0)
+    train_pix2pix(str(data), out / "run", train, "pix2pix", config, catalog=False)
+    train_pix2pix(str(data), out / "half", train.replace(steps=1), "pix2pix", config,
+                  catalog=False)
+    train_pix2pix(str(data), out / "half", train, "pix2pix", config, resume=True, catalog=False)
+    straight = checkpoint.read_weights(checkpoint.resolve(out / "run"))
+    resumed = checkpoint.read_weights(checkpoint.resolve(out / "half"))
+    assert all(torch.equal(straight[k], resumed[k]) for k in straight)
+    return straight

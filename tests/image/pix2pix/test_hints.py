@@ -19,9 +19,9 @@ from artforge.image.pix2pix.hints import (
     spread_hints,
 )
 from artforge.image.pix2pix.tiles import translate_tensor
-from artforge.image.pix2pix.train import pix2pix_train_config, train_pix2pix, translation_class
+from artforge.image.pix2pix.train import translation_class
 from artforge.image.pix2pix.translate import load_translator, translate
-from tests.image.pix2pix.conftest import TINY_PIX2PIX
+from tests.image.pix2pix.conftest import TINY_PIX2PIX, trains_and_resumes_bit_for_bit
 
 HINTED = TINY_PIX2PIX.replace(hints=True)
 
@@ -96,18 +96,8 @@ def test_hint_channels_are_padded_as_no_hint():
 
 def test_a_hinted_model_trains_resumes_and_paints_with_and_without_hints(paired_folder,
                                                                          tmp_path):
-    train = pix2pix_train_config(steps=2, batch_size=2, save_every=1, log_every=1,
-                                 device="cpu", seed=0)
-    result = train_pix2pix(str(paired_folder), tmp_path / "run", train, "pix2pix", HINTED,
-                           catalog=False)
-    train_pix2pix(str(paired_folder), tmp_path / "half", train.replace(steps=1), "pix2pix",
-                  HINTED, catalog=False)
-    train_pix2pix(str(paired_folder), tmp_path / "half", train, "pix2pix", HINTED, resume=True,
-                  catalog=False)
-    straight = checkpoint.read_weights(checkpoint.resolve(tmp_path / "run"))
-    resumed = checkpoint.read_weights(checkpoint.resolve(tmp_path / "half"))
-    assert all(torch.equal(straight[k], resumed[k]) for k in straight)
-    model = checkpoint.load(result.checkpoint)
+    trains_and_resumes_bit_for_bit(paired_folder, tmp_path, HINTED)
+    model = checkpoint.load(checkpoint.resolve(tmp_path / "run"))
     assert model.config.hints and model.generator.multiple == 32
     sketch = torch.rand(1, 1, 32, 32) * 2 - 1
     red = torch.zeros(1, 4, 32, 32)

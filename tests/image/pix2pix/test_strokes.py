@@ -7,7 +7,7 @@ from artforge.core import checkpoint
 from artforge.image.pix2pix.architectures import Pix2PixConfig
 from artforge.image.pix2pix.strokes import vary_strokes
 from artforge.image.pix2pix.train import pix2pix_train_config, train_pix2pix
-from tests.image.pix2pix.conftest import TINY_PIX2PIX
+from tests.image.pix2pix.conftest import TINY_PIX2PIX, trains_and_resumes_bit_for_bit
 
 
 def _line_art(batch: int = 64) -> torch.Tensor:
@@ -39,18 +39,10 @@ def test_strokes_stay_line_art_near_the_lines_and_are_seeded():
 
 
 def test_a_model_with_canvas_strokes_trains_and_resumes_bit_for_bit(paired_folder, tmp_path):
-    config = TINY_PIX2PIX.replace(strokes=True)
-    train = pix2pix_train_config(steps=2, batch_size=2, save_every=1, log_every=1,
-                                 device="cpu", seed=0)
-    train_pix2pix(str(paired_folder), tmp_path / "run", train, "pix2pix", config, catalog=False)
-    train_pix2pix(str(paired_folder), tmp_path / "half", train.replace(steps=1), "pix2pix",
-                  config, catalog=False)
-    train_pix2pix(str(paired_folder), tmp_path / "half", train, "pix2pix", config, resume=True,
-                  catalog=False)
-    straight = checkpoint.read_weights(checkpoint.resolve(tmp_path / "run"))
-    resumed = checkpoint.read_weights(checkpoint.resolve(tmp_path / "half"))
-    assert all(torch.equal(straight[k], resumed[k]) for k in straight)
+    straight = trains_and_resumes_bit_for_bit(paired_folder, tmp_path,
+                                              TINY_PIX2PIX.replace(strokes=True))
     plain = tmp_path / "plain"
+    train = pix2pix_train_config(steps=2, batch_size=2, device="cpu", seed=0)
     train_pix2pix(str(paired_folder), plain, train, "pix2pix", TINY_PIX2PIX, catalog=False)
     other = checkpoint.read_weights(checkpoint.resolve(plain))
     assert any(not torch.equal(straight[k], other[k]) for k in straight)
