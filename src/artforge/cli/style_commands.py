@@ -87,16 +87,21 @@ def transfer(content: str, styles: tuple[str, ...], style_weights: str | None, o
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="MP4 to write.")
 @style_option
 @weights_option
-@click.option("--model", default=None, help="A johnson/adain model folder instead of "
-              "optimisation.")
-@click.option("--alpha", type=float, default=1.0, show_default=True, help="adain strength.")
+@click.option("--method", type=click.Choice(["network", "optimise"]), default="network",
+              show_default=True, help="network: a trained network paints each frame "
+              "(--model; seconds); optimise: Gatys optimisation on each frame (minutes).")
+@click.option("--model", default=None, show_default="builtin:adain",
+              help="Network: a johnson, adain or instant folder, or builtin:NAME.")
+@click.option("--alpha", type=float, default=1.0, show_default=True,
+              help="Network: style strength of adain and instant, 0 to 1.")
 @click.option("--size", type=int, default=384, show_default=True,
               help="Longer side in px (larger clips are shrunk).")
 @click.option("--no-temporal", is_flag=True, help="Stylise frames independently (flickers).")
-@click.option("--flow", type=click.Choice(["dis", "farneback"]), default="dis",
-              show_default=True, help="OpenCV optical flow.")
+@click.option("--flow", type=click.Choice(["dis-fast", "dis", "farneback"]), default=None,
+              show_default="dis-fast for a network, dis to optimise",
+              help="OpenCV optical flow.")
 @click.option("--blend", type=float, default=0.6, show_default=True,
-              help="Networks: weight of the warped previous frame where the flow is reliable.")
+              help="Network: weight of the warped previous frame where the flow is reliable.")
 @click.option("--frame-iterations", type=int, default=30, show_default=True,
               help="Optimisation: iterations for each frame after the first.")
 @click.option("--iterations", default=None, help="Optimisation: the first frame's schedule.")
@@ -105,21 +110,22 @@ def transfer(content: str, styles: tuple[str, ...], style_weights: str | None, o
 @click.option("--seed", type=int, default=0, show_default=True)
 @DEVICE
 def video(source: str, out: str, styles: tuple[str, ...], style_weights: str | None,
-          model: str | None, no_temporal: bool, iterations: str | None, **options) -> None:
+          no_temporal: bool, iterations: str | None, **options) -> None:
     """Stylise a video clip (audio kept), steady from frame to frame.
 
     \b
     Example:
       artforge style video --in clip.mp4 --style builtin:hokusai-great-wave --out wave.mp4
+      artforge style video --in clip.mp4 --style a.jpg --alpha 0.7 --no-temporal --out a.mp4
       artforge style video --in clip.mp4 --model runs/starry --out starry.mp4
+      artforge style video --in clip.mp4 --style builtin:durer-lion --method optimise --out o.mp4
     """
     from artforge.style.video import stylize_video
 
     extra = {"iterations": tuple(numbers(iterations, int))} if iterations else {}
     with warnings_as_lines():
-        result = stylize_video(source, out, styles=styles, model=model,
-                               style_weights=numbers(style_weights), temporal=not no_temporal,
-                               **options, **extra)
+        result = stylize_video(source, out, styles=styles, style_weights=numbers(style_weights),
+                               temporal=not no_temporal, **options, **extra)
     click.echo(f"Wrote {result.path}: {result.frames} frames at {result.fps:g} fps, "
                f"{result.frames / max(result.seconds, 1e-9):.2f} frames/s; flicker "
                f"{result.flicker:.2f} (mean warped-frame difference, 0-255)")
