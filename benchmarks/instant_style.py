@@ -181,7 +181,7 @@ def part_d(repeats: int, folder: Path) -> None:
     open_picture(STYLE).save(style)
     bin_dir = Path(sys.executable).parent
     arms = {
-        "artforge style stylize --model builtin:instant": lambda: subprocess.run(
+        "artforge style stylize (instant model)": lambda: subprocess.run(
             [str(bin_dir / "artforge"), "style", "stylize", "--model", MODEL, "--in",
              str(picture), "--style", str(style), "--out", str(folder / "a.png")],
             check=True, capture_output=True),
@@ -265,6 +265,7 @@ def _picture(images: torch.Tensor):
 
 
 def main() -> None:
+    global MODEL
     parser = argparse.ArgumentParser()
     parser.add_argument("--parts", default="abcdq")
     parser.add_argument("--repeats", type=int, default=7)
@@ -273,7 +274,6 @@ def main() -> None:
     parser.add_argument("--model", default=MODEL, help="the instant model (a folder, or "
                         "builtin:instant) of every part")
     args = parser.parse_args()
-    global MODEL
     MODEL = args.model
     threads = set_threads()
     print(f"instant_style: {threads} threads, torch {torch.__version__}")
