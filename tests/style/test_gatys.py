@@ -13,8 +13,8 @@ from artforge.data.pictures import open_picture, to_array
 from artforge.errors import UserError
 from artforge.style import colour
 from artforge.style.gatys import GatysTransfer, _Stage, box_penalty
-from artforge.style.options import TransferOptions
-from artforge.style.pipeline import parse_styles, transfer_image
+from artforge.style.options import PRESETS, TransferOptions
+from artforge.style.pipeline import _options, parse_styles, transfer_image
 from artforge.style.works import to_tensor
 
 TINY = {"size": 40, "iterations": (3,), "optimizer": "adam", "lr": 0.05, "show_progress": False}
@@ -103,8 +103,18 @@ def test_the_work_carries_provenance_and_is_reproduced_exactly(pictures, tmp_pat
     assert again["identical"], "the same options and seed must give the same picture"
 
 
+def test_a_preset_names_the_iterations_and_the_default_is_full():
+    assert TransferOptions().iterations == PRESETS["full"] == (150,)
+    assert _options({"preset": "quick"}).iterations == (80, 30, 8)
+    assert _options({"preset": "full", "size": 256}).to_dict() == TransferOptions(
+        size=256).to_dict()
+    assert _options({"preset": None, "iterations": [5, 2]}).iterations == (5, 2)
+
+
 @pytest.mark.parametrize("options, message", [
     ({"iterations": ()}, "--iterations takes 1 to 6 counts"),
+    ({"preset": "slow"}, "there is no --preset 'slow'; choose one of full, quick."),
+    ({"preset": "full"}, "give --preset or --iterations, not both."),
     ({"size": 8}, "--size must be between 32 and 4096"),
     ({"style_layer_weights": (1.0,)}, "give one weight per style layer"),
     ({"brush": 3}, "unknown style transfer option"),

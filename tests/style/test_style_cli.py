@@ -41,6 +41,8 @@ def test_transfer_export_and_stylize_from_the_command_line(pictures, johnson_fol
     (["transfer", "--content", "{content}", "--style", "{style}", "--out", "{out}",
       "--preserve-colour", "luminance", "--iterations", "0,0"],
      "--iterations takes 1 to 6 counts"),
+    (["transfer", "--content", "{content}", "--style", "{style}", "--out", "{out}",
+      "--preset", "slow"], "there is no --preset 'slow'; choose one of full, quick."),
     (["stylize", "--model", "{tmp}", "--in", "{content}", "--out", "{out}"],
      "is not a model folder"),
     (["stylize", "--model", "builtin:adain", "--in", "{content}", "--style", "{style}",
@@ -64,6 +66,18 @@ def test_bad_input_is_one_line_and_exit_2(args, message, pictures, tmp_path):
     assert done.output.startswith("error: ") and message in done.output
     assert len(done.output.strip().splitlines()) == 1
     assert not (tmp_path / "out.png").exists() and not (tmp_path / "v.mp4").exists()
+
+
+def test_the_preset_reaches_the_library_and_iterations_only_when_given(monkeypatch, tmp_path):
+    calls = []
+    monkeypatch.setattr("artforge.style.pipeline.transfer_image",
+                        lambda *args, **kwargs: calls.append(kwargs) or tmp_path / "p.png")
+    common = ["transfer", "--content", "c.png", "--style", "s.png", "--out", "p.png"]
+    assert run(*common, "--preset", "quick").exit_code == 0
+    assert run(*common).exit_code == 0
+    assert run(*common, "--iterations", "5,2").exit_code == 0
+    assert [(c["preset"], c.get("iterations")) for c in calls] == [
+        ("quick", None), (None, None), (None, (5, 2))]
 
 
 def test_a_mask_of_another_shape_is_stretched_with_a_warning(pictures, tmp_path):

@@ -28,8 +28,12 @@ COLOUR = click.Choice(["none", "luminance", "histogram"])
 @weights_option
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="PNG to write.")
 @click.option("--size", type=int, default=512, show_default=True, help="Longer side in px.")
-@click.option("--iterations", default="80,30,8", show_default=True,
-              help="Iterations per scale, coarse to fine (each scale doubles the size).")
+@click.option("--preset", default=None, show_default="full",
+              help="Named iterations: full (150 at full size) or quick (80,30,8 coarse to fine: "
+                   "quicker, larger strokes, a higher loss).")
+@click.option("--iterations", default=None, show_default="150",
+              help="Iterations per scale, coarse to fine (each scale doubles the size); "
+                   "instead of --preset.")
 @click.option("--optimizer", type=click.Choice(["lbfgs", "adam"]), default="lbfgs",
               show_default=True)
 @click.option("--lr", type=float, default=0.02, show_default=True, help="Adam's step size.")
@@ -56,10 +60,10 @@ COLOUR = click.Choice(["none", "luminance", "histogram"])
 @click.option("--seed", type=int, default=0, show_default=True)
 @DEVICE
 def transfer(content: str, styles: tuple[str, ...], style_weights: str | None, out: str,
-             iterations: str, content_layers: str | None, style_layers: str | None,
+             iterations: str | None, content_layers: str | None, style_layers: str | None,
              style_layer_weights: str | None, mask: str | None, save_every: int,
              vgg: str | None, seed: int, device: str, **options) -> None:
-    """Paint a photo in the style of one or more pictures (Gatys et al., coarse to fine).
+    """Paint a photo in the style of one or more pictures (Gatys et al.'s optimisation).
 
     \b
     Example:
@@ -69,7 +73,7 @@ def transfer(content: str, styles: tuple[str, ...], style_weights: str | None, o
     """
     from artforge.style.pipeline import transfer_image
 
-    extra = {"iterations": tuple(numbers(iterations, int) or ())}
+    extra = {} if iterations is None else {"iterations": tuple(numbers(iterations, int) or ())}
     for key, value in (("content_layers", names(content_layers)),
                        ("style_layers", names(style_layers)),
                        ("style_layer_weights", numbers(style_layer_weights))):

@@ -7,9 +7,10 @@ The library call behind `artforge style transfer` and the studio:
                    size=512, progress=lambda step, total, loss: print(step, total, loss))
 
 Options (keywords; the fields of `TransferOptions` plus the inputs):
-- `size` (512): longer side of the result; `iterations` ((80, 30, 8)): iterations per
-  scale, coarsest first (one number: a single scale); `optimizer` "lbfgs" or "adam" (`lr`);
-  `init` "content", "style" or "noise";
+- `size` (512): longer side of the result; `iterations` ((150,)): iterations per scale,
+  coarsest first (one number: a single scale), or `preset` "full" (150) or "quick"
+  ((80, 30, 8)) instead; `optimizer` "lbfgs" or "adam" (`lr`); `init` "content", "style" or
+  "noise";
 - `content_weight`, `style_weight`, `tv_weight`, `content_layers`, `style_layers`,
   `style_layer_weights`, `pool` ("max" or "avg"): the objective;
 - `style_weights`: blend weights of several styles (normalised to sum 1);
@@ -33,7 +34,7 @@ from typing import Any
 
 from artforge.core.registry import PIPELINES
 from artforge.errors import UserError
-from artforge.style.options import TransferOptions
+from artforge.style.options import TransferOptions, preset_iterations
 
 TRANSFER_PIPELINE = "style.transfer"
 StyleSpec = str | Path | Sequence[str | Path] | Mapping[str, float]
@@ -60,11 +61,17 @@ def parse_styles(styles: StyleSpec, weights: Sequence[float] | None = None
 
 def _options(overrides: dict[str, Any]) -> TransferOptions:
     fields = {f.name for f in dataclasses.fields(TransferOptions)}
-    unknown = sorted(set(overrides) - fields)
+    unknown = sorted(set(overrides) - fields - {"preset"})
     if unknown:
         raise UserError(f"unknown style transfer option(s) {', '.join(unknown)}; known: "
-                        f"{', '.join(sorted(fields))}.")
+                        f"preset, {', '.join(sorted(fields))}.")
     values = {k: tuple(v) if isinstance(v, list) else v for k, v in overrides.items()}
+    preset = values.pop("preset", None)
+    if preset is not None:
+        iterations = preset_iterations(preset)
+        if "iterations" in values:
+            raise UserError("give --preset or --iterations, not both.")
+        values["iterations"] = iterations
     if isinstance(values.get("iterations"), int):
         values["iterations"] = (values["iterations"],)
     options = TransferOptions.from_dict(values)

@@ -61,9 +61,14 @@ def _gatys_frames(styles: list[tuple[str, float]], options: dict[str, Any], fram
     from artforge.data.pictures import open_picture
     from artforge.encoders.vgg16 import load_vgg
     from artforge.style.gatys import GatysTransfer, Temporal
+    from artforge.style.options import PRESETS
     from artforge.style.pipeline import _options
     from artforge.style.works import to_numpy, to_tensor
 
+    if "iterations" not in options and "preset" not in options:
+        # The first frame keeps the quick coarse-to-fine schedule (the pictures' default
+        # takes minutes at full size), as before the presets.
+        options = {**options, "iterations": PRESETS["quick"]}
     first = _options(options)
     if first.preserve_colour != "none":
         raise UserError("--preserve-colour is for pictures; it is not supported for video.")
