@@ -112,3 +112,18 @@ def clip(tmp_path) -> Path:
                     "sine=frequency=440:sample_rate=22050", "-t", "0.6", "-c:v", "libx264",
                     "-pix_fmt", "yuv420p", "-c:a", "aac", str(path)], check=True)
     return path
+
+
+def training_losses(model, batch, steps: int, lr: float = 1e-2) -> list[float]:
+    """The loss of each of `steps` Adam steps of `model.training_step` on one fixed batch."""
+    import torch
+
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    losses = []
+    for _ in range(steps):
+        optimizer.zero_grad()
+        loss = model.training_step(batch)["loss"]
+        loss.backward()
+        optimizer.step()
+        losses.append(float(loss.detach()))
+    return losses

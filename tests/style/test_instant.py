@@ -9,6 +9,7 @@ from artforge.core.seeding import seeded
 from artforge.core.train_config import TrainConfig
 from artforge.core.trainer import Trainer
 from artforge.style.instant_model import InstantConfig, InstantModel
+from tests.style.conftest import training_losses
 
 TINY = InstantConfig(width=4, style_size=32)
 
@@ -74,16 +75,8 @@ def test_distillation_lowers_the_loss_on_a_fixed_batch():
     model = _model().train()
     batch = _batches(1)[0]
     batch["target"] = 0.25 + 0.5 * batch["content"]  # a teacher that washes the photo out
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
-    first = model.training_step(batch)
-    losses = [float(first["loss"].detach())]
-    for _ in range(20):
-        optimizer.zero_grad()
-        loss = model.training_step(batch)["loss"]
-        loss.backward()
-        optimizer.step()
-        losses.append(float(loss.detach()))
-    assert set(first) == {"loss", "pixels", "edges"}
+    assert set(model.training_step(batch)) == {"loss", "pixels", "edges"}
+    losses = training_losses(model, batch, 21)
     assert losses[-1] < 0.9 * losses[0]
 
 

@@ -12,6 +12,7 @@ from artforge.style.adain_model import AdaINModel
 from artforge.style.fast_model import FastStyleConfig, FastStyleModel
 from artforge.style.stylize import load_style_model, stylize_images
 from artforge.style.train import style_train_config, train_adain, train_fast
+from tests.style.conftest import training_losses
 
 TINY_FAST = FastStyleConfig(channels=(4, 8, 8), res_blocks=1, style_size=32)
 
@@ -41,14 +42,7 @@ def test_a_training_step_lowers_the_loss_on_a_fixed_batch(pictures):
     model = FastStyleModel.from_config(TINY_FAST)
     model.set_style(Image.open(pictures["style"]))
     batch = torch.rand(2, 3, 32, 32, generator=torch.Generator().manual_seed(1))
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
-    losses = []
-    for _ in range(3):
-        optimizer.zero_grad()
-        loss = model.training_step(batch)["loss"]
-        loss.backward()
-        optimizer.step()
-        losses.append(float(loss.detach()))
+    losses = training_losses(model, batch, 3)
     assert losses[-1] < losses[0]
 
 
