@@ -134,18 +134,13 @@ class LivePainter:
 
 def _finish(result: "np.ndarray", photo: "np.ndarray", preserve_color: bool,
             mask: str | None) -> "np.ndarray":
-    """The photo's colours kept if asked, and the photo itself outside the mask: what
-    `artforge.style.stylize.stylize_images` does to a painted picture."""
-    from artforge.data.pictures import fit_mask, open_picture
-    from artforge.style import colour
+    """What `artforge.style.stylize.stylize_images` does to a painted picture: the photo's
+    colours kept if asked, the photo itself outside the mask."""
+    from artforge.data.pictures import open_picture
+    from artforge.style.stylize import finish_painting
 
-    if preserve_color:
-        result = colour.with_content_chroma(result, photo)
-    if mask is not None:
-        region = fit_mask(open_picture(mask, what="mask"), (photo.shape[1], photo.shape[0]),
-                          mask)[..., None]
-        result = region * result + (1.0 - region) * photo
-    return result
+    mask_picture = None if mask is None else open_picture(mask, what="mask")
+    return finish_painting(result, photo, preserve_color, mask_picture, mask)
 
 
 def _png(pixels: "np.ndarray") -> bytes:

@@ -98,6 +98,22 @@ def make_stylizer(model, styles: Sequence[str] = (), style_weights: Sequence[flo
     return lambda frame: model.stylize(frame, list(encoded.split(1)), weights, alpha)
 
 
+def finish_painting(result: np.ndarray, photo: np.ndarray, keep_colours: bool, mask_picture,
+                    mask_name: str | Path | None = None) -> np.ndarray:
+    """A painted (H, W, 3) picture with the photo's colours kept if asked (luminance
+    transfer) and the photo itself where the mask (a PIL picture, white where the style goes)
+    is dark; `mask_name` names it in errors."""
+    from artforge.data.pictures import fit_mask
+    from artforge.style import colour
+
+    if keep_colours:
+        result = colour.with_content_chroma(result, photo)
+    if mask_picture is not None:
+        region = fit_mask(mask_picture, (photo.shape[1], photo.shape[0]), mask_name)[..., None]
+        result = region * result + (1.0 - region) * photo
+    return result
+
+
 def pick_engine(engine: str, device: str = "auto") -> str:
     """"torch" or "onnx" for `engine` (auto, torch or onnx) on `device`: auto is onnxruntime
     when the device is auto or cpu and onnxruntime is installed, else PyTorch (and
@@ -198,8 +214,7 @@ def stylize_images(model_path: str | Path, source: str | Path, out: str | Path, 
     builtin:adain); return the PNGs written. `mask`: white where the style goes. `engine`:
     torch, onnx (onnxruntime on the CPU) or auto (see `pick_engine`); a work painted by
     onnxruntime says so in its params ("engine": "onnx")."""
-    from artforge.data.pictures import fit_mask, from_array, open_picture, to_array
-    from artforge.style import colour
+    from artforge.data.pictures import from_array, open_picture, to_array
     from artforge.style.saved_works import save_work
 
     # 1. Check inputs, pick the engine and load the model.
@@ -225,11 +240,8 @@ def stylize_images(model_path: str | Path, source: str | Path, out: str | Path, 
         if name not in engines:
             engines[name] = load_engine(name, *options)
         result = engines[name].paint(photo)
-        if preserve_colour == "luminance":
-            result = colour.with_content_chroma(result, photo)
-        if mask_picture is not None:
-            region = fit_mask(mask_picture, (photo.shape[1], photo.shape[0]), mask)[..., None]
-            result = region * result + (1.0 - region) * photo
+        result = finish_painting(result, photo, preserve_colour == "luminance", mask_picture,
+                                 mask)
         # Works made before the ONNX engine (PyTorch, rounded from float32, no "engine" in
         # their params) must come out byte for byte the same when reproduced.
         painted_by = {"engine": name} if name == "onnx" else {}
