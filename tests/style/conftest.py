@@ -127,3 +127,15 @@ def training_losses(model, batch, steps: int, lr: float = 1e-2) -> list[float]:
         optimizer.step()
         losses.append(float(loss.detach()))
     return losses
+
+
+def run_without_torch(statements: str, exit_code: str = "code"):
+    """Run `statements` in a fresh Python, then fail it if torch was imported, and exit with
+    the value of `exit_code`; return the finished process."""
+    import subprocess
+    import sys
+
+    code = (f"import sys\n{statements}\n"
+            "assert 'torch' not in sys.modules, 'torch was imported'\n"
+            f"sys.exit({exit_code})\n")
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -1,7 +1,5 @@
 """ONNX export of both networks, checked against PyTorch; the torch-free runner."""
 
-import subprocess
-import sys
 
 import numpy as np
 import onnx
@@ -15,6 +13,7 @@ from artforge.style import onnx_run
 from artforge.style.onnx_export import export_onnx
 from artforge.style.stylize import load_style_model
 from artforge.style.works import to_numpy, to_tensor
+from tests.style.conftest import run_without_torch
 
 
 def test_johnson_export_matches_pytorch_at_any_size(johnson_folder, tmp_path):
@@ -59,11 +58,9 @@ def test_an_adain_model_at_relu3_1_exports_too(tmp_path):
 def test_the_runner_writes_pngs_without_importing_torch(johnson_folder, pictures, tmp_path):
     model = export_onnx(johnson_folder, tmp_path / "j.onnx").path
     out = tmp_path / "out.png"
-    code = ("import sys; from artforge.style import onnx_run\n"
-            f"code = onnx_run.main([{str(model)!r}, {str(pictures['content'])!r}, {str(out)!r}])\n"
-            "assert 'torch' not in sys.modules, 'torch was imported'\n"
-            "sys.exit(code)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    done = run_without_torch(
+        "from artforge.style import onnx_run\n"
+        f"code = onnx_run.main([{str(model)!r}, {str(pictures['content'])!r}, {str(out)!r}])")
     assert done.returncode == 0, done.stderr
     assert Image.open(out).size == (40, 32)
     assert Image.open(out).text["artforge"].startswith('{"model"')
