@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/make_instant.py teach DIR [--count 1536]
     .venv/bin/python scripts/make_instant.py train DIR RUN [--minutes 60] [--resume]
+        [--crop 128] [--perceptual 1.0] [--style 1.0] [--init-from CHECKPOINT]
     .venv/bin/python scripts/ship_model.py RUN instant
 
 `teach`: builtin:adain paints `count` (photo, painting) pairs at 256 px and writes them to DIR
@@ -9,9 +10,13 @@ in shards of 64 (resumable: finished shards are kept). Photos: builtin:photo-lib
 every tenth (kept for evaluation); paintings: builtin:art-library (103).
 
 `train`: the instant network learns to paint each pair as the teacher did (core Trainer:
-resumable, JSONL metrics, --minutes). Pairs whose painting is one of the 19 built-in
-paintings (the library has copies of them) are left out: those are the held-out styles of the
-evaluation (benchmarks/instant_style.py).
+resumable, JSONL metrics, --minutes), on random `--crop` squares of each pair (the same square
+of photo and painting; the style picture whole): L1 of pixels and edges, and with
+`--perceptual` / `--style` the VGG terms of InstantModel (the style's VGG statistics are
+computed once per painting here). `--init-from` starts from another run's weights (a new
+optimiser). Pairs whose painting is one of the 19 built-in paintings (the library has copies
+of them) are left out: those are the held-out styles of the evaluation
+(benchmarks/instant_style.py).
 """
 
 import argparse
@@ -110,10 +115,13 @@ def teach(folder: Path, count: int) -> None:
 
 
 class Triples(torch.utils.data.Dataset):
-    """(photo, painting, teacher's painting) as floats in [0, 1]; photo and result flipped
-    together at random (torch's seeded RNG)."""
+    """(photo, painting, teacher's painting) as floats in [0, 1]: the same random `crop`
+    square of photo and result, flipped together at random (torch's seeded RNG), and the
+    painting's VGG statistics when `statistics` are given."""
 
-    def __init__(self, folder: Path, held: set[int]) -> None:
+    def __init__(self, folder: Path, held: set[int], crop: int = SIZE,
+                 statistics: dict[str, torch.Tensor] | None = None) -> None:
+        self.crop, self.statistics = crop, statistics
         shards = [np.load(p) for p in sorted(folder.glob("shard-*.npz"))]
         if not shards:
             raise SystemExit(f"{folder} has no shards; run `teach` first.")
@@ -133,26 +141,48 @@ class Triples(torch.utils.data.Dataset):
 
     def __getitems__(self, indices: list[int]) -> dict[str, torch.Tensor]:
         at = torch.as_tensor(indices)
-        content, target = self.content[at].float() / 255, self.target[at].float() / 255
+        top, left = torch.randint(0, SIZE - self.crop + 1, (2,)).tolist()
+        window = (..., slice(top, top + self.crop), slice(left, left + self.crop))
+        content = self.content[at][window].float() / 255
+        target = self.target[at][window].float() / 255
         flip = torch.rand(len(indices)) < 0.5
         content[flip], target[flip] = content[flip].flip(-1), target[flip].flip(-1)
-        return {"content": content, "target": target,
-                "style": self.styles[self.style[at].long()].float() / 255}
+        painting = self.style[at].long()
+        batch = {"content": content, "target": target,
+                 "style": self.styles[painting].float() / 255}
+        if self.statistics is not None:
+            batch |= {name: value[painting] for name, value in self.statistics.items()}
+        return batch
 
 
-def train(folder: Path, run: Path, minutes: float, resume: bool) -> None:
+def style_statistics(model, styles: torch.Tensor, chunk: int = 8) -> dict[str, torch.Tensor]:
+    """Every painting's VGG statistics (InstantModel.style_statistics), in chunks."""
+    parts = [model.style_statistics(styles[i:i + chunk].float() / 255)
+             for i in range(0, len(styles), chunk)]
+    return {name: torch.cat([part[name] for part in parts]) for name in parts[0]}
+
+
+def train(folder: Path, run: Path, args: argparse.Namespace) -> None:
+    from artforge.core import checkpoint
     from artforge.core.seeding import seeded
     from artforge.core.train_config import TrainConfig
     from artforge.core.trainer import Trainer
     from artforge.style.instant_model import InstantConfig, InstantModel
 
-    data = Triples(folder, held_out_styles())
     with seeded(0):
-        model = InstantModel(InstantConfig())
-    config = TrainConfig(steps=1_000_000, batch_size=8, lr=1e-3, minutes=minutes,
-                         save_every=250, log_every=25,
-                         warmup_steps=100)
-    note = f"{len(data)} pairs painted by builtin:adain ({folder})"
+        model = InstantModel(InstantConfig(perceptual_weight=args.perceptual,
+                                           style_weight=args.style))
+    if args.init_from and not args.resume:
+        checkpoint.load_weights(model, checkpoint.read_weights(args.init_from), args.init_from)
+    statistics = None
+    if args.style:
+        statistics = style_statistics(model, Triples(folder, set()).styles)
+    data = Triples(folder, held_out_styles(), args.crop, statistics)
+    config = TrainConfig(steps=1_000_000, batch_size=8, lr=args.lr, minutes=args.minutes,
+                         save_every=100, log_every=10, warmup_steps=100)
+    note = (f"{len(data)} pairs painted by builtin:adain ({folder}), {args.crop} px crops"
+            + (f", from {args.init_from}" if args.init_from else ""))
+    resume = args.resume
     result = Trainer(model, config, run, data, resume=resume, data_note=note).fit()
     print(f"step {result.step} ({result.stopped_by}); model in {result.checkpoint}")
 
@@ -168,11 +198,16 @@ def main() -> None:
     train_args.add_argument("run", type=Path)
     train_args.add_argument("--minutes", type=float, default=60.0)
     train_args.add_argument("--resume", action="store_true")
+    train_args.add_argument("--crop", type=int, default=SIZE)
+    train_args.add_argument("--lr", type=float, default=1e-3)
+    train_args.add_argument("--perceptual", type=float, default=0.0)
+    train_args.add_argument("--style", type=float, default=0.0)
+    train_args.add_argument("--init-from", type=Path)
     args = parser.parse_args()
     if args.command == "teach":
         teach(args.folder, args.count)
     else:
-        train(args.folder, args.run, args.minutes, args.resume)
+        train(args.folder, args.run, args)
 
 
 if __name__ == "__main__":

@@ -80,6 +80,33 @@ def test_distillation_lowers_the_loss_on_a_fixed_batch():
     assert losses[-1] < 0.9 * losses[0]
 
 
+def test_the_vgg_terms_join_the_loss_and_take_statistics_from_the_batch():
+    with seeded(0):
+        model = InstantModel(TINY.replace(perceptual_weight=0.5, style_weight=2.0)).train()
+    batch = _batches(1)[0]
+    found = model.training_step(batch)
+    assert set(found) == {"loss", "pixels", "edges", "perceptual", "style"}
+    expected = found["pixels"] + found["edges"] + 0.5 * found["perceptual"] + 2 * found["style"]
+    assert torch.allclose(found["loss"].detach(), expected)
+    # Statistics handed over in the batch (as make_instant.py does) give the same loss.
+    given = model.training_step(batch | model.style_statistics(batch["style"]))
+    assert torch.allclose(given["style"], found["style"])
+    # Other statistics, another loss: the term reads them.
+    other = model.style_statistics(batch["target"])
+    assert not torch.allclose(model.training_step(batch | other)["style"], found["style"])
+
+
+def test_reflection_padding_keeps_a_flat_picture_flat_to_its_borders():
+    grey = torch.full((1, 3, 32, 32), 0.6)
+    for padding, flat in (("reflect", True), ("zeros", False)):
+        with seeded(0):
+            model = InstantModel(TINY.replace(padding=padding)).eval()
+        made = model.stylize(grey, [grey])
+        border, inside = made[..., 0, :].mean(), made[..., 8:24, 8:24].mean()
+        assert torch.allclose(made, made[..., 16:17, 16:17].expand_as(made), atol=1e-4) == flat
+        assert (abs(border - inside) < 1e-4) == flat
+
+
 def test_training_resumes_bit_for_bit(tmp_path):
     config = TrainConfig(steps=2, batch_size=2, save_every=1, log_every=1, device="cpu", seed=0)
     Trainer(_model().train(), config, tmp_path / "run", _Pairs()).fit()

@@ -14,7 +14,10 @@ the cached photo features and code without encoding anything again.
 
 It is trained by distillation: `scripts/make_instant.py` has `builtin:adain` paint pairs of
 photos and paintings, and this network learns to paint the same in pixels (L1, plus L1 of the
-images' gradients for sharp edges); see the card of builtin:instant.
+images' gradients for sharp edges). Pixels alone teach a net this small to blur (the mean of
+what it cannot place), so two VGG terms can join them: the teacher's painting in VGG features
+(perceptual distillation) and the painting's channel means and spreads at relu1_1..relu4_1 (the
+style loss of AdaIN), which reward the painting's texture; see the card of builtin:instant.
 """
 
 import dataclasses
@@ -27,11 +30,15 @@ from torch import nn
 from artforge.core.config import Config, require
 from artforge.core.model import ArtModel
 from artforge.core.registry import MODELS
+from artforge.style.encoder import FrozenVGG
+from artforge.style.losses import mean_std, relative_mse
 from artforge.style.networks import pad_to_multiple
 
 LEVELS = 3
 """Stride-2 stages of each encoder: the deepest features are at 1/8 of the picture."""
 EPS = 1e-5
+VGG_LAYERS = ("relu1_1", "relu2_1", "relu3_1", "relu4_1")
+"""Where the VGG terms of training look (AdaIN's style layers)."""
 
 
 @dataclasses.dataclass
@@ -40,20 +47,34 @@ class InstantConfig(Config):
     """Channels at 1/2 size; 2x and 4x that at 1/4 and 1/8."""
     style_size: int = 256
     """Styles are encoded as squares of this side."""
+    padding: str = "reflect"
+    """How the convolutions pad: "reflect" (no dark frame at the picture's borders) or
+    "zeros"."""
+    pixel_weight: float = 1.0
+    """Weight of the L1 between the network's painting and the teacher's."""
     edge_weight: float = 1.0
     """Weight of the L1 of the images' horizontal and vertical differences."""
+    perceptual_weight: float = 0.0
+    """Weight of the relative error of the painting's VGG features against the teacher's."""
+    style_weight: float = 0.0
+    """Weight of the relative error of the painting's VGG channel means and spreads against
+    the style picture's (relu1_1..relu4_1, each layer counted alike, so the fine layers'
+    texture weighs as much as the deep layers' colour and form)."""
 
     def validate(self) -> None:
+        weights = (self.pixel_weight, self.edge_weight, self.perceptual_weight,
+                   self.style_weight)
         require([
             (4 <= self.width <= 64, "--width must be between 4 and 64"),
             (32 <= self.style_size <= 1024, "--style-size must be between 32 and 1024"),
-            (self.edge_weight >= 0, "loss weights must be 0 or more"),
+            (self.padding in ("reflect", "zeros"), "--padding must be reflect or zeros"),
+            (all(w >= 0 for w in weights), "loss weights must be 0 or more"),
         ])
 
 
-def conv(cin: int, cout: int, stride: int = 1) -> nn.Conv2d:
-    """A 3x3 convolution with zero padding (cheaper on a CPU than reflection padding)."""
-    return nn.Conv2d(cin, cout, 3, stride, padding=1)
+def conv(cin: int, cout: int, stride: int = 1, padding: str = "reflect") -> nn.Conv2d:
+    """A 3x3 convolution; reflection padding keeps the borders' colour, zeros darken them."""
+    return nn.Conv2d(cin, cout, 3, stride, padding=1, padding_mode=padding)
 
 
 def _stats(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -70,11 +91,13 @@ class MicroEncoder(nn.Module):
     """Three stride-2 3x3 convolutions with ReLU, then a residual pair at 1/8: features at
     1/2, 1/4 and 1/8 of the picture."""
 
-    def __init__(self, width: int) -> None:
+    def __init__(self, width: int, padding: str = "reflect") -> None:
         super().__init__()
         c1, c2, c3 = _widths(width)
-        self.stages = nn.ModuleList([conv(3, c1, 2), conv(c1, c2, 2), conv(c2, c3, 2)])
-        self.residual = nn.Sequential(conv(c3, c3), nn.ReLU(inplace=True), conv(c3, c3))
+        self.stages = nn.ModuleList([conv(3, c1, 2, padding), conv(c1, c2, 2, padding),
+                                     conv(c2, c3, 2, padding)])
+        self.residual = nn.Sequential(conv(c3, c3, 1, padding), nn.ReLU(inplace=True),
+                                      conv(c3, c3, 1, padding))
 
     def forward(self, images: torch.Tensor) -> list[torch.Tensor]:
         found, x = [], images * 2.0 - 1.0
@@ -112,14 +135,15 @@ class MicroDecoder(nn.Module):
     nearest 2x upsampling and a 3x3 conv, the photo's normalised features of that level
     added and the style's statistics imposed, and a last upsampling and conv to RGB."""
 
-    def __init__(self, width: int) -> None:
+    def __init__(self, width: int, padding: str = "reflect") -> None:
         super().__init__()
         c1, c2, c3 = _widths(width)
-        self.residual = nn.Sequential(conv(c3, c3), nn.ReLU(inplace=True), conv(c3, c3))
-        self.up = nn.ModuleList([conv(c3, c2), conv(c2, c1)])
+        self.residual = nn.Sequential(conv(c3, c3, 1, padding), nn.ReLU(inplace=True),
+                                      conv(c3, c3, 1, padding))
+        self.up = nn.ModuleList([conv(c3, c2, 1, padding), conv(c2, c1, 1, padding)])
         self.skip = nn.ParameterList([nn.Parameter(torch.full((1, c, 1, 1), 0.5))
                                       for c in (c2, c1)])
-        self.out = conv(c1, 3)
+        self.out = conv(c1, 3, 1, padding)
 
     def forward(self, photo: list[torch.Tensor], code: StyleCode, alpha: torch.Tensor
                 ) -> torch.Tensor:
@@ -174,9 +198,10 @@ class InstantModel(ArtModel):
 
     def __init__(self, config: InstantConfig) -> None:
         super().__init__(config)
-        self.content_encoder = MicroEncoder(config.width)
-        self.style_encoder = MicroEncoder(config.width)
-        self.decoder = MicroDecoder(config.width)
+        self.content_encoder = MicroEncoder(config.width, config.padding)
+        self.style_encoder = MicroEncoder(config.width, config.padding)
+        self.decoder = MicroDecoder(config.width, config.padding)
+        self._vgg = FrozenVGG(VGG_LAYERS)
 
     def transfer_module(self) -> InstantTransfer:
         return InstantTransfer(self.content_encoder, self.style_encoder, self.decoder)
@@ -218,13 +243,47 @@ class InstantModel(ArtModel):
         the photo's own statistics, 1 is the full style."""
         return self.render(self.encode(content), self.style_code(styles, weights), alpha)
 
+    def style_statistics(self, styles: torch.Tensor) -> dict[str, torch.Tensor]:
+        """The style pictures' VGG channel means and spreads, the targets of the style term:
+        {"LAYER.mean": (K, C, 1, 1), "LAYER.std": ...}. A training set may compute them once
+        per picture and hand them over in the batch under these names."""
+        with torch.no_grad():
+            found = self._vgg(styles)
+        stats = {}
+        for name in VGG_LAYERS:
+            stats[f"{name}.mean"], stats[f"{name}.std"] = mean_std(found[name])
+        return stats
+
     def training_step(self, batch: dict[str, torch.Tensor], *args) -> dict[str, torch.Tensor]:
-        """Distillation: paint (content, style) as the teacher painted it (`target`)."""
+        """Paint (content, style) as the teacher painted it (`target`): pixels and edges, and
+        where their weights are set, the teacher's VGG features and the style's statistics."""
+        cfg = self.config
         code = self.transfer_module().statistics(batch["style"])
         made = self.decoder(self.content_encoder(batch["content"]), code,
                             batch["style"].new_ones(1, 1, 1, 1))
         target = batch["target"]
         pixels = F.l1_loss(made, target)
         edges = sum(F.l1_loss(a, b) for a, b in zip(_edges(made), _edges(target), strict=True))
-        loss = pixels + self.config.edge_weight * edges
-        return {"loss": loss, "pixels": pixels.detach(), "edges": edges.detach()}
+        loss = cfg.pixel_weight * pixels + cfg.edge_weight * edges
+        terms = {"pixels": pixels.detach(), "edges": edges.detach()}
+        if cfg.perceptual_weight or cfg.style_weight:
+            found = self._vgg(made)
+        if cfg.perceptual_weight:
+            with torch.no_grad():
+                teacher = self._vgg(target)
+            perceptual = sum(relative_mse(found[n], teacher[n]) for n in VGG_LAYERS) / len(
+                VGG_LAYERS)
+            loss = loss + cfg.perceptual_weight * perceptual
+            terms["perceptual"] = perceptual.detach()
+        if cfg.style_weight:
+            wanted = (batch if f"{VGG_LAYERS[0]}.mean" in batch
+                      else self.style_statistics(batch["style"]))
+            style = made.new_zeros(())
+            for name in VGG_LAYERS:
+                mean, std = mean_std(found[name])
+                style = (style + relative_mse(mean, wanted[f"{name}.mean"])
+                         + relative_mse(std, wanted[f"{name}.std"]))
+            style = style / len(VGG_LAYERS)
+            loss = loss + cfg.style_weight * style
+            terms["style"] = style.detach()
+        return {"loss": loss, **terms}
