@@ -8,7 +8,7 @@ from artforge.core import checkpoint
 from artforge.core.seeding import seeded
 from artforge.core.train_config import TrainConfig
 from artforge.core.trainer import Trainer
-from artforge.style.instant_model import InstantConfig, InstantModel
+from artforge.style.instant_model import InstantConfig, InstantModel, NearestUpConv
 from tests.style.conftest import training_losses
 
 TINY = InstantConfig(width=4, style_size=32)
@@ -28,6 +28,17 @@ def test_odd_sizes_come_back_at_their_size_in_range():
     made = model.stylize(_pictures(0, 1, 3, 37, 50), [_pictures(1, 1, 3, 20, 30)])
     assert made.shape == (1, 3, 37, 50)
     assert made.min() >= 0 and made.max() <= 1
+
+
+def test_the_folded_up_convolution_is_upsampling_then_the_convolution():
+    for padding in ("reflect", "zeros"):
+        with seeded(0):
+            layer = NearestUpConv(5, 7, padding)
+        x = _pictures(3, 2, 5, 9, 4) - 0.5
+        upsampled = torch.nn.functional.interpolate(x, scale_factor=2.0, mode="nearest")
+        expected = torch.nn.Conv2d.forward(layer, upsampled)
+        assert layer(x).shape == (2, 7, 18, 8)
+        assert torch.allclose(layer(x), expected, atol=1e-6)
 
 
 def test_cached_code_and_features_render_what_one_call_paints():

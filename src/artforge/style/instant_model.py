@@ -77,6 +77,38 @@ def conv(cin: int, cout: int, stride: int = 1, padding: str = "reflect") -> nn.C
     return nn.Conv2d(cin, cout, 3, stride, padding=1, padding_mode=padding)
 
 
+FOLDS = (((1.0, 0.0, 0.0), (0.0, 1.0, 1.0)), ((1.0, 1.0, 0.0), (0.0, 0.0, 1.0)))
+"""How the 3x3 taps fall on the low-resolution rows after a nearest 2x upsampling: an even
+output row reads rows i-1, i, i of the picture (taps 0 | 1+2), an odd one rows i, i, i+1
+(taps 0+1 | 2)."""
+
+
+class NearestUpConv(nn.Conv2d):
+    """A nearest 2x upsampling then this 3x3 convolution, computed without upsampling: each
+    of the four output phases (even/odd row and column) is a 2x2 convolution of the small
+    picture whose taps are sums of the 3x3 taps, all four as one convolution. Exactly the
+    same result for 2.25x fewer multiplications. Reflection padding of the upsampled picture
+    is replicate padding of the small one (its first two rows are the same row)."""
+
+    def __init__(self, cin: int, cout: int, padding: str = "reflect") -> None:
+        super().__init__(cin, cout, 3, 1, padding=1, padding_mode=padding)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        cout, folds = self.out_channels, self.weight.new_tensor(FOLDS)
+        kernels = torch.einsum("apk,oikl,bql->oabipq", folds, self.weight, folds)
+        padded = F.pad(x, (1, 1, 1, 1),
+                       mode="replicate" if self.padding_mode == "reflect" else "constant")
+        found = F.conv2d(padded, kernels.reshape(4 * cout, -1, 2, 2),
+                         self.bias.repeat_interleave(4))  # (B, 4 cout, h + 1, w + 1)
+        batch, _, h, w = found.shape
+        found = found.view(batch, cout, 2, 2, h, w)
+        h, w = h - 1, w - 1  # phase (a, b) reads the windows from (a, b) on
+        phases = torch.stack([found[:, :, a, b, a:a + h, b:b + w]
+                              for a in (0, 1) for b in (0, 1)], dim=2)
+        return (phases.view(batch, cout, 2, 2, h, w).permute(0, 1, 4, 2, 5, 3)
+                .reshape(batch, cout, 2 * h, 2 * w))
+
+
 def _stats(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Per-channel mean and spread (B, C, 1, 1), in one pass."""
     var, mean = torch.var_mean(x, dim=(2, 3), keepdim=True, correction=0)
@@ -140,10 +172,10 @@ class MicroDecoder(nn.Module):
         c1, c2, c3 = _widths(width)
         self.residual = nn.Sequential(conv(c3, c3, 1, padding), nn.ReLU(inplace=True),
                                       conv(c3, c3, 1, padding))
-        self.up = nn.ModuleList([conv(c3, c2, 1, padding), conv(c2, c1, 1, padding)])
+        self.up = nn.ModuleList([NearestUpConv(c3, c2, padding), NearestUpConv(c2, c1, padding)])
         self.skip = nn.ParameterList([nn.Parameter(torch.full((1, c, 1, 1), 0.5))
                                       for c in (c2, c1)])
-        self.out = conv(c1, 3, 1, padding)
+        self.out = NearestUpConv(c1, 3, padding)
 
     def forward(self, photo: list[torch.Tensor], code: StyleCode, alpha: torch.Tensor
                 ) -> torch.Tensor:
@@ -151,10 +183,10 @@ class MicroDecoder(nn.Module):
         x = x + self.residual(x)
         for index, (layer, skip) in enumerate(zip(self.up, self.skip, strict=True)):
             level = LEVELS - 2 - index  # 1 (1/4 size), then 0 (1/2 size)
-            x = layer(F.interpolate(x, scale_factor=2.0, mode="nearest"))
+            x = layer(x)  # upsampled 2x on the way
             x = x + skip * _normalised(photo[level])
             x = F.relu(_restyle(x, code.means[level], code.stds[level], alpha))
-        x = self.out(F.interpolate(x, scale_factor=2.0, mode="nearest"))
+        x = self.out(x)
         return x * 0.5 + 0.5
 
 
