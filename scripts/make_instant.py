@@ -95,7 +95,8 @@ def teach(folder: Path, count: int) -> None:
     photos, styles = training_photos(), style_pictures()
     if not (folder / "styles.npz").is_file():
         _save(folder / "styles.npz", styles=styles.numpy())
-    teacher = load(model_folder("builtin:adain", MEDIUM.shipped, "style")).eval()
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    teacher = load(model_folder("builtin:adain", MEDIUM.shipped, "style"), device).eval()
     generator = torch.Generator().manual_seed(0)
     order = torch.randint(0, len(styles), (count,), generator=generator)
     for first in range(0, count, SHARD):
@@ -106,9 +107,9 @@ def teach(folder: Path, count: int) -> None:
         content = photos[[i % len(photos) for i in index]]
         targets = []
         for i, picture in zip(index, content, strict=True):
-            style = styles[int(order[i])][None].float() / 255
-            made = teacher.stylize(picture[None].float() / 255, [style])
-            targets.append((made[0] * 255).round().clamp(0, 255).byte())
+            style = styles[int(order[i])][None].to(device).float() / 255
+            made = teacher.stylize(picture[None].to(device).float() / 255, [style])
+            targets.append((made[0] * 255).round().clamp(0, 255).byte().cpu())
         _save(path, content=content.numpy(), style=order[index].numpy(),
               target=torch.stack(targets).numpy())
         print(f"{path.name}: pairs {index[0]}-{index[-1]}", flush=True)
@@ -178,7 +179,8 @@ def train(folder: Path, run: Path, args: argparse.Namespace) -> None:
     if args.style:
         statistics = style_statistics(model, Triples(folder, set()).styles)
     data = Triples(folder, held_out_styles(), args.crop, statistics)
-    config = TrainConfig(steps=1_000_000, batch_size=8, lr=args.lr, minutes=args.minutes,
+    config = TrainConfig(steps=1_000_000, batch_size=args.batch_size, lr=args.lr,
+                         minutes=args.minutes, device=args.device,
                          save_every=100, log_every=10, warmup_steps=100)
     note = (f"{len(data)} pairs painted by builtin:adain ({folder}), {args.crop} px crops"
             + (f", from {args.init_from}" if args.init_from else ""))
@@ -203,6 +205,8 @@ def main() -> None:
     train_args.add_argument("--perceptual", type=float, default=0.0)
     train_args.add_argument("--style", type=float, default=0.0)
     train_args.add_argument("--init-from", type=Path)
+    train_args.add_argument("--batch-size", type=int, default=8)
+    train_args.add_argument("--device", default="auto", help="auto: a GPU when there is one")
     args = parser.parse_args()
     if args.command == "teach":
         teach(args.folder, args.count)
