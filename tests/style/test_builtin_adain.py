@@ -102,7 +102,9 @@ def test_init_from_fine_tunes_the_builtin_decoder_with_the_papers_learning_rate(
     start = load_file(style_model_folder("builtin:adain") / "model.safetensors")
     [saved] = (tmp_path / "run" / "checkpoints").iterdir()
     after = load_file(saved / "model.safetensors")
-    assert '"amp": false' in (saved / "card.md").read_text()  # --no-amp reached the Trainer
+    card = (saved / "card.md").read_text()
+    assert '"amp": false' in card  # --no-amp reached the Trainer
+    assert '"init_from": "builtin:adain"' in card  # where it started, in its config
     assert after.keys() == start.keys()
     # One Adam step moves each weight by about the learning rate at most.
     moved = max(float((after[k] - start[k].float()).abs().max()) for k in start)
@@ -116,11 +118,27 @@ def test_init_from_fine_tunes_the_builtin_decoder_with_the_papers_learning_rate(
      "--identity-weight, --layer, --width and --init-from are for --method adain."),
     (["--method", "adain", "--init-from", "builtin:nope"],
      "there is no built-in style model builtin:nope"),
+    (["--method", "adain", "--init-from", "builtin:adain", "--resume"],
+     "--init-from starts a new run and --resume continues one; give only one of them."),
 ])
 def test_bad_init_from_is_one_line_and_exit_2(extra, message, pictures, tmp_path):
+    refused_train(extra, message, pictures, tmp_path)
+
+
+def test_init_from_a_model_of_another_kind_is_one_line_and_exit_2(pictures, tmp_path):
+    from artforge.core import checkpoint
+    from artforge.image.gan.architectures import DCGANModel
+    from tests.image.conftest import TINY_GAN
+
+    gan = checkpoint.save(DCGANModel.from_config(TINY_GAN), tmp_path / "gan")
+    refused_train(["--method", "adain", "--init-from", str(gan)],
+                  "holds a 'dcgan' model, not a style network (johnson, adain or instant).",
+                  pictures, tmp_path)
+
+
+def refused_train(extra: list[str], message: str, pictures, tmp_path) -> None:
     done = run("train", "--style", str(pictures["style"]), "--out", str(tmp_path / "run"),
                "--steps", "1", "--size", "32", "--count", "2", "--device", "cpu", *extra)
     assert done.exit_code == 2 and message in done.output
     assert len(done.output.strip().splitlines()) == 1
     assert not (tmp_path / "run").exists()
-

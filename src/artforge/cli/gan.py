@@ -3,7 +3,13 @@
 import click
 
 from artforge.cli import ArtforgeGroup
-from artforge.cli.options import DEVICE, common_options, trainer_options, training_options
+from artforge.cli.options import (
+    DEVICE,
+    common_options,
+    refuse_with_init_from,
+    trainer_options,
+    training_options,
+)
 
 ARCHS = ("dcgan", "stylegan", "fastgan")
 # The recipe's defaults, spelled here so `--help` starts without importing torch; a test
@@ -41,23 +47,32 @@ def gan() -> None:
               show_default=True, help="Width of the networks at full resolution (narrow is "
                                       "faster on a CPU; try 32 on a GPU).")
 @click.option("--no-flip", is_flag=True, help="Do not flip training images left-right.")
+@click.option("--init-from", default=None,
+              help="Start from this GAN (a run or model folder, or builtin:NAME) instead of "
+                   "from nothing: its generator, discriminator, architecture, size and losses; "
+                   "--augment and --ada-target are this run's.")
 @common_options(default_out="runs/gan")
 @training_options(default_steps=5000, default_batch_size=DEFAULT_BATCH, default_lr=DEFAULT_LR)
 def train(data: str, arch: str, size: int, count: int, loss: str, r1_gamma: float, augment: str,
-          ada_target: float, channels: int, no_flip: bool, out: str, resume: bool,
-          **options) -> None:
+          ada_target: float, channels: int, no_flip: bool, init_from: str | None, out: str,
+          resume: bool, **options) -> None:
     """Train a GAN on your pictures; sample grids go to OUT/samples/ at every save.
 
-    Ctrl-C saves; --resume continues the run in --out (with its saved architecture and size).
+    Ctrl-C saves; --resume continues the run in --out (with its saved architecture and size);
+    --init-from starts a new run from a trained GAN (a new optimiser, its own step count).
 
     \b
     Example:
       artforge image gan train --data builtin:abstract --size 64 --out runs/abstract --minutes 20
       artforge image gan train --data ~/Pictures/ink --arch dcgan --size 64 --out runs/ink --resume
+      artforge image gan train --data ~/Pictures/ink --init-from runs/abstract --out runs/ink2 \\
+        --minutes 5
     """
     from artforge.image.gan.model import GANConfig
     from artforge.image.gan.train import gan_train_config, train_gan
 
+    refuse_with_init_from(init_from, "arch", "size", "channels", "loss", "r1_gamma",
+                          kept="networks and losses")
     policy = () if augment.strip() in ("", "none") else tuple(
         a.strip() for a in augment.split(",") if a.strip())
     config = GANConfig(size=size, loss=loss, r1_gamma=r1_gamma, augment=policy,
@@ -71,7 +86,7 @@ def train(data: str, arch: str, size: int, count: int, loss: str, r1_gamma: floa
             click.echo(f"  skipped {path}: {reason}")
 
     result = train_gan(data, out, train_cfg, arch, config, count=count, flip=not no_flip,
-                       resume=resume, on_data=report)
+                       resume=resume, init_from=init_from, on_data=report)
     click.echo(f"Trained to step {result.step} ({result.stopped_by}); model in {result.checkpoint}")
 
 

@@ -115,6 +115,33 @@ def fine_tuned(chosen: dict[str, Any]) -> dict[str, Any]:
     return {**chosen, **{key: value for key, value in FINE_TUNING.items() if key not in given}}
 
 
+def refuse_with_init_from(init_from: str | None, *names: str, kept: str) -> None:
+    """With --init-from, refuse those of the options `names` (parameter names) that the
+    command line gave: the model started from decides them (`kept` says what it keeps)."""
+    from click.core import ParameterSource
+
+    from artforge.errors import UserError
+
+    if init_from is None:
+        return
+    context = click.get_current_context()
+    given = [_spelled(context, name) for name in names
+             if context.get_parameter_source(name) is not ParameterSource.DEFAULT]
+    if given:
+        raise UserError(f"--init-from keeps the {kept} of the model it starts from; leave out "
+                        f"{', '.join(given)}.")
+
+
+def _spelled(context: click.Context, name: str) -> str:
+    """The option `name` as the command line spelt it (--no-hints for --hints/--no-hints
+    given false)."""
+    [param] = [p for p in context.command.params if p.name == name]
+    value = context.params[name]
+    if isinstance(param, click.Option) and param.secondary_opts and value is False:
+        return param.secondary_opts[0]
+    return param.opts[0]
+
+
 def resumed_options() -> dict[str, Any]:
     """For a `train --resume` whose --out holds a checkpoint: the saved step target, batch
     size, learning rate, save interval and AMP setting, for each option the command line left

@@ -7,6 +7,7 @@ from artforge.cli import ArtforgeGroup
 from artforge.cli.options import (
     DEVICE,
     common_options,
+    refuse_with_init_from,
     resumed_options,
     trainer_options,
     training_options,
@@ -49,25 +50,44 @@ def pix2pix() -> None:
 @click.option("--canvas-strokes", is_flag=True,
               help="Vary the training line art as a hand draws (wider, fainter, broken, "
                    "sparse), for sketches drawn on a canvas.")
+@click.option("--init-from", default=None,
+              help="Start from this model (a pix2pix or pix2pixhd run or model folder, or "
+                   "builtin:NAME) instead of from nothing: its generator, discriminator, "
+                   "kind, networks (colour hints included) and losses; --method, --holdout "
+                   "and --canvas-strokes are this run's.")
 @common_options(default_out="runs/pix2pix")
 @training_options(default_steps=5000, default_batch_size=4, default_lr=1e-3)
 def train(data: str, arch: str, size: int, ngf: int, norm: str, local_enhancer: bool,
-          method: str, holdout: float, hints: bool, canvas_strokes: bool, out: str,
-          resume: bool, **options) -> None:
+          method: str, holdout: float, hints: bool, canvas_strokes: bool,
+          init_from: str | None, out: str, resume: bool, **options) -> None:
     """Train a model that paints line art in the manner of your pictures.
 
     Sheets of held-out line art, its painting and the real picture go to OUT/samples/ at
-    every save; Ctrl-C saves; --resume continues (with the saved options). Without --lr,
-    pix2pix trains at 1e-3 and pix2pixhd at the paper's 2e-4.
+    every save; Ctrl-C saves; --resume continues (with the saved options); --init-from
+    starts a new run from a trained model (a new optimiser, its own step count). Without
+    --lr, pix2pix trains at 1e-3 and pix2pixhd at the paper's 2e-4.
 
     \b
     Example:
       artforge image pix2pix train --data builtin:paintings --out runs/p2p --minutes 30
       artforge image pix2pix train --data ~/Paintings --arch pix2pixhd --out runs/hd --resume
+      artforge image pix2pix train --data ~/Paintings --init-from runs/p2p --out runs/mine \\
+          --minutes 10
     """
-    from artforge.image.pix2pix.train import pix2pix_train_config, train_pix2pix, translation_class
+    from artforge.core.init_from import check_start
+    from artforge.image.pix2pix.train import (
+        init_model,
+        pix2pix_train_config,
+        train_pix2pix,
+        translation_class,
+    )
     from artforge.image.sketch.methods import SketchConfig
 
+    refuse_with_init_from(init_from, "arch", "size", "ngf", "norm", "local_enhancer", "hints",
+                          kept="networks and losses")
+    check_start(init_from, resume)
+    if init_from is not None:  # the model's kind: its config class and learning rate
+        arch = init_model(init_from).kind
     cls = translation_class(arch)
     extra = {"local_enhancer": local_enhancer} if arch == "pix2pixhd" else {}
     config = cls.config_class(size=size, ngf=ngf, norm=norm, holdout=holdout,
@@ -88,8 +108,8 @@ def train(data: str, arch: str, size: int, ngf: int, norm: str, local_enhancer: 
     def progress(index: int, total: int, name: str) -> None:
         click.echo(f"reading {index + 1}/{total}: {name}", err=True)
 
-    result = train_pix2pix(data, out, train_cfg, arch, config, resume=resume, on_data=report,
-                           progress=progress)
+    result = train_pix2pix(data, out, train_cfg, arch, config, resume=resume,
+                           init_from=init_from, on_data=report, progress=progress)
     click.echo(f"Trained to step {result.step} ({result.stopped_by}); model in {result.checkpoint}")
 
 

@@ -46,6 +46,9 @@ class AdaINConfig(Config):
     photo with itself), in pixels on the 0-255 scale: SANet's identity loss (Park & Lee 2019),
     meant to teach it the colours sooner. 0 (the default): the paper's objective. Not yet
     shown to help: 104 CPU steps at weight 50 were no better than the paper's loss."""
+    init_from: str | None = None
+    """The decoder this one was fine-tuned from (--init-from: builtin:adain or a folder's
+    path); None: trained from nothing."""
 
     def validate(self) -> None:
         require([

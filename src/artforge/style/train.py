@@ -10,6 +10,7 @@ from pathlib import Path
 
 from artforge.catalog.runs import RunRecord
 from artforge.core import checkpoint
+from artforge.core.init_from import check_start, recorded_source
 from artforge.core.seeding import seeded
 from artforge.core.train_config import TrainConfig
 from artforge.core.trainer import Trainer, TrainResult
@@ -91,23 +92,24 @@ def train_adain(styles: str, data: str, out: Path, train: TrainConfig,
     """Train an AdaIN decoder on photos `data` and paintings `styles` (a folder or
     builtin:paintings), into the run folder `out`. With `init_from` (builtin:adain or a model
     folder) it fine-tunes that decoder: its layer and width stay, the loss weights are
-    `config`'s."""
+    `config`'s; the optimiser and the step count start new."""
     from artforge.style.data import PairDataset, load_pictures
 
     # 1. Check inputs; the model from the run, the decoder to fine-tune, or new.
+    check_start(init_from, resume)
     out = Path(out)
     saved = _saved_config(out, AdaINModel.kind, AdaINConfig) if resume else None
-    if saved is None and init_from is not None:
+    if init_from is not None:
         from artforge.style.stylize import load_style_model
 
-        model, _ = load_style_model(init_from)
+        model, folder = load_style_model(init_from)
         if not isinstance(model, AdaINModel):
             raise UserError(f"--init-from {init_from} is a {model.kind} model, not an adain "
                             "decoder.")
-        if config is not None:
-            model.config = model.config.replace(
-                content_weight=config.content_weight, style_weight=config.style_weight,
-                identity_weight=config.identity_weight)
+        weights = {"content_weight": config.content_weight, "style_weight": config.style_weight,
+                   "identity_weight": config.identity_weight} if config is not None else {}
+        model.config = model.config.replace(**weights,
+                                            init_from=recorded_source(init_from, folder))
         config = model.config
     else:
         config = saved[0] if saved is not None else (config or AdaINConfig())

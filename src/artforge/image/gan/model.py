@@ -50,6 +50,9 @@ class GANConfig(Config):
     """StyleGAN: probability of style mixing during training."""
     w_dim: int = 128
     mapping_layers: int = 4
+    init_from: str | None = None
+    """The model this one was fine-tuned from (--init-from: builtin:NAME or a folder's path);
+    None: trained from nothing."""
 
     def validate(self) -> None:
         require([

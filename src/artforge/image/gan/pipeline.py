@@ -20,12 +20,20 @@ MIX_PIPELINE = "gan.mix"
 WALK_FORMATS = (".gif", ".mp4")
 
 
-def load_gan(model_path: Path, device: str = "cpu") -> tuple[GANModel, Path]:
-    """The GAN saved in a run or model folder, ready to sample (batch-norm statistics
-    refreshed for its averaged weights, see GANModel.refresh_batch_norm)."""
+def gan_model_folder(spec: str | Path) -> Path:
+    """The folder `spec` names: a shipped GAN (builtin:NAME) or a path."""
+    from artforge.data.shipped_models import model_folder
+    from artforge.image.medium import MEDIUM
+
+    return model_folder(spec, MEDIUM.shipped, "GAN")
+
+
+def load_gan(model_path: str | Path, device: str = "cpu") -> tuple[GANModel, Path]:
+    """The GAN saved in a run or model folder (or a shipped one), ready to sample (batch-norm
+    statistics refreshed for its averaged weights, see GANModel.refresh_batch_norm)."""
     from artforge.core.device import pick_device
 
-    folder = checkpoint.resolve(Path(model_path))
+    folder = checkpoint.resolve(gan_model_folder(model_path))
     model = checkpoint.load(folder, device=pick_device(device))
     if not isinstance(model, GANModel):
         raise UserError(f"{folder} holds a {model.kind!r} model, not a GAN.")

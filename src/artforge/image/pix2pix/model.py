@@ -65,6 +65,9 @@ class TranslationConfig(Config):
     """Vary each training crop's line art as a hand draws (wider, fainter, broken, sparse;
     artforge.image.pix2pix.strokes), so sketches drawn on a canvas paint as well as drawn
     line art."""
+    init_from: str | None = None
+    """The model this one was fine-tuned from (--init-from: builtin:NAME or a folder's path);
+    None: trained from nothing."""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
