@@ -6,6 +6,7 @@ text, and one that rhymes ABAB; its works reproduce by name; it reads a poet it 
 import importlib.util
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from artforge.catalog import records
@@ -14,6 +15,7 @@ from artforge.text.english_rhyme import rhymes
 from artforge.text.meter import WORD, syllables
 from artforge.text.model import GPTModel
 from artforge.text.pipeline import load_text_model
+from tests.threads import single_thread
 
 DICKINSON = """Because I could not stop for Death,
 He kindly stopped for me;
@@ -24,6 +26,12 @@ And I had put away
 My labor, and my leisure too,
 For his civility.
 """
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    with single_thread():
+        yield
 
 
 def run(*args: str):

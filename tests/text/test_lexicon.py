@@ -42,3 +42,12 @@ def test_english_lines_keep_to_the_words_of_the_training_text():
         lines = text.split("\n")
         assert len(lines) == 5 and all(9 <= syllables(line) <= 11 for line in lines[:-1]), text
         assert {w.lower().strip("'") for w in re.findall(r"[A-Za-z']+", text)} <= known, text
+
+
+def test_rhymed_lines_end_in_words_the_text_often_ends_lines_with():
+    lines = ["the sea of the night", "and of the day"] * 300 + ["o the sea"] * 20 + ["o ''"] * 400
+    lexicon = lexicon_of("\n".join(lines) + "\n")
+    assert lexicon.line_ends == {"night", "day"}  # "sea" ends 20 of its 320 uses; "o" none
+    assert "''" not in lexicon.words and "'" not in lexicon.words  # a quote alone is no word
+    few = lexicon_of("the wind of the night\nand of the day\n")  # too few lines to tell
+    assert few.line_ends == few.words

@@ -1,4 +1,5 @@
 import random
+import re
 
 import pytest
 
@@ -12,6 +13,14 @@ from artforge.text.pipeline import generate_text
 from artforge.text.rhymed_meter import RhymedMeter
 from artforge.text.tokenizer import TextTokenizer
 from tests.text.conftest import tiny_gpt
+from tests.threads import single_thread
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    with single_thread():
+        yield
+
 
 WORDS = ["the", "night", "and", "light", "delight", "bright", "day", "away", "play", "sea", "free",
          "me", "thee", "love", "above", "old", "cold", "gold", "in", "a", "my", "o"]
@@ -54,6 +63,19 @@ def test_any_allowed_tokens_end_the_lines_of_a_letter_in_rhymes(scheme):
         spelt = [w for line in lines for w in WORD.findall(line)]
         assert all(w in (w.lower(), w.capitalize()) for w in spelt), lines  # no NIGHT, niGHT
         assert not any(ch in "".join(lines) for ch in "_1["), lines  # no markup
+        # A rhyme is in lower case after a space, then at most a stop: not "sea,-free", "X. Me"
+        rhyming = [line for line, letter in zip(lines, scheme, strict=True)
+                   if scheme.count(letter) > 1]
+        assert all(map(re.compile(r"(^|[A-Za-z'] )([a-z]+|O)[,.;:!?]?$").search, rhyming)), lines
+
+
+def test_rhymes_are_the_lexicons_line_end_words():
+    tokenizer = TextTokenizer.train([TEXT], "char")
+    ends = {"night", "light", "delight", "day", "away", "play"}
+    words = Lexicon(set(WORDS), line_ends=ends)
+    for seed in range(10):
+        lines = drive(RhymedMeter(tokenizer, 4, 6, lexicon=words, scheme=ABAB), seed)
+        assert set(last_words(lines)) <= ends, lines
 
 
 def test_the_prompts_lines_set_the_rhymes_of_later_ones():
@@ -78,7 +100,8 @@ def test_an_untrained_model_writes_rhymed_quatrains_in_the_words_of_its_text():
     model = tiny_gpt(TextTokenizer.train([TEXT], "char"), block_size=64)
     model.corpus_text = TEXT
     config = GenerationConfig(num_return_sequences=4, seed=1, top_k=0, top_p=1.0)
-    result = generate_text(model, "", config, FormConfig("quatrain", rhyme=True, syllables=6))
+    form = FormConfig("quatrain", rhyme=True, syllables=6, candidates=2)
+    result = generate_text(model, "", config, form)
     for text in result.texts:
         lines = text.split("\n")[:-1]
         assert len(lines) == 4 and all(5 <= syllables(line) <= 7 for line in lines), text
@@ -103,6 +126,7 @@ def test_rhyme_schemes_of_the_forms_and_given_ones(form, lines, scheme, letters)
     ({"form": "couplet", "scheme": "A1"}, "--scheme 'A1' must be letters, one per line"),
     ({"form": "jueju5", "scheme": "AABA"}, "--scheme is for the English forms"),
     ({"rhyme": True}, "--rhyme needs a verse form"),
+    ({"form": "quatrain", "rhyme": True, "candidates": 0}, "--candidates must be 1 to 64"),
     ({"form": "sonnet", "rhyme": True, "known_words": False}, "leave out --any-words"),
 ])
 def test_schemes_that_cannot_work_are_refused(options, message):

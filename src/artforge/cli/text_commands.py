@@ -97,6 +97,9 @@ def train(data: str, tokenizer: str, vocab_size: int, preset: str, block_size: i
 @click.option("--scheme", default="",
               help="English forms: a rhyme letter per line, e.g. ABCB or AABBA (spaces are "
                    "ignored); implies --rhyme.")
+@click.option("--candidates", type=click.IntRange(1, 64), default=8, show_default=True,
+              help="English rhymes: lines written for each line, the one the model finds "
+                   "likeliest kept (1: each line written once, quicker, odder rhymes).")
 @click.option("--lines", type=click.IntRange(0, 200), default=0,
               help="English forms: number of lines (0: the form's own).")
 @click.option("--syllables", type=click.IntRange(1, 40), default=10, show_default=True,
@@ -114,7 +117,8 @@ def generate(model: str, prompt: str, max_length: int, max_new_tokens: int | Non
              num_return_sequences: int, greedy: bool, top_k: int, top_p: float,
              temperature: float, repetition_penalty: float, no_repeat_ngram_size: int,
              num_beams: int, stop: tuple[str, ...], control: str | None, form: str | None,
-             rhyme: bool, scheme: str, lines: int, syllables: int, known_words: bool,
+             rhyme: bool, scheme: str, candidates: int, lines: int, syllables: int,
+             known_words: bool,
              stream: bool, out: str | None, seed: int, device: str) -> None:
     """Write text with a trained model, free or in an exact verse form.
 
@@ -136,7 +140,8 @@ def generate(model: str, prompt: str, max_length: int, max_new_tokens: int | Non
         repetition_penalty=repetition_penalty, no_repeat_ngram_size=no_repeat_ngram_size,
         max_length=max_length, max_new_tokens=max_new_tokens,
         num_return_sequences=num_return_sequences, num_beams=num_beams, seed=seed, stop=stop)
-    form_config = FormConfig(form or "", rhyme, lines, syllables, known_words, scheme)
+    form_config = FormConfig(form or "", rhyme, lines, syllables, known_words, scheme,
+                             candidates)
     loaded = load_text_model(model, device=device)
     streaming = stream and num_return_sequences == 1 and num_beams == 1
     if streaming:

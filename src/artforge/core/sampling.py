@@ -84,6 +84,15 @@ def ban_repeated_ngrams(logits: torch.Tensor, history: torch.Tensor, n: int) -> 
     return logits
 
 
+def penalized(logits: torch.Tensor, history: torch.Tensor, config: SamplingConfig
+              ) -> torch.Tensor:
+    """The logits after the penalties and the temperature, before the filters: the order in
+    which top-k and top-p keep tokens."""
+    logits = repetition_penalty(logits.float(), history, config.repetition_penalty)
+    logits = ban_repeated_ngrams(logits, history, config.no_repeat_ngram_size)
+    return apply_temperature(logits, config.temperature)
+
+
 def process_logits(logits: torch.Tensor, history: torch.Tensor, config: SamplingConfig,
                    allowed: torch.Tensor | None = None) -> torch.Tensor:
     """All of the above in the usual order; `allowed` (batch, vocab) bool masks constraints.
@@ -97,10 +106,8 @@ def process_logits(logits: torch.Tensor, history: torch.Tensor, config: Sampling
             raise ValueError("a constraint left no allowed token for some sequence")
         logits = logits.masked_fill(~allowed, NEG_INF)
     constrained = logits
-    logits = repetition_penalty(logits, history, config.repetition_penalty)
-    logits = ban_repeated_ngrams(logits, history, config.no_repeat_ngram_size)
-    logits = apply_temperature(logits, config.temperature)
-    logits = top_p_filter(top_k_filter(logits, config.top_k), config.top_p)
+    logits = top_p_filter(top_k_filter(penalized(logits, history, config), config.top_k),
+                          config.top_p)
     dead = torch.isinf(logits).all(dim=-1)
     if bool(dead.any()):
         best = constrained.argmax(dim=-1, keepdim=True)

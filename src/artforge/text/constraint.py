@@ -21,8 +21,23 @@ def is_han(ch: str) -> bool:
 
 
 class Constraint:
+    per_token = False
+    """Whether `fits` tests a token on its own cheaply: the sampler then tests only the
+    likeliest tokens, those its top-k filter could keep, instead of building `allowed()`."""
+
     def allowed(self) -> torch.Tensor:
         """Bool mask (vocab,) of the tokens that may come next."""
+        raise NotImplementedError
+
+    def fits(self, token: int) -> bool:
+        """Where `per_token`: whether `token` may come next; and whenever any token fits,
+        `allowed()` is exactly the tokens that fit (it falls back on others only when none
+        does)."""
+        raise NotImplementedError
+
+    def plausible(self) -> torch.Tensor:
+        """Where `per_token`: a bool mask (vocab,) with every token that fits, and as few
+        others as a glance allows."""
         raise NotImplementedError
 
     def advance(self, token: int) -> None:

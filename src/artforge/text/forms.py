@@ -39,6 +39,9 @@ class FormConfig(Config):
     """English: only words of the model's training text (when its folder has that text)."""
     scheme: str = ""
     """English: the rhyme letter of each line ("ABCB"; spaces are ignored); implies rhyme."""
+    candidates: int = 8
+    """English rhymes: lines written for each line, of which the one the model finds likeliest
+    is kept (artforge.text.line_choice); 1 writes each line once."""
 
     def validate(self) -> None:
         letters = self.scheme.replace(" ", "")
@@ -46,6 +49,7 @@ class FormConfig(Config):
             (self.form in ("", *NAMES), f"unknown form {self.form!r}; choose one of "
                                          + ", ".join(NAMES)),
             (0 <= self.lines <= 200, "--lines must be 0 to 200"),
+            (1 <= self.candidates <= 64, "--candidates must be 1 to 64"),
             (1 <= self.syllables <= 40, "--syllables must be 1 to 40"),
             (self.form != "lines" or self.lines > 0, "--form lines needs --lines N"),
             (not self.rhymes() or self.form, "--rhyme needs a verse form (--form)"),
@@ -67,6 +71,10 @@ class FormConfig(Config):
     def line_count(self) -> int:
         """English: the number of lines."""
         return self.lines or ENGLISH.get(self.form, 0)
+
+    def chooses_lines(self) -> bool:
+        """Whether its lines are chosen among candidates (English rhymes, `candidates` > 1)."""
+        return self.rhymes() and self.form in ENGLISH and self.candidates > 1
 
     def keeps_to_words(self) -> bool:
         """Whether its lines keep to the model's words (English forms, `known_words`)."""
@@ -99,10 +107,20 @@ def rhyme_scheme(config: FormConfig) -> tuple[int, ...]:
     return tuple(letters)
 
 
+def rhymed_meter(config: FormConfig, tokenizer: TextTokenizer, start: str, lexicon: Lexicon,
+                 lines: int | None = None) -> RhymedMeter:
+    """The constraint of an English form with rhymes, past `start`, for `lines` lines in all
+    (the form's own number by default; the scheme is always the form's)."""
+    return RhymedMeter(tokenizer, lines or config.line_count(), config.syllables, start=start,
+                       lexicon=lexicon, scheme=rhyme_scheme(config))
+
+
 def build_constraints(config: FormConfig, tokenizer: TextTokenizer, prompt_text: str,
-                      count: int, lexicon: Lexicon | None = None) -> list[Constraint] | None:
+                      count: int, lexicon: Lexicon | None = None, lines: int | None = None
+                      ) -> list[Constraint] | None:
     """One constraint per sequence, each already past the prompt's text; None for free text.
-    English forms keep to `lexicon`'s words when one is given."""
+    English forms keep to `lexicon`'s words when one is given, and end after `lines` lines
+    (the form's own number by default)."""
     if not config.form:
         return None
     if config.form in CHINESE:
@@ -113,12 +131,10 @@ def build_constraints(config: FormConfig, tokenizer: TextTokenizer, prompt_text:
         if lexicon is None:
             raise UserError("English rhymes keep to the words of the model's training text, "
                             "and this model folder has none.")
-        make = lambda: RhymedMeter(tokenizer, config.line_count(), config.syllables,  # noqa: E731
-                                   start=prompt_text, lexicon=lexicon,
-                                   scheme=rhyme_scheme(config))
+        make = lambda: rhymed_meter(config, tokenizer, prompt_text, lexicon, lines)  # noqa: E731
     else:
-        make = lambda: LineMeter(tokenizer, config.line_count(), config.syllables,  # noqa: E731
-                                 start=prompt_text, lexicon=lexicon)
+        make = lambda: LineMeter(tokenizer, lines or config.line_count(),  # noqa: E731
+                                 config.syllables, start=prompt_text, lexicon=lexicon)
     # One set of vocabulary tables serves every sequence; only the (immutable) progress
     # values differ, so shallow copies are independent.
     first = make()

@@ -8,7 +8,7 @@ import torch
 
 from artforge.core.config import require
 from artforge.core.kv_cache import KVCache
-from artforge.core.sampling import SamplingConfig, choose, process_logits
+from artforge.core.sampling import NEG_INF, SamplingConfig, choose, penalized, process_logits
 from artforge.errors import UserError
 from artforge.text.constraint import Constraint
 from artforge.text.network import GPT
@@ -52,6 +52,9 @@ class GenerationConfig(SamplingConfig):
         return self.max_length - prompt_tokens
 
 
+_MARGIN = 1e-4
+
+
 class Decoder:
     """Runs a GPT forward one token at a time; when the block is full it re-reads the last
     half block, so generation can go on past the model's context length."""
@@ -71,11 +74,20 @@ class Decoder:
         return self.net(ids[:, -1:], self.cache, last_only=True)[:, -1]
 
 
-@torch.inference_mode()
 def sample(net: GPT, tokenizer: TextTokenizer, prompt_ids: list[int], config: GenerationConfig,
            constraints: list[Constraint] | None = None,
            on_text: Callable[[str], None] | None = None) -> list[list[int]]:
     """New token ids for each of `num_return_sequences` continuations of `prompt_ids`."""
+    return sample_with_logprobs(net, tokenizer, prompt_ids, config, constraints, on_text)[0]
+
+
+@torch.inference_mode()
+def sample_with_logprobs(net: GPT, tokenizer: TextTokenizer, prompt_ids: list[int],
+                         config: GenerationConfig, constraints: list[Constraint] | None = None,
+                         on_text: Callable[[str], None] | None = None
+                         ) -> tuple[list[list[int]], list[list[float]]]:
+    """As `sample`, and the log-probability of each token written under the model alone: at
+    temperature 1, before constraints and filters."""
     device = net.transformer.wte.weight.device
     batch = config.num_return_sequences
     ids = torch.tensor([prompt_ids] * batch, dtype=torch.long, device=device)
@@ -85,14 +97,17 @@ def sample(net: GPT, tokenizer: TextTokenizer, prompt_ids: list[int], config: Ge
     stream = _Stream(tokenizer, on_text) if on_text and batch == 1 else None
     ended = torch.zeros(batch, dtype=torch.bool, device=device)
     new: list[list[int]] = [[] for _ in range(batch)]
+    logprobs: list[list[float]] = [[] for _ in range(batch)]
     for _ in range(_budget(config, len(prompt_ids), constraints)):
-        allowed = _allowed_mask(constraints, ended, tokenizer, logits) if constraints else None
+        allowed = _allowed_mask(constraints, ended, logits, ids, config) if constraints else None
         token = choose(process_logits(logits, ids, config, allowed), config, generator)
+        chosen = logits.float().log_softmax(dim=-1).gather(-1, token[:, None])[:, 0].tolist()
         ids = torch.cat([ids, token[:, None]], dim=1)
         for row, tok in enumerate(token.tolist()):
             if ended[row]:
                 continue
             new[row].append(tok)
+            logprobs[row].append(chosen[row])
             if constraints:
                 constraints[row].advance(tok)
             ended[row] = _ends(tokenizer, new[row], config.stop, constraints, row)
@@ -101,7 +116,7 @@ def sample(net: GPT, tokenizer: TextTokenizer, prompt_ids: list[int], config: Ge
         if bool(ended.all()):
             break
         logits = decoder.step(ids)
-    return [_trim(tokenizer, row, config.stop) for row in new]
+    return [_trim(tokenizer, row, config.stop) for row in new], logprobs
 
 
 def _budget(config: GenerationConfig, prompt_tokens: int, constraints: list | None) -> int:
@@ -110,15 +125,64 @@ def _budget(config: GenerationConfig, prompt_tokens: int, constraints: list | No
     return config.new_tokens(prompt_tokens)
 
 
-def _allowed_mask(constraints: list[Constraint], ended: torch.Tensor, tokenizer: TextTokenizer,
-                  logits: torch.Tensor) -> torch.Tensor:
+def _allowed_mask(constraints: list[Constraint], ended: torch.Tensor, logits: torch.Tensor,
+                  ids: torch.Tensor, config: GenerationConfig) -> torch.Tensor:
+    ranked = (penalized(logits, ids, config).cpu()
+              if config.top_k and any(c.per_token for c in constraints) else None)
     rows = []
     for row, constraint in enumerate(constraints):
         if ended[row]:  # finished rows may emit anything; it is not kept
             rows.append(torch.ones(logits.shape[-1], dtype=torch.bool))
+        elif ranked is not None and constraint.per_token:
+            rows.append(_likeliest_allowed(constraint, ranked[row], config.top_k, config.top_p))
         else:
             rows.append(constraint.allowed())
     return torch.stack(rows).to(logits.device)
+
+
+def _likeliest_allowed(constraint: Constraint, scores: torch.Tensor, k: int,
+                       p: float) -> torch.Tensor:
+    """The allowed tokens that top-k and then top-p could keep, so that the filters keep what
+    they would keep from `allowed()`: tested from the likeliest down until k fit (with any
+    tied with the k-th), or until top-p can keep none of the rest (`_nucleus_is_found`); the
+    whole of `allowed()` only when none fits. Tokens the constraint rules out at a glance
+    (`plausible`) are not tested."""
+    values, order = scores.sort(descending=True)
+    plausible = constraint.plausible()[order]
+    values, order = values[plausible], order[plausible]
+    weights = (values - values[:1]).exp().tolist()  # relative to the likeliest: no overflow
+    found: list[int] = []
+    before: list[float] = []  # the weight of the tokens found before each one
+    kth, total = NEG_INF, 0.0
+    for value, weight, token in zip(values.tolist(), weights, order.tolist(), strict=True):
+        if value == NEG_INF or value < kth:
+            break
+        if found and _nucleus_is_found(before, total, weight * (k - len(found)), p):
+            break
+        if constraint.fits(token):
+            found.append(token)
+            before.append(total)
+            total += weight
+            if len(found) == k:
+                kth = value
+    if not found:
+        return constraint.allowed()
+    mask = torch.zeros(len(scores), dtype=torch.bool)
+    mask[found] = True
+    return mask
+
+
+def _nucleus_is_found(before: list[float], found: float, most_unseen: float, p: float) -> bool:
+    """Whether top-p keeps the same tokens of those found (whose weights sum to `found`, with
+    `before` summed before each) whatever the allowed tokens not yet seen, which weigh at most
+    `most_unseen` together: it keeps a token while the weight before it is under p of the
+    whole, so it keeps none of the unseen once `found` reaches p of the largest whole, and
+    its choice among the found does not change unless a sum `before` falls between p of the
+    smallest and of the largest. A margin keeps float rounding out of it."""
+    if p >= 1.0:
+        return False
+    low, high = p * found * (1 - _MARGIN), p * (found + most_unseen) * (1 + _MARGIN)
+    return found >= high and not any(low <= sum_before < high for sum_before in before)
 
 
 def _ends(tokenizer: TextTokenizer, new: list[int], stop: tuple[str, ...],

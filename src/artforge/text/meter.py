@@ -6,6 +6,7 @@ stays within the syllable limit, and a line break only once the line is long eno
 lexicon (artforge.text.lexicon), only tokens that keep to its words, where any token does.
 """
 
+import dataclasses
 import functools
 import re
 from typing import TYPE_CHECKING
@@ -44,6 +45,8 @@ def syllables(text: str) -> int:
 
 
 class LineMeter(Constraint):
+    per_token = True
+
     def __init__(self, tokenizer: TextTokenizer, lines: int, target: int, slack: int = 1,
                  start: str = "", lexicon: "Lexicon | None" = None) -> None:
         self.lines, self.low, self.high = lines, max(1, target - slack), target + slack
@@ -51,10 +54,13 @@ class LineMeter(Constraint):
         self.strings = tokenizer.token_strings()
         self.vocab = len(self.strings)
         # Tokens usable inside a line, and tokens that end one ("\n" with a line-free head).
-        self.inline = [i for i, s in enumerate(self.strings)
-                       if s and "\n" not in s and "\ufffd" not in s]
-        self.breaks = [i for i, s in enumerate(self.strings)
-                       if s.endswith("\n") and "\n" not in s[:-1] and "\ufffd" not in s]
+        self.is_inline = [bool(s) and "\n" not in s and "\ufffd" not in s
+                          for s in self.strings]
+        self.is_break = [s.endswith("\n") and "\n" not in s[:-1] and "\ufffd" not in s
+                         for s in self.strings]
+        self.inline = [i for i, ok in enumerate(self.is_inline) if ok]
+        self.breaks = [i for i, ok in enumerate(self.is_break) if ok]
+        self._glance = _Glance.of(self.strings, self.is_inline, self.is_break)
         if not self.breaks:
             from artforge.errors import UserError
 
@@ -71,31 +77,62 @@ class LineMeter(Constraint):
 
     def allowed(self) -> torch.Tensor:
         mask = torch.zeros(self.vocab, dtype=torch.bool)
-        if self.finished():
-            return mask
-        # Only the line's last word (and the gap after it) can change its count.
-        room = self.high - self.base
-        for i in self.inline:
-            text = self.tail + self.strings[i]
-            if _bounded(text) and syllables(text) <= room:
-                mask[i] = True
-        if self.line.strip():
-            for i in self.breaks:
-                if self.low <= self.base + syllables(self.tail + self.strings[i]) <= self.high:
-                    mask[i] = True
-        return self._known_words(mask) if self.lexicon is not None else mask
+        tokens = self._allowed_tokens()
+        mask[tokens] = True
+        return mask
 
-    def _known_words(self, mask: torch.Tensor) -> torch.Tensor:
-        """The allowed tokens that keep to the lexicon's words, and leave a word open only if
-        a known word can finish it within the line's syllables; all of them if none does."""
-        cost, tail, room = self.lexicon.cost, self.tail, self.high - self.base
-        keep = [i for i in mask.nonzero().flatten().tolist()
-                if (c := cost(tail + self.strings[i])) is not None and c <= room]
-        if not keep:
-            return mask
-        known = torch.zeros_like(mask)
-        known[keep] = True
-        return known
+    def _allowed_tokens(self) -> list[int]:
+        """The tokens that keep the meter, and of them those that keep to the lexicon's words
+        (all of them if none does)."""
+        if self.finished():
+            return []
+        # Only the line's last word (and the gap after it) can change its count.
+        tokens = [i for i in self.inline if self._keeps_meter(i)]
+        if self.line.strip():
+            tokens += [i for i in self.breaks if self._keeps_meter(i)]
+        if self.lexicon is None:
+            return tokens
+        return [i for i in tokens if self._known_words(i)] or tokens
+
+    def fits(self, token: int) -> bool:
+        return (not self.finished() and self._keeps_meter(token)
+                and (self.lexicon is None or self._known_words(token)))
+
+    def plausible(self) -> torch.Tensor:
+        """The tokens whose own syllables fit the line's room where they start a word, and
+        those that go on with its last word where the lexicon has words that begin so."""
+        glance = self._glance
+        if self.finished():
+            return torch.zeros(self.vocab, dtype=torch.bool)
+        count = syllables(self.tail) + glance.syllables
+        room = count <= self.high - self.base
+        plausible = glance.inline & room
+        if self.line.strip():
+            plausible |= glance.breaks & room & (count >= self.low - self.base)
+        if not WORD.match(self.tail[-1:]):
+            return plausible
+        heads = {self.tail.lower(), self.tail.lower().lstrip("'")}  # 'Tis: a known word
+        going_on = torch.zeros_like(plausible)
+        for first, tokens in glance.by_first.items():
+            if (self.lexicon is None or first == "'"
+                    or any(head + first in self.lexicon.least for head in heads)):
+                going_on |= tokens
+        return torch.where(glance.glues, going_on & (glance.inline | glance.breaks), plausible)
+
+    def _keeps_meter(self, token: int) -> bool:
+        """Whether the line stays within its syllables after `token`, and a line break comes
+        only once it is long enough."""
+        text = self.tail + self.strings[token]
+        if self.is_inline[token]:
+            return _bounded(text) and syllables(text) <= self.high - self.base
+        return (self.is_break[token] and bool(self.line.strip())
+                and self.low <= self.base + syllables(text) <= self.high)
+
+    def _known_words(self, token: int) -> bool:
+        """Whether `token` keeps to the lexicon's words and leaves a word open only if a known
+        word can finish it within the line's syllables."""
+        cost = self.lexicon.cost(self.tail + self.strings[token])
+        return cost is not None and cost <= self.high - self.base
 
     def advance(self, token: int) -> None:
         text = self.strings[token]
@@ -116,6 +153,27 @@ class LineMeter(Constraint):
     def max_tokens(self) -> int:
         # Every MAX_WORD + MAX_GAP characters start a word, which adds a syllable.
         return (self.lines - self.done_lines) * (self.high + 1) * (MAX_WORD + MAX_GAP + 1)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Glance:
+    """What `plausible` reads of each token: whether it may stand in a line or end one, its
+    syllables, and whether it goes on with the word before it (by its first letter)."""
+
+    inline: torch.Tensor
+    breaks: torch.Tensor
+    syllables: torch.Tensor
+    glues: torch.Tensor
+    by_first: dict[str, torch.Tensor]
+
+    @classmethod
+    def of(cls, strings: list[str], inline: list[bool], breaks: list[bool]) -> "_Glance":
+        glues = torch.tensor([bool(WORD.match(s[:1])) for s in strings])
+        firsts = [s[:1].lower() for s in strings]
+        by_first = {first: torch.tensor([f == first for f in firsts]) & glues
+                    for first in set(firsts) if WORD.match(first)}
+        return cls(torch.tensor(inline), torch.tensor(breaks),
+                   torch.tensor([syllables(s) for s in strings]), glues, by_first)
 
 
 def _bounded(text: str) -> bool:

@@ -193,6 +193,10 @@ def generate_text(model: GPTModel | str | Path, prompt: str = "",
         from artforge.text.beam import beam_search
 
         new = beam_search(model.net, tokenizer, ids, config)
+    elif form.chooses_lines():
+        from artforge.text.line_choice import write_chosen_lines
+
+        new = write_chosen_lines(model.net, tokenizer, ids, prompt, config, form, words, on_text)
     else:
         new = sample(model.net, tokenizer, ids, config, constraints, on_text)
     # 4. Texts and their originality against the training text.
