@@ -4,8 +4,9 @@ nanoGPT-style loop given the same minutes.
 Both run at once, one thread each, for the same wall-clock time on the same machine (so a busy
 spell slows both alike):
   - artforge: `artforge text train --data DATA --minutes M --out RUN` with every other option
-    at its default (character tokenizer, `tiny` GPT, batch 32, rate 2e-3, cosine fitted to
-    the time budget, the budget counted from the command's start), in a subprocess;
+    at its default (character tokenizer, `tiny` GPT, batch 32, rate 2e-3 after 50 warm-up
+    steps, falling to a tenth over the budget's last fifth, the budget counted from the
+    command's start), in a subprocess;
   - reference: text_train.py's plain GPT of the same shape (4 layers, 4 heads, 128 wide,
     block 128) in a plain loop: AdamW 2e-3, betas 0.9/0.99, weight decay 0.1, 50 warm-up
     steps then a constant rate, batch 32, clipping at 1.

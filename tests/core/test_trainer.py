@@ -155,6 +155,31 @@ def test_cosine_schedule_with_warmup_is_logged(pixels, train_config, tmp_path):
     assert lrs[-1] == pytest.approx(0.0, abs=1e-12)
 
 
+def test_wsd_schedule_holds_the_rate_then_falls_straight_over_the_cooldown(
+        pixels, train_config, tmp_path):
+    config = train_config.replace(steps=12, log_every=1, schedule="wsd", warmup_steps=2,
+                                  cooldown=0.5, min_lr_ratio=0.0, lr=1.0, grad_clip=None)
+    model = fresh_model()
+    model.configure_optimizer = lambda lr, wd, betas: torch.optim.SGD(model.parameters(), lr=lr)
+    Trainer(model, config, tmp_path, pixels).fit()
+    lrs = [r["lr"] for r in map(json.loads, (tmp_path / "metrics.jsonl").open()) if "lr" in r]
+    # Warm-up to 1, level through half of steps 2..12, then down by a fifth a step to 0.
+    assert lrs == pytest.approx([1.0] * 7 + [0.8, 0.6, 0.4, 0.2, 0.0], abs=1e-12)
+
+
+def test_with_a_time_budget_the_wsd_falls_over_the_budgets_last_share(pixels, train_config,
+                                                                       tmp_path):
+    config = train_config.replace(steps=10**6, schedule="wsd", cooldown=0.2, lr=1.0,
+                                  min_lr_ratio=0.1)
+    trainer = Trainer(fresh_model(), config, tmp_path, pixels)
+    trainer._setup()
+    factors = []
+    for spent in (0.5, 0.8, 0.9, 1.0):
+        trainer.optimizers.time_spent = spent
+        factors.append(trainer.optimizers.lr_factor(5))
+    assert factors == pytest.approx([1.0, 1.0, 0.55, 0.1])
+
+
 def test_manual_optimization_drives_both_optimizers_and_resumes_exactly(
         pixels, train_config, tmp_path):
     from tests.core.manual_model import TwoOptimizerField

@@ -77,7 +77,7 @@ def test_train_generate_eval_on_a_folder(corpus, tmp_path):
 
 
 def test_resume_continues_bit_for_bit(corpus, tmp_path):
-    # A constant rate: a cosine over 2 steps, then resumed to 4, is another schedule.
+    # A constant rate: a fall over 2 steps, then resumed to 4, is another schedule.
     same = ("--schedule", "constant")
     assert train(corpus, tmp_path / "straight", 4, *same).exit_code == 0
     assert train(corpus, tmp_path / "split", 2, *same).exit_code == 0
@@ -97,7 +97,7 @@ def test_resume_keeps_the_runs_own_rate_and_step_target_unless_told(corpus, tmp_
     assert train(corpus, out, 3, "--resume").exit_code == 0  # --steps given, --lr not
     saved = checkpoint.read_training_state(checkpoint.latest_checkpoint(out))["train_config"]
     assert (saved["steps"], saved["lr"], saved["amp"], saved["batch_size"],
-            saved["schedule"]) == (3, 0.005, False, 4, "constant")  # text's default: cosine
+            saved["schedule"]) == (3, 0.005, False, 4, "constant")  # text's default: wsd
     assert train(corpus, out, 4, "--resume", "--lr", "0.001").exit_code == 0  # told
     saved = checkpoint.read_training_state(checkpoint.latest_checkpoint(out))["train_config"]
     assert saved["lr"] == 0.001

@@ -24,6 +24,15 @@ def test_encode_decode_encode_round_trip(kind, text):
 
 
 @pytest.mark.parametrize("kind", ["char", "bpe"])
+def test_encoding_many_texts_gives_the_ids_encode_gives(kind):
+    tok = build(kind)
+    # Unknown characters, a special token's spelling inside a text, an empty text.
+    texts = [*SAMPLES, "snow ☃ and <|endoftext|> again", "", "\r\n\t😀"]
+    assert tok.encode_texts(texts) == [tok.encode(text) for text in texts]
+    assert tok.token_id(EOS) in tok.encode_texts(texts)[3]  # matched whole, as one token
+
+
+@pytest.mark.parametrize("kind", ["char", "bpe"])
 def test_saved_folder_loads_in_transformers_with_the_same_ids(kind, tmp_path):
     tok = build(kind)
     for name, data in tok.files().items():

@@ -5,6 +5,8 @@ from typing import Any
 
 import click
 
+from artforge.core.train_config import SCHEDULES
+
 
 def _apply(fn: Callable, options: list[Callable]) -> Callable:
     for option in reversed(options):
@@ -57,10 +59,11 @@ def training_options(default_steps: int, default_batch_size: int, default_lr: fl
                      show_default=True, help="Examples per optimizer step."),
         click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=default_lr,
                      show_default=True, help="Learning rate (AdamW)."),
-        click.option("--schedule", type=click.Choice(["constant", "cosine"]),
+        click.option("--schedule", type=click.Choice(SCHEDULES),
                      default=default_schedule, show_default=True,
-                     help="Learning rate over the run: constant, or cosine (falls to a tenth of "
-                     "--lr by --steps)."),
+                     help="Learning rate over the run: constant; cosine (falls to a tenth of "
+                     "--lr by --steps or the --minutes budget's end); or wsd (holds --lr, then "
+                     "falls straight to a tenth over the last fifth of --steps or --minutes)."),
         click.option("--save-every", type=click.IntRange(min=1), default=200,
                      show_default=True, help="Save a checkpoint every N steps."),
         click.option("--resume", is_flag=True,

@@ -34,23 +34,28 @@ class Optimizers:
                            for name, opt in self.by_name.items()}
 
     def progress(self, step: int) -> float:
-        """How far along the cosine `step` is, 0 to 1: by steps, or by the time budget spent
-        when that is further (a resumed run goes on from where it was, and falls over what is
-        left by the end of its new budget)."""
+        """How far along the run after warm-up `step` is, 0 to 1: by steps, or by the time
+        budget spent when that is further (a resumed run goes on from where it was, and falls
+        over what is left by the end of its new budget)."""
         cfg = self.config
         by_steps = (step - cfg.warmup_steps) / max(1, cfg.steps - cfg.warmup_steps)
         by_time = self.reached + (1.0 - self.reached) * min(1.0, self.time_spent)
         return min(1.0, max(by_steps, by_time))
 
     def lr_factor(self, step: int) -> float:
-        """Learning-rate multiplier by optimizer step: linear warm-up, then constant or cosine."""
+        """Learning-rate multiplier by optimizer step: linear warm-up, then constant, cosine,
+        or wsd (level, then a straight fall over the run's last `cooldown` share)."""
         cfg = self.config
         if step < cfg.warmup_steps:
             return (step + 1) / cfg.warmup_steps
         if cfg.schedule == "constant":
             return 1.0
-        cosine = 0.5 * (1.0 + math.cos(math.pi * self.progress(step)))
-        return cfg.min_lr_ratio + (1.0 - cfg.min_lr_ratio) * cosine
+        progress = self.progress(step)
+        if cfg.schedule == "cosine":
+            fall = 0.5 * (1.0 + math.cos(math.pi * progress))
+        else:
+            fall = min(1.0, (1.0 - progress) / cfg.cooldown)
+        return cfg.min_lr_ratio + (1.0 - cfg.min_lr_ratio) * fall
 
     def __getitem__(self, name: str) -> Optimizer:
         return self.by_name[name]

@@ -14,6 +14,9 @@ the folder's validation part every 25 steps, finishing with the best weights and
 12 checks in a row found nothing better (a folder of 30 poems is learnt by heart in a few
 hundred steps, and the model forgets what it knew)."""
 
+SCHEDULES = ("constant", "cosine", "wsd")
+"""The learning-rate schedules after warm-up (see TrainConfig.schedule)."""
+
 
 @dataclasses.dataclass
 class TrainConfig(Config):
@@ -26,9 +29,15 @@ class TrainConfig(Config):
     batch_size: int = 32
     lr: float = 1e-3
     schedule: str = "constant"
-    """Learning rate after warm-up: "constant" or "cosine" (down to min_lr_ratio * lr)."""
+    """Learning rate after warm-up: "constant"; "cosine" (down to min_lr_ratio * lr by the
+    end of --steps or of the --minutes budget, whichever comes first); or "wsd" (warm-up,
+    stable, decay: the full rate until the last `cooldown` share of the run, then a straight
+    fall to min_lr_ratio * lr; it keeps the rate high for most of a short run, and matches
+    the cosine at the end of a long one)."""
     warmup_steps: int = 0
     min_lr_ratio: float = 0.1
+    cooldown: float = 0.2
+    """"wsd": the share of the run (of --steps, or of the --minutes budget) its fall takes."""
     weight_decay: float = 0.0
     betas: tuple[float, float] = (0.9, 0.999)
     grad_clip: float | None = 1.0
@@ -58,9 +67,10 @@ class TrainConfig(Config):
             (self.minutes is None or self.minutes > 0, "--minutes must be positive"),
             (self.batch_size >= 1, "--batch-size must be at least 1"),
             (self.lr > 0, "--lr must be positive"),
-            (self.schedule in ("constant", "cosine"), "--schedule must be constant or cosine"),
+            (self.schedule in SCHEDULES, f"--schedule must be one of {', '.join(SCHEDULES)}"),
             (self.warmup_steps >= 0, "--warmup-steps must be 0 or more"),
             (0 <= self.min_lr_ratio <= 1, "min_lr_ratio must be in [0, 1]"),
+            (0 < self.cooldown <= 1, "cooldown must be in (0, 1]"),
             (self.accumulate >= 1, "--accumulate must be at least 1"),
             (self.save_every >= 1, "--save-every must be at least 1"),
             (self.log_every >= 1, "--log-every must be at least 1"),

@@ -127,12 +127,11 @@ def _new_model(corpus: Corpus, options: TextTrainOptions) -> GPTModel:
 
 def encode_documents(tokenizer: TextTokenizer, documents: list[Document]) -> torch.Tensor:
     """One token stream: each document is [control] text <|endoftext|>."""
-    encodings = tokenizer.tokenizer.encode_batch([d.text for d in documents],
-                                                 add_special_tokens=False)
+    encodings = tokenizer.encode_texts([d.text for d in documents])
     stream: list[int] = []
-    for doc, encoding in zip(documents, encodings, strict=True):
+    for doc, ids in zip(documents, encodings, strict=True):
         control = tokenizer.token_id(control_token(doc.control)) if doc.control else None
-        stream += ([control] if control is not None else []) + encoding.ids
+        stream += ([control] if control is not None else []) + ids
         stream += [tokenizer.eos_id] if tokenizer.eos_id is not None else []
     return torch.tensor(stream, dtype=torch.long)
 
