@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 
 from artforge.image.gan.model import GANConfig
@@ -23,3 +24,17 @@ def picture_folder(tmp_path):
     (root / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 this is not really a jpeg")
     Image.new("RGB", (8, 8), "red").save(root / "tiny.png")
     return root
+
+
+def assert_one_step_from(model: torch.nn.Module, start: dict[str, torch.Tensor], lr: float,
+                         fresh: torch.nn.Module) -> None:
+    """`model` made one Adam step at `lr` from the weights `start`: every generator and
+    discriminator weight moved, none by more than about `lr`; `fresh` (a new network of the
+    same config, built under seed 0) is far from `start`."""
+    after = model.state_dict()
+    parameters = [name for name, _ in model.named_parameters()]
+    moved = {part: max(float((after[k] - start[k]).abs().max()) for k in parameters
+                       if k.startswith(part)) for part in ("generator.", "discriminator.")}
+    assert all(0 < value <= 1.01 * lr for value in moved.values()), moved
+    new = fresh.state_dict()
+    assert max(float((new[k] - start[k]).abs().max()) for k in parameters) > 100 * lr
