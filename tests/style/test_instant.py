@@ -8,7 +8,8 @@ from artforge.core import checkpoint
 from artforge.core.seeding import seeded
 from artforge.core.train_config import TrainConfig
 from artforge.core.trainer import Trainer
-from artforge.style.instant_model import InstantConfig, InstantModel, NearestUpConv
+from artforge.style.instant_model import InstantConfig, InstantModel
+from artforge.style.networks import NearestUpConv
 from tests.style.conftest import training_losses
 
 TINY = InstantConfig(width=4, style_size=32)
