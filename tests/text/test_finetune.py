@@ -105,3 +105,16 @@ def test_fine_tuning_takes_its_own_recipe_unless_an_option_is_given(tmp_path):
     assert _tune(source, mine, tmp_path / "b", "--lr", "0.01").exit_code == 0
     saved = checkpoint.read_training_state(checkpoint.latest_checkpoint(tmp_path / "b"))
     assert saved["train_config"]["lr"] == 0.01 and saved["train_config"]["keep_best"]
+
+
+def test_eval_every_overrides_the_recipe_and_zero_drops_keeping_the_best(tmp_path):
+    _, source = _saved_english(tmp_path)
+    mine = tmp_path / "mine.txt"
+    mine.write_text(ENGLISH * 4)
+    found = {}
+    for every in ("0", "7"):
+        assert _tune(source, mine, tmp_path / every, "--eval-every", every).exit_code == 0
+        saved = checkpoint.read_training_state(checkpoint.latest_checkpoint(tmp_path / every))
+        recipe = saved["train_config"]
+        found[every] = (recipe["eval_every"], recipe["keep_best"], recipe["patience"])
+    assert found == {"0": (0, False, 0), "7": (7, True, 12)}

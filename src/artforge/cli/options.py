@@ -66,6 +66,10 @@ def training_options(default_steps: int, default_batch_size: int, default_lr: fl
                      "falls straight to a tenth over the last fifth of --steps or --minutes)."),
         click.option("--save-every", type=click.IntRange(min=1), default=200,
                      show_default=True, help="Save a checkpoint every N steps."),
+        click.option("--eval-every", type=click.IntRange(min=0), default=None,
+                     help="Check the validation part every N steps (0: only at the end, the "
+                     "default; with --init-from 25, keeping the best weights). A large "
+                     "validation part makes each check slow: raise it or give 0."),
         click.option("--resume", is_flag=True,
                      help="Continue the run in --out from its newest checkpoint (with its own "
                      "--steps, --batch-size, --lr, --schedule, --save-every and --amp unless "
@@ -98,6 +102,8 @@ def trainer_options(options: dict[str, Any], *, resumed: bool = True) -> dict[st
     from artforge.cli import STARTED
 
     chosen = {key: options[key] for key in TRAINER_KEYS} | {"budget_from": STARTED}
+    if options.get("eval_every") is not None:
+        chosen["eval_every"] = options["eval_every"]
     return {**chosen, **resumed_options()} if resumed else chosen
 
 
@@ -115,6 +121,8 @@ def fine_tuned(chosen: dict[str, Any]) -> dict[str, Any]:
         return chosen
     given = {key for key in params
              if context.get_parameter_source(key) is not ParameterSource.DEFAULT}
+    if chosen.get("eval_every") == 0:  # no checks during the run: nothing to keep the best of
+        given |= {"keep_best", "patience"}
     return {**chosen, **{key: value for key, value in FINE_TUNING.items() if key not in given}}
 
 
