@@ -36,7 +36,6 @@ from artforge.style.networks import NearestUpConv, pad_to_multiple
 
 LEVELS = 3
 """Stride-2 stages of each encoder: the deepest features are at 1/8 of the picture."""
-EPS = 1e-5
 VGG_LAYERS = ("relu1_1", "relu2_1", "relu3_1", "relu4_1")
 """Where the VGG terms of training look (AdaIN's style layers)."""
 
@@ -77,12 +76,6 @@ def conv(cin: int, cout: int, stride: int = 1, padding: str = "reflect") -> nn.C
     return nn.Conv2d(cin, cout, 3, stride, padding=1, padding_mode=padding)
 
 
-def _stats(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Per-channel mean and spread (B, C, 1, 1), in one pass."""
-    var, mean = torch.var_mean(x, dim=(2, 3), keepdim=True, correction=0)
-    return mean, (var + EPS).sqrt()
-
-
 def _widths(width: int) -> tuple[int, int, int]:
     return width, 2 * width, 4 * width
 
@@ -119,14 +112,14 @@ class StyleCode:
 def _restyle(x: torch.Tensor, mean: torch.Tensor, std: torch.Tensor, alpha: torch.Tensor
              ) -> torch.Tensor:
     """AdaIN `alpha` of the way: x's statistics moved towards (mean, std)."""
-    own_mean, own_std = _stats(x)
+    own_mean, own_std = mean_std(x)
     scale = (alpha * std + (1 - alpha) * own_std) / own_std
     shift = alpha * mean + (1 - alpha) * own_mean - own_mean * scale
     return torch.addcmul(shift, x, scale)  # one pass over x instead of four
 
 
 def _normalised(x: torch.Tensor) -> torch.Tensor:
-    mean, std = _stats(x)
+    mean, std = mean_std(x)
     return (x - mean) / std
 
 
@@ -169,7 +162,7 @@ class InstantTransfer(nn.Module):
 
     def statistics(self, styles: torch.Tensor) -> StyleCode:
         """One code per style picture: (K, C, 1, 1) at each level."""
-        found = [_stats(features) for features in self.style(styles)]
+        found = [mean_std(features) for features in self.style(styles)]
         return StyleCode([mean for mean, _ in found], [std for _, std in found])
 
     def code(self, styles: torch.Tensor, weights: torch.Tensor) -> StyleCode:

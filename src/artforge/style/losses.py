@@ -68,8 +68,7 @@ def temporal_loss(images: torch.Tensor, warped_previous: torch.Tensor,
 
 
 def mean_std(features: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Per-channel mean and standard deviation over positions: (B, C, 1, 1) each."""
-    flat = features.flatten(2)
-    mean = flat.mean(-1)
-    std = (flat.var(-1, unbiased=False) + 1e-5).sqrt()
-    return mean[..., None, None], std[..., None, None]
+    """Per-channel mean and standard deviation over positions: (B, C, 1, 1) each, in one
+    pass over the features."""
+    var, mean = torch.var_mean(features, dim=(2, 3), keepdim=True, correction=0)
+    return mean, (var + 1e-5).sqrt()

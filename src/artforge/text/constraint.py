@@ -4,7 +4,9 @@ output by construction (no retries).
 `Template` is the Chinese regular-verse constraint: a pattern such as "HHHHH，HHHHH。\\n..."
 where H is any Han character, with optional rhyme slots. A token may come next only if its
 text fits the pattern there *and* the rest of the pattern can still be completed with the
-tokenizer's vocabulary (checked once, backwards, when the template is built).
+tokenizer's vocabulary (checked once, backwards, when the template is built). A template
+may stop before the pattern's end (`end`: a poem written a couplet at a time), the whole
+pattern still deciding which rhyme classes can be chosen.
 """
 
 import torch
@@ -24,6 +26,8 @@ class Constraint:
     per_token = False
     """Whether `fits` tests a token on its own cheaply: the sampler then tests only the
     likeliest tokens, those its top-k filter could keep, instead of building `allowed()`."""
+    unrhymed = 0
+    """Lines that had to end without their rhyme (none, where a rhyme is by construction)."""
 
     def allowed(self) -> torch.Tensor:
         """Bool mask (vocab,) of the tokens that may come next."""
@@ -53,8 +57,9 @@ class Constraint:
 
 class Template(Constraint):
     def __init__(self, tokenizer: TextTokenizer, pattern: str, rhyme_slots: list[int],
-                 start: str = "") -> None:
+                 start: str = "", end: int | None = None) -> None:
         self.pattern, self.rhyme_slots = pattern, sorted(rhyme_slots)
+        self.end = len(pattern) if end is None else end
         strings = tokenizer.token_strings()
         self.vocab = len(strings)
         self.han_len = torch.tensor([len(s) if s and all(map(is_han, s)) else 0 for s in strings])
@@ -166,7 +171,7 @@ class Template(Constraint):
         self.text += ch
 
     def finished(self) -> bool:
-        return len(self.text) >= len(self.pattern)
+        return len(self.text) >= self.end
 
     def max_tokens(self) -> int:
-        return len(self.pattern) - len(self.text) + 1
+        return 0 if self.finished() else self.end - len(self.text) + 1

@@ -40,8 +40,9 @@ class FormConfig(Config):
     scheme: str = ""
     """English: the rhyme letter of each line ("ABCB"; spaces are ignored); implies rhyme."""
     candidates: int = 8
-    """English rhymes: lines written for each line, of which the one the model finds likeliest
-    is kept (artforge.text.line_choice); 1 writes each line once."""
+    """Chinese forms and English rhymes: versions written of each line of text (a Chinese
+    couplet, an English line), of which the one the model finds likeliest is kept
+    (artforge.text.line_choice); 1 writes each line once."""
 
     def validate(self) -> None:
         letters = self.scheme.replace(" ", "")
@@ -72,9 +73,15 @@ class FormConfig(Config):
         """English: the number of lines."""
         return self.lines or ENGLISH.get(self.form, 0)
 
+    def text_lines(self) -> int:
+        """The lines of text of a poem: a Chinese form writes a couplet a line."""
+        return CHINESE[self.form][0] // 2 if self.form in CHINESE else self.line_count()
+
     def chooses_lines(self) -> bool:
-        """Whether its lines are chosen among candidates (English rhymes, `candidates` > 1)."""
-        return self.rhymes() and self.form in ENGLISH and self.candidates > 1
+        """Whether its lines of text are chosen among candidates (`candidates` > 1): those of
+        Chinese forms, rhymed or not, and of English forms that rhyme."""
+        return self.candidates > 1 and (self.form in CHINESE
+                                        or self.rhymes() and self.form in ENGLISH)
 
     def keeps_to_words(self) -> bool:
         """Whether its lines keep to the model's words (English forms, `known_words`)."""
@@ -88,6 +95,12 @@ def chinese_pattern(lines: int, chars: int) -> tuple[str, list[int]]:
     width = len(couplet) + 1
     rhyme_slots = [i * width + len(couplet) - 2 for i in range(lines // 2)]
     return pattern, rhyme_slots
+
+
+def _line_end(pattern: str, lines: int) -> int:
+    """Where the `lines`-th line of `pattern` ends, its line break included."""
+    ends = [n + 1 for n, ch in enumerate(pattern) if ch == "\n"] + [len(pattern)]
+    return ends[min(lines, len(ends)) - 1]
 
 
 def rhyme_scheme(config: FormConfig) -> tuple[int, ...]:
@@ -119,14 +132,15 @@ def build_constraints(config: FormConfig, tokenizer: TextTokenizer, prompt_text:
                       count: int, lexicon: Lexicon | None = None, lines: int | None = None
                       ) -> list[Constraint] | None:
     """One constraint per sequence, each already past the prompt's text; None for free text.
-    English forms keep to `lexicon`'s words when one is given, and end after `lines` lines
-    (the form's own number by default)."""
+    Each ends after `lines` lines of text (a Chinese couplet is one; the form's own number by
+    default); English forms keep to `lexicon`'s words when one is given."""
     if not config.form:
         return None
     if config.form in CHINESE:
         pattern, slots = chinese_pattern(*CHINESE[config.form])
+        end = _line_end(pattern, lines) if lines else None
         make = lambda: Template(tokenizer, pattern, slots if config.rhyme else [],  # noqa: E731
-                                start=prompt_text)
+                                start=prompt_text, end=end)
     elif config.rhymes():
         if lexicon is None:
             raise UserError("English rhymes keep to the words of the model's training text, "

@@ -1,6 +1,7 @@
-"""Rhymed English verse a line at a time: for each line, `candidates` lines are sampled in one
-batch under the rhyme constraint, and the one the model itself finds likeliest is kept (by
-`line_score`: log-probabilities at temperature 1, without the constraint's mask).
+"""Verse a line of text at a time (an English line, a Chinese couplet): for each, `candidates`
+versions are sampled in one batch under the form's constraint, and the one the model itself
+finds likeliest is kept (by `line_score`: log-probabilities at temperature 1, without the
+constraint's mask).
 
 Masking makes a line rhyme but cannot plan the rhyme: a small model pushed toward one it did
 not see coming bends the sense or ends in an odd word ("the stars, ins!"). Among several lines
@@ -8,6 +9,10 @@ that rhyme, the one whose ending the model finds least forced mostly reads bette
 the rhyme word first and masking the line toward it was tried and read worse with
 builtin:english-verse: the model cannot see the word it is to reach, so the line runs into
 it (25 % odd line ends against 4 %, in 6 quatrains).
+
+A Chinese form is written a couplet at a time: the two lines are one sentence or one scene, so
+they are judged together. Its rhyme character is where the mask overrides the model most (one
+rhyme class, none used twice), and the lines it strains end in it (思君犹在非, 为怜秋水又登投).
 
 The lines are seeded from the generation's seed, so a seed gives the same poem.
 """
@@ -25,11 +30,14 @@ from artforge.text.lexicon import Lexicon
 from artforge.text.network import GPT
 from artforge.text.tokenizer import TextTokenizer
 
-_LAST_WORD = re.compile(r"[A-Za-z']+[^A-Za-z']*$")
+_HAN = "\u3400-\u9fff\uf900-\ufaff"
+_LAST_WORD = re.compile(rf"([A-Za-z']+|[{_HAN}])[^A-Za-z'{_HAN}]*$")
+"""A line's last word, or its last Han character (Chinese rhymes a character), and what
+follows it."""
 
 
 def write_chosen_lines(net: GPT, tokenizer: TextTokenizer, prompt_ids: list[int], prompt: str,
-                       config: GenerationConfig, form: FormConfig, lexicon: Lexicon,
+                       config: GenerationConfig, form: FormConfig, lexicon: Lexicon | None,
                        on_text: Callable[[str], None] | None = None) -> list[list[int]]:
     """New token ids for each of `num_return_sequences` poems continuing `prompt` (whose ids
     are `prompt_ids`, after any start token); `on_text` is told each kept line of a single
@@ -41,17 +49,20 @@ def write_chosen_lines(net: GPT, tokenizer: TextTokenizer, prompt_ids: list[int]
 
 
 def _poem(net: GPT, tokenizer: TextTokenizer, prompt_ids: list[int], prompt: str,
-          config: GenerationConfig, form: FormConfig, lexicon: Lexicon,
+          config: GenerationConfig, form: FormConfig, lexicon: Lexicon | None,
           generator: torch.Generator, on_text: Callable[[str], None] | None) -> list[int]:
     new: list[int] = []
-    for line in range(prompt.count("\n") + 1, form.line_count() + 1):
+    for line in range(prompt.count("\n") + 1, form.text_lines() + 1):
         meters = build_constraints(form, tokenizer, prompt + tokenizer.decode(new),
                                    form.candidates, lexicon, lines=line)
+        if meters[0].finished():  # the prompt wrote the whole poem
+            break
         seed = int(torch.randint(2**62, (1,), generator=generator))
         rows, logprobs = sample_with_logprobs(net, tokenizer, prompt_ids + new, config.replace(
             num_return_sequences=form.candidates, seed=seed), meters)
         strings = tokenizer.token_strings()
-        scores = [line_score(strings, row, lp) for row, lp in zip(rows, logprobs, strict=True)]
+        scores = [line_score(strings, row, lp, form.rhymes())
+                  for row, lp in zip(rows, logprobs, strict=True)]
         # A line that could not rhyme (rare) is kept only when none could.
         best = rows[max(range(len(rows)), key=lambda i: (not meters[i].unrhymed, scores[i]))]
         new += best
@@ -60,9 +71,13 @@ def _poem(net: GPT, tokenizer: TextTokenizer, prompt_ids: list[int], prompt: str
     return new
 
 
-def line_score(strings: list[str], row: list[int], logprobs: list[float]) -> float:
-    """The mean log-probability of a line's tokens plus that of the tokens of its end (from
-    the one its last word begins in): the end is what the rhyme forces, so it counts twice."""
+def line_score(strings: list[str], row: list[int], logprobs: list[float],
+               rhymes: bool = True) -> float:
+    """The mean log-probability of a line's tokens, plus, where it rhymes, that of the tokens
+    of its end (from the one its last word or Han character begins in): the end is what the
+    rhyme forces, so it counts twice."""
+    if not rhymes:
+        return statistics.fmean(logprobs)
     text = "".join(strings[token] for token in row)
     last = _LAST_WORD.search(text)
     start = last.start() if last else len(text) - 1
