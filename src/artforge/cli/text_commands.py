@@ -98,8 +98,9 @@ def train(data: str, tokenizer: str, vocab_size: int, preset: str, block_size: i
               help="English forms: a rhyme letter per line, e.g. ABCB or AABBA (spaces are "
                    "ignored); implies --rhyme.")
 @click.option("--candidates", type=click.IntRange(1, 64), default=8, show_default=True,
-              help="English rhymes: lines written for each line, the one the model finds "
-                   "likeliest kept (1: each line written once, quicker, odder rhymes).")
+              help="Chinese forms and English rhymes: versions written of each line (of each "
+                   "couplet in Chinese), the one the model finds likeliest kept (1: each "
+                   "written once, quicker, odder lines).")
 @click.option("--lines", type=click.IntRange(0, 200), default=0,
               help="English forms: number of lines (0: the form's own).")
 @click.option("--syllables", type=click.IntRange(1, 40), default=10, show_default=True,
