@@ -21,17 +21,21 @@ def form_regex(lines: int, chars: int) -> re.Pattern:
 
 
 @pytest.mark.parametrize("form", SHAPES)
-def test_chinese_forms_hold_in_every_sample_of_an_untrained_model(verse_model, form):
+@pytest.mark.parametrize("candidates", [1, 2])  # one pass; couplets chosen among two
+def test_chinese_forms_hold_in_every_sample_of_an_untrained_model(verse_model, form,
+                                                                  candidates):
     config = GenerationConfig(num_return_sequences=16, seed=3, top_k=0, top_p=1.0)
-    result = generate_text(verse_model, "", config, FormConfig(form))
+    result = generate_text(verse_model, "", config, FormConfig(form, candidates=candidates))
     pattern = form_regex(*SHAPES[form])
     assert len(result.texts) == 16
     assert all(pattern.match(text) for text in result.texts), result.texts
 
 
-def test_rhyme_puts_one_rhyme_class_on_every_even_line(verse_model):
+@pytest.mark.parametrize("candidates", [1, 2])
+def test_rhyme_puts_one_rhyme_class_on_every_even_line(verse_model, candidates):
     config = GenerationConfig(num_return_sequences=8, seed=0, top_k=0, top_p=1.0)
-    result = generate_text(verse_model, "", config, FormConfig("lushi5", rhyme=True))
+    result = generate_text(verse_model, "", config,
+                           FormConfig("lushi5", rhyme=True, candidates=candidates))
     for text in result.texts:
         ends = [line[-2] for line in text.split("\n")]
         assert len({rhyme_class(ch) for ch in ends}) == 1, text
