@@ -50,7 +50,8 @@ def main() -> None:
 
     def against_rules(made: list) -> None:
         pairs = [(band_statistics([m], names, 4)["tonal_distance"],
-                  band_statistics([p], names, 4)["tonal_distance"]) for m, p in zip(made, held)]
+                  band_statistics([p], names, 4)["tonal_distance"])
+                 for m, p in zip(made, held, strict=True)]
         gaps = [a - b for a, b in pairs if not (math.isnan(a) or math.isnan(b))]
         mean = sum(gaps) / len(gaps)
         error = math.sqrt(sum((g - mean) ** 2 for g in gaps) / (len(gaps) - 1) / len(gaps))

@@ -10,9 +10,16 @@ from artforge.text.pipeline import generate_text
 from artforge.text.rhyme import rhyme_class
 from artforge.text.tokenizer import TextTokenizer
 from tests.text.conftest import ENGLISH, tiny_gpt
+from tests.threads import single_thread
 
 HAN = r"[\u3400-\u9fff]"
 SHAPES = {"jueju5": (4, 5), "jueju7": (4, 7), "lushi5": (8, 5), "lushi7": (8, 7)}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    with single_thread():
+        yield
 
 
 def form_regex(lines: int, chars: int) -> re.Pattern:

@@ -1,0 +1,124 @@
+"""Chinese regular verse of builtin:tang: each couplet written once under the form's mask
+(`--candidates 1`) against couplets chosen among candidates (the default), side by side.
+
+Writes the same poems (seeds 0..N-1, no prompt, `--rhyme --temperature 0.8 --top-k 40` as the
+model's card does) for each form, each arm in one process, the arms alternating poem by poem,
+and prints for each form and arm:
+  - log-prob per Han character of the poem under the model (re-read from the start token, at
+    temperature 1, without the mask: the model's own judgement; the punctuation and line
+    breaks, which the form fixes, are left out), and of the rhyme characters alone (the last
+    of each even line: where the mask overrides the model most);
+  - repeats: the share of a poem's Han characters that it has used before, and of its words
+    (two characters side by side in a line) that it has used before (风送 ... 风送);
+  - seconds per poem (one thread, the originality report included);
+then the first poems of each arm. An arm is a --candidates value, or `default` (FormConfig's
+own), so that the same script measures a tree that predates the option. The arm that chooses
+couplets by the model's log-probability reads likelier to it partly by construction: read the
+poems too.
+
+    .venv/bin/python benchmarks/tang_lines.py [--poems 12] [--forms jueju5,jueju7]
+        [--arms 1,default] [--show 4] [--no-rhyme]
+"""
+
+import argparse
+import statistics
+import time
+
+import torch
+
+from artforge.text.constraint import is_han
+from artforge.text.forms import FormConfig
+from artforge.text.generate import GenerationConfig
+from artforge.text.pipeline import generate_text, load_text_model
+
+
+@torch.no_grad()
+def char_logprobs(model, text: str) -> list[float]:
+    """The log-prob of each character of `text` after the start token, each given at most a
+    block of what comes before it."""
+    ids = [model.tokenizer.eos_id, *model.tokenizer.encode(text)]
+    block = model.config.block_size
+    logprobs = model.net(torch.tensor([ids[:block]])).float().log_softmax(-1)[0]
+    got = logprobs[:-1].gather(-1, torch.tensor(ids[1:block])[:, None])[:, 0].tolist()
+    for end in range(block, len(ids)):
+        last = model.net(torch.tensor([ids[end - block:end]])).float().log_softmax(-1)[0, -1]
+        got.append(float(last[ids[end]]))
+    return got
+
+
+def repeats(text: str) -> tuple[float, float]:
+    """The share of the poem's Han characters, and of its words (two Han characters side by
+    side in a line), that it has used before."""
+    chars = [ch for ch in text if is_han(ch)]
+    words = [a + b for a, b in zip(text, text[1:], strict=False) if is_han(a) and is_han(b)]
+    return ((len(chars) - len(set(chars))) / len(chars),
+            (len(words) - len(set(words))) / len(words))
+
+
+def scores(model, texts: list[str]) -> dict[str, float]:
+    han: list[float] = []
+    rhyme: list[float] = []
+    for text in texts:
+        got = char_logprobs(model, text)
+        han += [lp for ch, lp in zip(text, got, strict=True) if is_han(ch)]
+        # The rhyme character stands before each "。" (the end of an even line).
+        rhyme += [got[n - 1] for n, ch in enumerate(text) if ch == "。"]
+    chars, words = zip(*map(repeats, texts), strict=True)
+    return {"han": statistics.fmean(han), "rhyme": statistics.fmean(rhyme),
+            "chars": statistics.fmean(chars), "words": statistics.fmean(words)}
+
+
+def form_for(form: str, rhyme: bool, arm: str) -> FormConfig:
+    if arm == "default":
+        return FormConfig(form, rhyme=rhyme)
+    return FormConfig(form, rhyme=rhyme, candidates=int(arm))
+
+
+def write(model, form: str, rhyme: bool, arms: list[str], poems: int
+          ) -> tuple[dict[str, list[str]], dict[str, float]]:
+    """The poems of each arm, and its seconds per poem."""
+    texts: dict[str, list[str]] = {arm: [] for arm in arms}
+    seconds = dict.fromkeys(arms, 0.0)
+    for seed in range(poems):
+        config = GenerationConfig(temperature=0.8, top_k=40, seed=seed)
+        for arm in arms:
+            started = time.perf_counter()
+            texts[arm].append(generate_text(model, "", config, form_for(form, rhyme, arm))
+                              .texts[0])
+            seconds[arm] += time.perf_counter() - started
+    return texts, {arm: total / poems for arm, total in seconds.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="builtin:tang")
+    parser.add_argument("--poems", type=int, default=12, help="poems per form and arm")
+    parser.add_argument("--forms", default="jueju5,jueju7")
+    parser.add_argument("--arms", default="1,default")
+    parser.add_argument("--show", type=int, default=4, help="poems printed per form and arm")
+    parser.add_argument("--no-rhyme", dest="rhyme", action="store_false")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    started = time.perf_counter()
+    model = load_text_model(args.model)
+    arms = args.arms.split(",")
+    generate_text(model, "", GenerationConfig(), form_for("jueju5", args.rhyme, arms[0]))
+    rhyme = " --rhyme" if args.rhyme else ""
+    print(f"tang_lines: {args.model}, {args.poems} poems a form and arm (seeds 0-"
+          f"{args.poems - 1}, --form F{rhyme} --temperature 0.8 --top-k 40), 1 thread, arms "
+          f"alternating; load and warm-up {time.perf_counter() - started:.1f} s")
+    for form in args.forms.split(","):
+        texts, seconds = write(model, form, args.rhyme, arms, args.poems)
+        for arm in arms:
+            got = scores(model, texts[arm])
+            print(f"  {form} --candidates {arm:<7} log-prob a Han character {got['han']:.3f}"
+                  f"  of an even line's end {got['rhyme']:.3f}  repeated characters "
+                  f"{got['chars']:5.1%}  words {got['words']:5.1%}  {seconds[arm]:5.2f} s a poem")
+        for arm in arms:
+            print(f"  first {args.show} poems, {form} --candidates {arm}:")
+            for text in texts[arm][:args.show]:
+                print("\n".join("    " + line for line in text.splitlines()) + "\n")
+
+
+if __name__ == "__main__":
+    main()
