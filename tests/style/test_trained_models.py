@@ -1,6 +1,8 @@
 """The johnson and adain models: one real training step each, save/load round trips, resume
 equivalence, AdaIN's alpha and style interpolation, stylising files of any size."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -150,4 +152,47 @@ def test_a_stylised_picture_is_reproduced_from_the_catalog(johnson_folder, pictu
     stylize_images(johnson_folder, pictures["content"], tmp_path / "w.png", device="cpu")
     work = list_works(medium="style")[0]
     assert work["pipeline"] == "style.stylize" and work["model_path"] == str(johnson_folder)
+    assert work["params"]["png_level"] == 1
     assert reproduce(work["id"], tmp_path / "again.png")["identical"]
+    # A work written at Pillow's level, as all were before, has the same pixels and no
+    # png_level, and is still reproduced byte for byte.
+    stylize_images(johnson_folder, pictures["content"], tmp_path / "w6.png", device="cpu",
+                   png_level=6)
+    earlier = list_works(medium="style")[0]
+    assert "png_level" not in earlier["params"]
+    assert np.array_equal(np.asarray(Image.open(tmp_path / "w6.png")),
+                          np.asarray(Image.open(tmp_path / "w.png")))
+    assert reproduce(earlier["id"], tmp_path / "again6.png")["identical"]
+
+
+def test_a_folder_opens_the_catalog_hashes_the_model_and_reads_versions_once(
+        johnson_folder, pictures, tmp_path, monkeypatch):
+    from importlib import metadata
+
+    from artforge.catalog import db
+    from artforge.catalog.records import list_works
+    from artforge.core import checkpoint_layout
+
+    stylize_images(johnson_folder, pictures["content"], tmp_path / "first.png", catalog=False)
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for name in ("a", "b", "c"):
+        Image.open(pictures["content"]).save(folder / f"{name}.png")
+    calls = {"connect": 0, "folder_hash": 0, "version": 0}
+
+    def counted(name, function):
+        def call(*args, **kwargs):
+            calls[name] += 1
+            return function(*args, **kwargs)
+        return call
+
+    monkeypatch.setattr(db, "connect", counted("connect", db.connect))
+    monkeypatch.setattr(checkpoint_layout, "folder_hash",
+                        counted("folder_hash", checkpoint_layout.folder_hash))
+    monkeypatch.setattr(metadata, "version", counted("version", metadata.version))
+    stylize_images(johnson_folder, folder, tmp_path / "out", device="cpu")
+    # The versions were read by the first work this process saved (in this test or before).
+    assert calls == {"connect": 1, "folder_hash": 1, "version": 0}
+    works = list_works(medium="style")
+    assert sorted(Path(w["path"]).name for w in works) == ["a.png", "b.png", "c.png"]
+    assert {w["model_hash"] for w in works} == {checkpoint_layout.folder_hash(johnson_folder)}

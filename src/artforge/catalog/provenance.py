@@ -20,12 +20,16 @@ PROVENANCE_KEY = "artforge"
 MIDI_PREFIX = PROVENANCE_KEY + ":"
 
 
-def save_png(image: Image.Image, path: Path, provenance: dict[str, Any]) -> Path:
-    """Write `image` as a PNG at `path`, atomically, with `provenance` in an iTXt chunk."""
+def save_png(image: Image.Image, path: Path, provenance: dict[str, Any],
+             compress_level: int = 6) -> Path:
+    """Write `image` as a PNG at `path`, atomically, with `provenance` in an iTXt chunk.
+
+    `compress_level`: zlib's, 1 (fastest) to 9 (smallest); 6 is Pillow's default.
+    """
     info = PngImagePlugin.PngInfo()
     info.add_itxt(PROVENANCE_KEY, to_json(provenance))
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", pnginfo=info)
+    image.save(buffer, format="PNG", pnginfo=info, compress_level=compress_level)
     write_bytes(Path(path), buffer.getvalue())
     return Path(path)
 

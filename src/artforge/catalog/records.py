@@ -161,8 +161,13 @@ def record_work(
     run_id: int | None = None,
     command: str | None = None,
     conn: sqlite3.Connection | None = None,
+    model_hash: str | None = None,
 ) -> int:
-    """Add a created file with everything needed to make it again (`reproduce`)."""
+    """Add a created file with everything needed to make it again (`reproduce`).
+
+    `model_hash`: the `folder_hash` of `model_path` when the caller has it already (a folder of
+    works by one model hashes its weights once).
+    """
     _check_seed(seed)
     values = {
         "run_id": run_id,
@@ -183,7 +188,7 @@ def record_work(
 
         folder = resolve(Path(model_path)).resolve()
         values["model_path"] = str(folder)
-        values["model_hash"] = folder_hash(folder)
+        values["model_hash"] = model_hash or folder_hash(folder)
     with connection(conn) as db:
         if run_id is not None:
             _get(db, "runs", run_id)
