@@ -1,5 +1,6 @@
 """Chinese regular verse of builtin:tang: each couplet written once under the form's mask
-(`--candidates 1`) against couplets chosen among candidates (the default), side by side.
+(`--candidates 1`) against couplets chosen among candidates (the default), with repeated
+characters allowed or not (the default: none but reduplication), side by side.
 
 Writes the same poems (seeds 0..N-1, no prompt, `--rhyme --temperature 0.8 --top-k 40` as the
 model's card does) for each form, each arm in one process, the arms alternating poem by poem,
@@ -8,16 +9,18 @@ and prints for each form and arm:
     temperature 1, without the mask: the model's own judgement; the punctuation and line
     breaks, which the form fixes, are left out), and of the rhyme characters alone (the last
     of each even line: where the mask overrides the model most);
-  - repeats: the share of a poem's Han characters that it has used before, and of its words
-    (two characters side by side in a line) that it has used before (风送 ... 风送);
+  - repeats: the share of a poem's Han characters that it has used before, of those that
+    repeat one before them not as reduplication (重字: 月照江城月, not 叠字: 悠悠), and of its
+    words (two characters side by side in a line) that it has used before (风送 ... 风送);
   - seconds per poem (one thread, the originality report included);
 then the first poems of each arm. An arm is a --candidates value, or `default` (FormConfig's
-own), so that the same script measures a tree that predates the option. The arm that chooses
-couplets by the model's log-probability reads likelier to it partly by construction: read the
-poems too.
+own), so that the same script measures a tree that predates the option, and `+repeats` after
+it adds --allow-repeats (`default+repeats`: couplets chosen as before the rule of 忌重字). The
+arm that chooses couplets by the model's log-probability reads likelier to it partly by
+construction: read the poems too.
 
     .venv/bin/python benchmarks/tang_lines.py [--poems 12] [--forms jueju5,jueju7]
-        [--arms 1,default] [--show 4] [--no-rhyme]
+        [--arms 1,default+repeats,default] [--show 4] [--no-rhyme]
 """
 
 import argparse
@@ -27,6 +30,7 @@ import time
 import torch
 
 from artforge.text.constraint import is_han
+from artforge.text.constraint import repeats as repeats_before
 from artforge.text.forms import FormConfig
 from artforge.text.generate import GenerationConfig
 from artforge.text.pipeline import generate_text, load_text_model
@@ -46,12 +50,14 @@ def char_logprobs(model, text: str) -> list[float]:
     return got
 
 
-def repeats(text: str) -> tuple[float, float]:
-    """The share of the poem's Han characters, and of its words (two Han characters side by
-    side in a line), that it has used before."""
+def repeats(text: str) -> tuple[float, float, float]:
+    """The share of the poem's Han characters that it has used before, of those that repeat
+    one before them not as reduplication, and of its words (two Han characters side by side
+    in a line) that it has used before."""
     chars = [ch for ch in text if is_han(ch)]
+    not_doubled = sum(is_han(ch) and repeats_before(text[:n], ch) for n, ch in enumerate(text))
     words = [a + b for a, b in zip(text, text[1:], strict=False) if is_han(a) and is_han(b)]
-    return ((len(chars) - len(set(chars))) / len(chars),
+    return ((len(chars) - len(set(chars))) / len(chars), not_doubled / len(chars),
             (len(words) - len(set(words))) / len(words))
 
 
@@ -63,15 +69,18 @@ def scores(model, texts: list[str]) -> dict[str, float]:
         han += [lp for ch, lp in zip(text, got, strict=True) if is_han(ch)]
         # The rhyme character stands before each "。" (the end of an even line).
         rhyme += [got[n - 1] for n, ch in enumerate(text) if ch == "。"]
-    chars, words = zip(*map(repeats, texts), strict=True)
+    chars, not_doubled, words = zip(*map(repeats, texts), strict=True)
     return {"han": statistics.fmean(han), "rhyme": statistics.fmean(rhyme),
-            "chars": statistics.fmean(chars), "words": statistics.fmean(words)}
+            "chars": statistics.fmean(chars), "not doubled": statistics.fmean(not_doubled),
+            "words": statistics.fmean(words)}
 
 
 def form_for(form: str, rhyme: bool, arm: str) -> FormConfig:
-    if arm == "default":
-        return FormConfig(form, rhyme=rhyme)
-    return FormConfig(form, rhyme=rhyme, candidates=int(arm))
+    candidates, _, allow = arm.partition("+")
+    options = {"allow_repeats": True} if allow == "repeats" else {}
+    if candidates != "default":
+        options["candidates"] = int(candidates)
+    return FormConfig(form, rhyme=rhyme, **options)
 
 
 def write(model, form: str, rhyme: bool, arms: list[str], poems: int
@@ -94,7 +103,7 @@ def main() -> None:
     parser.add_argument("--model", default="builtin:tang")
     parser.add_argument("--poems", type=int, default=12, help="poems per form and arm")
     parser.add_argument("--forms", default="jueju5,jueju7")
-    parser.add_argument("--arms", default="1,default")
+    parser.add_argument("--arms", default="1,default+repeats,default")
     parser.add_argument("--show", type=int, default=4, help="poems printed per form and arm")
     parser.add_argument("--no-rhyme", dest="rhyme", action="store_false")
     args = parser.parse_args()
@@ -111,9 +120,10 @@ def main() -> None:
         texts, seconds = write(model, form, args.rhyme, arms, args.poems)
         for arm in arms:
             got = scores(model, texts[arm])
-            print(f"  {form} --candidates {arm:<7} log-prob a Han character {got['han']:.3f}"
+            print(f"  {form} --candidates {arm:<15} log-prob a Han character {got['han']:.3f}"
                   f"  of an even line's end {got['rhyme']:.3f}  repeated characters "
-                  f"{got['chars']:5.1%}  words {got['words']:5.1%}  {seconds[arm]:5.2f} s a poem")
+                  f"{got['chars']:5.1%} (not doubled {got['not doubled']:5.1%})  words "
+                  f"{got['words']:5.1%}  {seconds[arm]:5.2f} s a poem")
         for arm in arms:
             print(f"  first {args.show} poems, {form} --candidates {arm}:")
             for text in texts[arm][:args.show]:

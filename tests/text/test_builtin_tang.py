@@ -65,3 +65,23 @@ def test_an_unknown_shipped_name_is_one_sentence():
 
 def test_it_loads_on_the_device_auto_picks():
     assert load_text_model("builtin:tang", device="auto").net.lm_head.weight.device.type == "cpu"
+
+
+def test_a_poem_catalogued_before_couplets_were_chosen_reproduces_as_written(tmp_path):
+    from artforge.text.forms import FormConfig
+    from artforge.text.generate import GenerationConfig
+    from artforge.text.pipeline import generate_text, saved_form
+
+    one_pass = generate_text("builtin:tang", "春", GenerationConfig(seed=1),
+                             FormConfig("jueju5", rhyme=True, candidates=1)).texts[0]
+    chosen = generate_text("builtin:tang", "春", GenerationConfig(seed=1),
+                           FormConfig("jueju5", rhyme=True)).texts[0]
+    assert one_pass != chosen
+    # Rows of session 15 carried "candidates" (English rhymes only then), not "allow_repeats".
+    for saved in ({"form": "jueju5", "rhyme": True},
+                  {"form": "jueju5", "rhyme": True, "candidates": 8}):
+        old = saved_form(saved)
+        assert generate_text("builtin:tang", "春", GenerationConfig(seed=1), old).texts[0] \
+            == one_pass
+    assert saved_form(FormConfig("jueju5", rhyme=True).to_dict()) == FormConfig("jueju5",
+                                                                              rhyme=True)

@@ -6,7 +6,8 @@ where H is any Han character, with optional rhyme slots. A token may come next o
 text fits the pattern there *and* the rest of the pattern can still be completed with the
 tokenizer's vocabulary (checked once, backwards, when the template is built). A template
 may stop before the pattern's end (`end`: a poem written a couplet at a time), the whole
-pattern still deciding which rhyme classes can be chosen.
+pattern still deciding which rhyme classes can be chosen. With `no_repeats` it writes no
+character twice (`repeats`) wherever the vocabulary leaves a choice.
 """
 
 import torch
@@ -20,6 +21,14 @@ SLOT = "H"
 
 def is_han(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def repeats(text: str, ch: str) -> bool:
+    """Whether character `ch`, written after `text`, repeats one of its characters as regular
+    verse avoids (忌重字): `ch` is in `text` and is not the reduplication (叠字) of the
+    character just before it, one that `text` has only once (悠悠 is reduplication; 悠悠悠
+    and 悠然悠 repeat)."""
+    return ch in text and not (text.endswith(ch) and text.count(ch) == 1)
 
 
 class Constraint:
@@ -57,8 +66,9 @@ class Constraint:
 
 class Template(Constraint):
     def __init__(self, tokenizer: TextTokenizer, pattern: str, rhyme_slots: list[int],
-                 start: str = "", end: int | None = None) -> None:
+                 start: str = "", end: int | None = None, no_repeats: bool = False) -> None:
         self.pattern, self.rhyme_slots = pattern, sorted(rhyme_slots)
+        self.no_repeats = no_repeats
         self.end = len(pattern) if end is None else end
         strings = tokenizer.token_strings()
         self.vocab = len(strings)
@@ -68,6 +78,7 @@ class Template(Constraint):
             if s and not any(map(is_han, s)) and "\ufffd" not in s:
                 self.literals.setdefault(s, []).append(i)
         self.strings = strings
+        self.containing = self._tokens_by_character() if no_repeats else {}
         self.rhyme_groups = self._rhyme_groups()
         self._check_feasible()
         self.text = ""
@@ -88,6 +99,15 @@ class Template(Constraint):
                     groups.setdefault(cls, set()).add(i)
         need = len(self.rhyme_slots)
         return {cls: ids for cls, ids in groups.items() if len(ids) >= need}
+
+    def _tokens_by_character(self) -> dict[str, list[int]]:
+        """The Han tokens that contain each character."""
+        having: dict[str, list[int]] = {}
+        for i, s in enumerate(self.strings):
+            if self.han_len[i]:
+                for ch in set(s):
+                    having.setdefault(ch, []).append(i)
+        return having
 
     def _check_feasible(self) -> None:
         n = len(self.pattern)
@@ -143,6 +163,8 @@ class Template(Constraint):
             slot = next((r for r in self.rhyme_slots if p <= r < p + run), None)
             if slot is not None:
                 self._restrict_rhyme(mask, p, slot)
+            if self.no_repeats:
+                self._avoid_repeats(mask)
         else:
             for s, ids in self.literals.items():
                 if self.pattern.startswith(s, p) and self.can_finish[p + len(s)]:
@@ -160,6 +182,24 @@ class Template(Constraint):
                 ch = s[slot - p]
                 if len(s) > 1 or i not in good or ch in used:
                     mask[i] = False
+
+    def _avoid_repeats(self, mask: torch.Tensor) -> None:
+        """Leaves out of `mask` the tokens that would repeat a character of the poem, unless
+        that leaves none: every token of `mask` can complete the form, so the form always
+        holds, and repeats come back only where nothing else fits: a vocabulary too small for
+        the form, or a rhyme class whose unused characters ran out (builtin:tang's smallest
+        has 18 characters; no poem of 56 uses them up)."""
+        fresh = mask.clone()
+        fresh[[i for ch in set(self.text) for i in self.containing.get(ch, ())]] = False
+        # Those that may be reduplication, or hold a repeat within themselves, one by one.
+        doubtful = mask & (self.han_len > 1)
+        if self.text[-1:] in self.containing:
+            doubtful[self.containing[self.text[-1]]] = True
+        for i in (doubtful & mask).nonzero().flatten().tolist():
+            s = self.strings[i]
+            fresh[i] = not any(repeats(self.text + s[:k], ch) for k, ch in enumerate(s))
+        if fresh.any():
+            mask.copy_(fresh)
 
     def advance(self, token: int) -> None:
         for ch in self.strings[token]:

@@ -2,7 +2,8 @@
 
 Chinese regular verse, one couplet per line as the Tang corpus writes it:
   jueju5 五言绝句 (4 lines of 5), jueju7 七言绝句 (4 of 7), lushi5 五言律诗 (8 of 5),
-  lushi7 七言律诗 (8 of 7); with rhyme, the last character of every even line rhymes.
+  lushi7 七言律诗 (8 of 7); with rhyme, the last character of every even line rhymes; where
+  couplets are chosen among candidates, no character comes twice but as reduplication (悠悠).
 English: quatrain (4 lines), couplet (2), sonnet (14), or `lines` (any number), each with
 `syllables` per line (10 by default, give or take one); with rhyme, the line ends rhyme by a
 scheme (`rhyme_scheme`).
@@ -43,6 +44,11 @@ class FormConfig(Config):
     """Chinese forms and English rhymes: versions written of each line of text (a Chinese
     couplet, an English line), of which the one the model finds likeliest is kept
     (artforge.text.line_choice); 1 writes each line once."""
+    allow_repeats: bool = False
+    """Chinese forms: let a character come twice in a poem. Where couplets are chosen among
+    candidates, a poem has no repeated character but for reduplication (叠字: 悠悠, 萧萧), as
+    regular verse avoids them (忌重字), unless the model's vocabulary is too small for that;
+    `candidates` 1 always allows them."""
 
     def validate(self) -> None:
         letters = self.scheme.replace(" ", "")
@@ -64,6 +70,8 @@ class FormConfig(Config):
             (self.known_words or not self.rhymes() or self.form not in ENGLISH,
              "English rhymes keep to the words of the model's training text; leave out "
              "--any-words"),
+            (not self.allow_repeats or self.form in CHINESE,
+             "--allow-repeats is for the Chinese forms"),
         ])
 
     def rhymes(self) -> bool:
@@ -82,6 +90,11 @@ class FormConfig(Config):
         Chinese forms, rhymed or not, and of English forms that rhyme."""
         return self.candidates > 1 and (self.form in CHINESE
                                         or self.rhymes() and self.form in ENGLISH)
+
+    def avoids_repeats(self) -> bool:
+        """Whether no character may come twice in a poem (`allow_repeats`): Chinese forms
+        whose couplets are chosen among candidates."""
+        return self.form in CHINESE and self.chooses_lines() and not self.allow_repeats
 
     def keeps_to_words(self) -> bool:
         """Whether its lines keep to the model's words (English forms, `known_words`)."""
@@ -140,7 +153,8 @@ def build_constraints(config: FormConfig, tokenizer: TextTokenizer, prompt_text:
         pattern, slots = chinese_pattern(*CHINESE[config.form])
         end = _line_end(pattern, lines) if lines else None
         make = lambda: Template(tokenizer, pattern, slots if config.rhyme else [],  # noqa: E731
-                                start=prompt_text, end=end)
+                                start=prompt_text, end=end,
+                                no_repeats=config.avoids_repeats())
     elif config.rhymes():
         if lexicon is None:
             raise UserError("English rhymes keep to the words of the model's training text, "

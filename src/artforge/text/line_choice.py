@@ -13,6 +13,12 @@ it (25 % odd line ends against 4 %, in 6 quatrains).
 A Chinese form is written a couplet at a time: the two lines are one sentence or one scene, so
 they are judged together. Its rhyme character is where the mask overrides the model most (one
 rhyme class, none used twice), and the lines it strains end in it (思君犹在非, 为怜秋水又登投).
+Its candidates are written with no character the poem has used but as reduplication (忌重字;
+FormConfig's `allow_repeats`): the likeliest couplet keeps the model's taste for repeats
+(南风起凉风). Choosing among unmasked candidates by fewest repeats first was tried and read
+worse with builtin:tang (it picks among the few candidates that happen to have none:
+青苔落帽花), and docking 0.5 from the score a repeat read as before, with 3-7 % of the
+characters still repeats; under the mask every candidate has none.
 
 The lines are seeded from the generation's seed, so a seed gives the same poem.
 """

@@ -18,7 +18,7 @@ from artforge.core.trainer import Trainer, TrainResult
 from artforge.data.shipped_models import is_builtin, model_folder
 from artforge.data.text import Corpus, Document, load_corpus
 from artforge.errors import UserError
-from artforge.text.forms import FormConfig, build_constraints
+from artforge.text.forms import CHINESE, FormConfig, build_constraints
 from artforge.text.generate import GenerationConfig, sample
 from artforge.text.lexicon import lexicon_of
 from artforge.text.medium import MEDIUM
@@ -252,6 +252,18 @@ def save_generation(result: Generation, params: dict[str, Any], model_path: str 
     return out
 
 
+def saved_form(saved: dict[str, Any]) -> FormConfig:
+    """The FormConfig of a catalogued text as it was written: a row from before lines were
+    chosen among candidates (no "candidates") was written in one pass, and so was a Chinese
+    poem from before the rule against repeated characters (no "allow_repeats"), whatever
+    "candidates" it carries: only English rhymes chose their lines then."""
+    old = {}
+    if "candidates" not in saved or ("allow_repeats" not in saved
+                                     and saved.get("form") in CHINESE):
+        old = {"candidates": 1}
+    return FormConfig.from_dict({**saved, **old})
+
+
 @PIPELINES.register(GENERATE_PIPELINE)
 def reproduce_generation(params: dict[str, Any], seed: int, model_path: str | None,
                          out: Path) -> Path:
@@ -260,7 +272,7 @@ def reproduce_generation(params: dict[str, Any], seed: int, model_path: str | No
         raise UserError("this text has no model folder recorded, so it cannot be reproduced.")
     config = GenerationConfig.from_dict(params["config"])
     config = config if seed is None else config.replace(seed=seed)  # the row's seed decides
-    form = FormConfig.from_dict(params["form"])
+    form = saved_form(params["form"])
     model = params.get("builtin_model") or model_path
     result = generate_text(model, params["prompt"], config, form, control=params["control"])
     return save_generation(result, params, model_path, out, catalog=False)
