@@ -12,12 +12,15 @@ and prints for each form and arm:
   - repeats: the share of a poem's Han characters that it has used before, of those that
     repeat one before them not as reduplication (重字: 月照江城月, not 叠字: 悠悠), and of its
     words (two characters side by side in a line) that it has used before (风送 ... 风送);
+  - scene mixes: the poems that name two seasons, or two times of day apart on the day's
+    cycle (dawn and dusk, noon and night), by the lexicon of artforge.text.scene;
   - seconds per poem (one thread, the originality report included);
-then the first poems of each arm. An arm is a --candidates value, or `default` (FormConfig's
-own), so that the same script measures a tree that predates the option, and `+repeats` after
-it adds --allow-repeats (`default+repeats`: couplets chosen as before the rule of 忌重字). The
-arm that chooses couplets by the model's log-probability reads likelier to it partly by
-construction: read the poems too.
+then the first poems of each arm, each with the words that mix its scene. An arm is a
+--candidates value, or `default` (FormConfig's own), so that the same script measures a tree
+that predates the option; `+repeats` after it adds --allow-repeats (`default+repeats`:
+couplets chosen as before the rule of 忌重字) and `+mix` --allow-scene-mix (`default+mix`:
+couplets chosen as before they kept to one scene). The arm that chooses couplets by the
+model's log-probability reads likelier to it partly by construction: read the poems too.
 
     .venv/bin/python benchmarks/tang_lines.py [--poems 12] [--forms jueju5,jueju7]
         [--arms 1,default+repeats,default] [--show 4] [--no-rhyme]
@@ -34,6 +37,7 @@ from artforge.text.constraint import repeats as repeats_before
 from artforge.text.forms import FormConfig
 from artforge.text.generate import GenerationConfig
 from artforge.text.pipeline import generate_text, load_text_model
+from artforge.text.scene import conflicts
 
 
 @torch.no_grad()
@@ -72,12 +76,16 @@ def scores(model, texts: list[str]) -> dict[str, float]:
     chars, not_doubled, words = zip(*map(repeats, texts), strict=True)
     return {"han": statistics.fmean(han), "rhyme": statistics.fmean(rhyme),
             "chars": statistics.fmean(chars), "not doubled": statistics.fmean(not_doubled),
-            "words": statistics.fmean(words)}
+            "words": statistics.fmean(words),
+            "mixed": sum(bool(conflicts(text)) for text in texts)}
+
+
+ALLOWING = {"repeats": "allow_repeats", "mix": "allow_scene_mix"}
 
 
 def form_for(form: str, rhyme: bool, arm: str) -> FormConfig:
-    candidates, _, allow = arm.partition("+")
-    options = {"allow_repeats": True} if allow == "repeats" else {}
+    candidates, *allowed = arm.split("+")
+    options: dict[str, int | bool] = {ALLOWING[name]: True for name in allowed}
     if candidates != "default":
         options["candidates"] = int(candidates)
     return FormConfig(form, rhyme=rhyme, **options)
@@ -123,11 +131,14 @@ def main() -> None:
             print(f"  {form} --candidates {arm:<15} log-prob a Han character {got['han']:.3f}"
                   f"  of an even line's end {got['rhyme']:.3f}  repeated characters "
                   f"{got['chars']:5.1%} (not doubled {got['not doubled']:5.1%})  words "
-                  f"{got['words']:5.1%}  {seconds[arm]:5.2f} s a poem")
+                  f"{got['words']:5.1%}  scene mixed in {got['mixed']}/{len(texts[arm])}  "
+                  f"{seconds[arm]:5.2f} s a poem")
         for arm in arms:
             print(f"  first {args.show} poems, {form} --candidates {arm}:")
             for text in texts[arm][:args.show]:
-                print("\n".join("    " + line for line in text.splitlines()) + "\n")
+                mixed = "  ".join(f"{a}/{b}" for a, b in conflicts(text))
+                print("\n".join("    " + line for line in text.splitlines())
+                      + (f"\n    (mixes {mixed})" if mixed else "") + "\n")
 
 
 if __name__ == "__main__":

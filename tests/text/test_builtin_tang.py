@@ -85,3 +85,23 @@ def test_a_poem_catalogued_before_couplets_were_chosen_reproduces_as_written(tmp
             == one_pass
     assert saved_form(FormConfig("jueju5", rhyme=True).to_dict()) == FormConfig("jueju5",
                                                                               rhyme=True)
+
+
+def test_a_poem_catalogued_before_couplets_kept_one_scene_reproduces_as_written(tmp_path):
+    from artforge.text.forms import FormConfig
+    from artforge.text.generate import GenerationConfig
+    from artforge.text.pipeline import Generation, save_generation
+
+    # Written (spring, then autumn) and catalogued before the rule: no "allow_scene_mix".
+    written = "野店寻高树，行人忆故园。\n春风生楚水，秋景隔湘山。"
+    form = FormConfig("jueju5", rhyme=True).to_dict()
+    del form["allow_scene_mix"]
+    params = {"prompt": "", "control": None, "form": form,
+              "config": GenerationConfig(temperature=0.8, top_k=40, seed=1).to_dict()}
+    save_generation(Generation("", [written], [None]), params, "builtin:tang",
+                    tmp_path / "old.txt")
+    again = run("catalog", "reproduce", str(records.list_works()[0]["id"]))
+    assert again.exit_code == 0 and "identical" in again.output, again.output
+    now = run("text", "generate", "--model", "builtin:tang", "--form", "jueju5", "--rhyme",
+              "--temperature", "0.8", "--top-k", "40", "--seed", "1", "--no-stream")
+    assert now.output.startswith("野店寻高树，行人忆故园。\n竹林留宿雨，松院对寒烟。\n"), now.output

@@ -3,7 +3,8 @@
 Chinese regular verse, one couplet per line as the Tang corpus writes it:
   jueju5 五言绝句 (4 lines of 5), jueju7 七言绝句 (4 of 7), lushi5 五言律诗 (8 of 5),
   lushi7 七言律诗 (8 of 7); with rhyme, the last character of every even line rhymes; where
-  couplets are chosen among candidates, no character comes twice but as reduplication (悠悠).
+  couplets are chosen among candidates, no character comes twice but as reduplication (悠悠),
+  and a couplet keeps to the season and time of day of the poem (artforge.text.scene).
 English: quatrain (4 lines), couplet (2), sonnet (14), or `lines` (any number), each with
 `syllables` per line (10 by default, give or take one); with rhyme, the line ends rhyme by a
 scheme (`rhyme_scheme`).
@@ -49,6 +50,11 @@ class FormConfig(Config):
     candidates, a poem has no repeated character but for reduplication (叠字: 悠悠, 萧萧), as
     regular verse avoids them (忌重字), unless the model's vocabulary is too small for that;
     `candidates` 1 always allows them."""
+    allow_scene_mix: bool = False
+    """Chinese forms: let a poem's couplets name different seasons or far-apart times of day.
+    Where couplets are chosen among candidates, one that names a season or time of day at
+    odds with the poem so far or with itself (春 then 秋, dawn beside dusk; by
+    artforge.text.scene) is kept only when every candidate is."""
 
     def validate(self) -> None:
         letters = self.scheme.replace(" ", "")
@@ -72,6 +78,8 @@ class FormConfig(Config):
              "--any-words"),
             (not self.allow_repeats or self.form in CHINESE,
              "--allow-repeats is for the Chinese forms"),
+            (not self.allow_scene_mix or self.form in CHINESE,
+             "--allow-scene-mix is for the Chinese forms"),
         ])
 
     def rhymes(self) -> bool:
@@ -95,6 +103,11 @@ class FormConfig(Config):
         """Whether no character may come twice in a poem (`allow_repeats`): Chinese forms
         whose couplets are chosen among candidates."""
         return self.form in CHINESE and self.chooses_lines() and not self.allow_repeats
+
+    def keeps_one_scene(self) -> bool:
+        """Whether couplets are chosen to keep to the poem's season and time of day
+        (`allow_scene_mix`): Chinese forms whose couplets are chosen among candidates."""
+        return self.form in CHINESE and self.chooses_lines() and not self.allow_scene_mix
 
     def keeps_to_words(self) -> bool:
         """Whether its lines keep to the model's words (English forms, `known_words`)."""

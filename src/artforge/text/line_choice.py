@@ -20,6 +20,11 @@ worse with builtin:tang (it picks among the few candidates that happen to have n
 青苔落帽花), and docking 0.5 from the score a repeat read as before, with 3-7 % of the
 characters still repeats; under the mask every candidate has none.
 
+A poet keeps one scene, and a small model mixes them (春日不禁关，秋来空使君): where a Chinese
+form keeps one (FormConfig's `allow_scene_mix`), a couplet that names a season or time of day
+at odds with the poem so far, prompt included, or with itself (artforge.text.scene) is kept
+only when every candidate is at odds; the likeliest of the others is kept.
+
 The lines are seeded from the generation's seed, so a seed gives the same poem.
 """
 
@@ -30,6 +35,7 @@ from collections.abc import Callable
 
 import torch
 
+from artforge.text import scene
 from artforge.text.forms import FormConfig, build_constraints
 from artforge.text.generate import GenerationConfig, sample_with_logprobs
 from artforge.text.lexicon import Lexicon
@@ -59,8 +65,9 @@ def _poem(net: GPT, tokenizer: TextTokenizer, prompt_ids: list[int], prompt: str
           generator: torch.Generator, on_text: Callable[[str], None] | None) -> list[int]:
     new: list[int] = []
     for line in range(prompt.count("\n") + 1, form.text_lines() + 1):
-        meters = build_constraints(form, tokenizer, prompt + tokenizer.decode(new),
-                                   form.candidates, lexicon, lines=line)
+        written = prompt + tokenizer.decode(new)
+        meters = build_constraints(form, tokenizer, written, form.candidates, lexicon,
+                                   lines=line)
         if meters[0].finished():  # the prompt wrote the whole poem
             break
         seed = int(torch.randint(2**62, (1,), generator=generator))
@@ -69,12 +76,23 @@ def _poem(net: GPT, tokenizer: TextTokenizer, prompt_ids: list[int], prompt: str
         strings = tokenizer.token_strings()
         scores = [line_score(strings, row, lp, form.rhymes())
                   for row, lp in zip(rows, logprobs, strict=True)]
-        # A line that could not rhyme (rare) is kept only when none could.
-        best = rows[max(range(len(rows)), key=lambda i: (not meters[i].unrhymed, scores[i]))]
+        texts = [tokenizer.decode(row) for row in rows]
+        best = rows[chosen(texts, scores, [not m.unrhymed for m in meters], written,
+                           form.keeps_one_scene())]
         new += best
         if on_text:
             on_text(tokenizer.decode(best))
     return new
+
+
+def chosen(texts: list[str], scores: list[float], rhymed: list[bool], written: str,
+           one_scene: bool) -> int:
+    """The index of the candidate kept (each a line of text written after `written`): the
+    best scoring of those that rhyme (one that could not, which is rare, is kept only when
+    none could) and, with `one_scene`, keep to the poem's season and time of day as far as
+    any candidate does (artforge.text.scene)."""
+    in_scene = [not (one_scene and scene.clashes(written, text)) for text in texts]
+    return max(range(len(texts)), key=lambda i: (rhymed[i], in_scene[i], scores[i]))
 
 
 def line_score(strings: list[str], row: list[int], logprobs: list[float],

@@ -256,11 +256,14 @@ def saved_form(saved: dict[str, Any]) -> FormConfig:
     """The FormConfig of a catalogued text as it was written: a row from before lines were
     chosen among candidates (no "candidates") was written in one pass, and so was a Chinese
     poem from before the rule against repeated characters (no "allow_repeats"), whatever
-    "candidates" it carries: only English rhymes chose their lines then."""
-    old = {}
-    if "candidates" not in saved or ("allow_repeats" not in saved
-                                     and saved.get("form") in CHINESE):
-        old = {"candidates": 1}
+    "candidates" it carries: only English rhymes chose their lines then. A Chinese poem from
+    before couplets kept to one scene (no "allow_scene_mix") chose them without it."""
+    old: dict[str, Any] = {}
+    chinese = saved.get("form") in CHINESE
+    if "candidates" not in saved or ("allow_repeats" not in saved and chinese):
+        old["candidates"] = 1
+    if "allow_scene_mix" not in saved and chinese:
+        old["allow_scene_mix"] = True
     return FormConfig.from_dict({**saved, **old})
 
 
