@@ -23,7 +23,7 @@ differ only in what the trained weights knew. Both arms run at once, one thread 
 
     .venv/bin/python benchmarks/finetune_images.py style [--minutes 5]
     .venv/bin/python benchmarks/finetune_images.py pix2pix --pix2pix-from runs/p2p
-    .venv/bin/python benchmarks/finetune_images.py gan --gan-from runs/gan [--gan-data DIR]
+    .venv/bin/python benchmarks/finetune_images.py gan --gan-from runs/gan|builtin:NAME [--gan-data DIR]
 """
 
 import argparse
@@ -209,6 +209,7 @@ def pix2pix_arms(args, root: Path) -> None:
 def gan_arms(args, root: Path) -> None:
     from artforge.data.image_folders import scan_folder
     from artforge.image.gan.evaluate import evaluate_gan
+    from artforge.image.gan.pipeline import gan_model_folder
 
     if args.gan_data:
         files = sorted(scan_folder(Path(args.gan_data))[0])
@@ -216,7 +217,7 @@ def gan_arms(args, root: Path) -> None:
     else:
         train, held = painter_paintings(args.painter)
     mine, kept = copied(train, root / "gan-mine"), copied(held, root / "gan-held")
-    source = checkpoint.load(checkpoint.resolve(Path(args.gan_from)))
+    source = checkpoint.load(checkpoint.resolve(gan_model_folder(args.gan_from)))
     sources = {f"from {args.gan_from}": args.gan_from,
                "from nothing": fresh_copy(source, root / "gan-fresh")}
     runs = side_by_side(["image", "gan", "train", "--data", str(mine)], sources, root,

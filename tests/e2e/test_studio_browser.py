@@ -116,6 +116,11 @@ def paint_a_sketch(page) -> None:
 
 def draw_pick_vary_blend(page) -> None:
     page.click("#tab-pictures")
+    # The GANs artforge ships come first (the grid below is the first one's).
+    page.wait_for_selector("#gan-model option:has-text('builtin:abstract-gan')",
+                           state="attached")
+    offered = page.locator("#gan-model option").all_inner_texts()
+    assert offered[:2] == ["builtin:abstract-gan (dcgan)", "builtin:paintings-gan (dcgan)"]
     page.select_option("#gan-count", "9")
     page.click("#gan-go")
     page.wait_for_selector("#gan-grid button[data-index='8']", timeout=JOB_WAIT_MS)

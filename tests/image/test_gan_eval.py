@@ -44,12 +44,48 @@ def test_image_eval_writes_scores_and_the_nearest_neighbour_sheet(tmp_path):
     assert missing.exit_code == 2 and WEIGHTS_FILE in missing.output
 
 
-def test_demo_grid_trains_then_continues_and_returns_captioned_works(tmp_path, monkeypatch):
-    monkeypatch.setattr(demo, "DEMO_SECONDS", 0.5)
-    first = demo.make_demo_grid(tmp_path, device="cpu")
+def test_demo_grid_trains_then_continues_and_returns_captioned_works(tmp_path):
+    first = demo.trained_grid(tmp_path, device="cpu", minutes=0.5 / 60)
     assert [w.kind for w in first] == ["image", "image"] and all(w.path.is_file() for w in first)
     assert first[0].provenance["pipeline"] == "gan.sample"
     steps = int(first[0].caption.split(" after ")[1].split()[0])
-    again = demo.make_demo_grid(tmp_path, device="cpu")
+    again = demo.trained_grid(tmp_path, device="cpu", minutes=0.5 / 60)
     assert int(again[0].caption.split(" after ")[1].split()[0]) > steps
 
+
+def test_the_demo_shows_the_shipped_gans_first_then_the_one_trained_here(tmp_path):
+    from artforge.image.medium import MEDIUM
+
+    works = demo.make_demo_grid(tmp_path, seed=2, device="cpu", minutes=0.1 / 60)
+    assert [w.title for w in works] == [
+        "New abstract compositions by builtin:abstract-gan",
+        "New painterly pictures by builtin:paintings-gan",
+        "Abstract compositions from a GAN trained here in a minute", "What it learned from"]
+    for work, (name, _) in zip(works[:2], demo.SHIPPED_GRIDS, strict=True):
+        assert "a GAN artforge ships (no training on this machine)" in work.caption
+        assert work.provenance["params"]["builtin_model"] == name
+        assert work.provenance["seed"] == 2
+        assert Image.open(work.path).size == (4 * 128 + 3 * 2,) * 2  # 16 pictures at 128 px
+    assert "builtin_model" not in works[2].provenance["params"]
+    # The demo's descriptor makes the shipped grids before anything trains.
+    [part] = [part for part in MEDIUM.demo if part.name == "gan"]
+    assert part.shipped is not None and part.trains
+
+
+
+def test_data_seed_scores_against_another_seed_of_a_builtin_set(tmp_path):
+    runner = CliRunner()
+    run = tmp_path / "run"
+    assert runner.invoke(app, train_args(run, "--steps", "1")).exit_code == 0
+    scores = {}
+    for name, extra in (("trained-on", []), ("held-out", ["--data-seed", "1"])):
+        done = runner.invoke(app, ["image", "eval", "--model", str(run), "--data",
+                                   "builtin:abstract", "--count", "6", "--n", "4", "--out",
+                                   str(tmp_path / name), *extra])
+        assert done.exit_code == 0, done.output
+        scores[name] = json.loads((tmp_path / name / "metrics.json").read_text())
+    trained_on, held_out = scores["trained-on"], scores["held-out"]
+    assert (trained_on["seed"], trained_on["data_seed"]) == (0, 0)  # --seed, as before
+    assert (held_out["seed"], held_out["data_seed"]) == (0, 1)
+    # The same samples against other compositions.
+    assert trained_on["median_nearest_distance_real"] != held_out["median_nearest_distance_real"]

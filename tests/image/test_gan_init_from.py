@@ -100,7 +100,8 @@ def test_a_model_of_another_kind_is_one_sentence_and_writes_nothing(picture_fold
                          "stylegan or fastgan).")
     done = invoke("--data", str(picture_folder), "--out", str(run), "--init-from",
                   "builtin:adain")
-    one_line_error(done, "there is no built-in GAN model builtin:adain; artforge ships none.")
+    one_line_error(done, "there is no built-in GAN model builtin:adain; the built-in ones are "
+                         "builtin:abstract-gan, builtin:paintings-gan.")
     assert not run.exists()
 
 

@@ -35,7 +35,8 @@ def test_names_are_unique_across_media():
 def test_every_shipped_model_is_a_complete_folder():
     assert [s.name for s in media.shipped_models()] == [
         "builtin:tang", "builtin:english-verse", "builtin:bach", "builtin:folk",
-        "builtin:bach-melody", "builtin:bach-melody-16", "builtin:folk-band", "builtin:adain"]
+        "builtin:bach-melody", "builtin:bach-melody-16", "builtin:folk-band",
+        "builtin:abstract-gan", "builtin:paintings-gan", "builtin:adain"]
     for shipped in media.shipped_models():
         folder = shipped_folder(shipped)
         assert {"config.json", "card.md", "model.safetensors"} <= {p.name for p in

@@ -26,13 +26,18 @@ def test_models_are_listed_by_medium(client, models):
     assert listed[2]["id"] == models["music"]
     everything = client.get("/api/models").json()
     # The models artforge ships first (the Tang and English verse GPTs, the chorale and folk
-    # LSTMs, the two melody VAEs, the folk band), then the three trained here, newest first.
+    # LSTMs, the two melody VAEs, the folk band, the two GANs), then the three trained here,
+    # newest first.
     assert [m["name"] for m in everything] == [
         "builtin:tang", "builtin:english-verse", "builtin:bach", "builtin:folk",
-        "builtin:bach-melody", "builtin:bach-melody-16", "builtin:folk-band", "faces", "tune",
-        "verse"]
+        "builtin:bach-melody", "builtin:bach-melody-16", "builtin:folk-band",
+        "builtin:abstract-gan", "builtin:paintings-gan", "faces", "tune", "verse"]
     text = client.get("/api/models", params={"medium": "text"}).json()
     assert [m["name"] for m in text] == ["builtin:tang", "builtin:english-verse", "verse"]
+    gan = client.get("/api/models", params={"medium": "gan"}).json()
+    assert [(m["kind"], m["name"]) for m in gan] == [
+        ("dcgan", "builtin:abstract-gan"), ("dcgan", "builtin:paintings-gan"), ("dcgan", "faces")]
+    assert gan[2]["id"] == models["gan"]
     melody = client.get("/api/models", params={"medium": "melody"}).json()
     assert [m["id"] for m in melody] == [m["id"] for m in everything[4:6]]  # registered once
     bad = client.get("/api/models", params={"medium": "sculpture"})

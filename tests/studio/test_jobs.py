@@ -127,6 +127,24 @@ def test_grid_variations_and_blend_are_works_that_reproduce(shared):
     conn.close()
 
 
+def test_the_shipped_gans_are_offered_first_and_draw_at_their_size(shared):
+    client, home, _ = shared
+    listed = client.get("/api/models", params={"medium": "gan"}).json()
+    assert [m["name"] for m in listed[:2]] == ["builtin:abstract-gan", "builtin:paintings-gan"]
+    base = {"model": listed[0]["id"], "seed": 1, "count": 4}
+    grid = wait(client, submit(client, "/api/image/grid", base)["id"])
+    assert grid["status"] == "done", grid
+    picture = client.get(f"/api/jobs/{grid['id']}/files/grid.png").content
+    assert Image.open(io.BytesIO(picture)).size == (2 * 128 + 2,) * 2
+    vary = wait(client, submit(client, "/api/image/vary", {**base, "index": 3,
+                                                           "variations": 2})["id"])
+    assert vary["status"] == "done", vary
+    made = next(w for w in client.get("/api/works").json() if w["pipeline"] == "studio.gan.vary")
+    conn = connect(home / "catalog.db")
+    assert reproduce(made["id"], conn=conn)["identical"]
+    conn.close()
+
+
 def test_a_photo_is_stylised_where_the_mask_says(shared):
     client, _, _ = shared
     photo = upload(client, "image", noise_png(1, 48)).json()["id"]

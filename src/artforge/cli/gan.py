@@ -67,6 +67,8 @@ def train(data: str, arch: str, size: int, count: int, loss: str, r1_gamma: floa
       artforge image gan train --data ~/Pictures/ink --arch dcgan --size 64 --out runs/ink --resume
       artforge image gan train --data ~/Pictures/ink --init-from runs/abstract --out runs/ink2 \\
         --minutes 5
+      artforge image gan train --data ~/Pictures/oils --init-from builtin:paintings-gan \\
+        --out runs/oils --minutes 10
     """
     from artforge.image.gan.model import GANConfig
     from artforge.image.gan.train import gan_train_config, train_gan
@@ -91,7 +93,9 @@ def train(data: str, arch: str, size: int, count: int, loss: str, r1_gamma: floa
 
 
 @gan.command()
-@click.option("--model", required=True, type=click.Path(), help="A GAN run or model folder.")
+@click.option("--model", required=True, type=click.Path(),
+              help="A GAN run or model folder, or a shipped one: builtin:abstract-gan "
+                   "(abstract compositions), builtin:paintings-gan (painterly pictures).")
 @click.option("--out", required=True, type=click.Path(dir_okay=False),
               help="PNG to write (.gif or .mp4 with --interpolate).")
 @click.option("--n", type=int, default=16, show_default=True,
@@ -110,6 +114,7 @@ def sample(model: str, out: str, n: int, seed: int, truncation: float, interpola
     Example:
       artforge image gan sample --model runs/abstract --n 16 --seed 3 --out grid.png
       artforge image gan sample --model runs/abstract --interpolate --out walk.gif
+      artforge image gan sample --model builtin:paintings-gan --truncation 0.7 --out art.png
     """
     from artforge.image.gan.pipeline import interpolate_gan, mix_gan, sample_gan
 

@@ -6,7 +6,8 @@ from artforge.cli.options import DEVICE
 
 
 @click.command("eval")
-@click.option("--model", required=True, type=click.Path(), help="A GAN run or model folder.")
+@click.option("--model", required=True, type=click.Path(),
+              help="A GAN or pix2pix run or model folder, or a shipped GAN (builtin:NAME).")
 @click.option("--data", required=True,
               help="The pictures to compare with: a folder or builtin:NAME (usually the "
                    "training data).")
@@ -18,12 +19,15 @@ from artforge.cli.options import DEVICE
 @click.option("--out", default="runs/gan-eval", show_default=True,
               type=click.Path(file_okay=False), help="Folder for metrics.json and the sheet.")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed of the samples.")
+@click.option("--data-seed", type=int, default=None,
+              help="Seed of a builtin: set's pictures (default: --seed). A GAN trained with "
+                   "--seed 0 on builtin:abstract never saw the compositions of --data-seed 1.")
 @DEVICE
 @click.option("--inception", type=click.Path(dir_okay=False), default=None,
               help="pytorch-fid's pt_inception-2015-12-05-6726825d.pth, to add the standard "
                    "Inception FID.")
 def image_eval(model: str, data: str, n: int | None, count: int, out: str, seed: int,
-               device: str, inception: str | None) -> None:
+               data_seed: int | None, device: str, inception: str | None) -> None:
     """Score a GAN against real pictures and show each sample beside its nearest real one.
 
     FID-VGG16 and KID use VGG16 ImageNet features (lower is better); a sample much closer to
@@ -34,6 +38,8 @@ def image_eval(model: str, data: str, n: int | None, count: int, out: str, seed:
       artforge image eval --model runs/abstract --data builtin:abstract --out runs/abstract-eval
       artforge image eval --model runs/abstract --data builtin:abstract \
           --inception ~/weights/pt_inception-2015-12-05-6726825d.pth
+      artforge image eval --model builtin:abstract-gan --data builtin:abstract \
+          --data-seed 1 --out runs/abstract-held-out
       artforge image eval --model runs/p2p --data builtin:paintings --out runs/p2p-eval
 
     A pix2pix model instead paints the line art of the pictures it was not trained on (its
@@ -47,8 +53,8 @@ def image_eval(model: str, data: str, n: int | None, count: int, out: str, seed:
         _pix2pix_eval(model, data, n or 64, out, device)
         return
     n = n or 500
-    result = evaluate_gan(model, data, out, n=n, count=count, seed=seed, device=device,
-                          inception=inception)
+    result = evaluate_gan(model, data, out, n=n, count=count, seed=seed, data_seed=data_seed,
+                          device=device, inception=inception)
     click.echo(f"FID-VGG16 {result['fid_vgg16']:.2f}  KID {result['kid']:.4f} "
                f"(± {result['kid_std']:.4f})  on {n} samples vs {result['n_real']} pictures")
     if "fid_inception" in result:

@@ -3,7 +3,16 @@ artforge.core.medium)."""
 
 from pathlib import Path
 
-from artforge.core.medium import Check, DemoPart, Feature, Medium, Training, Work, package_file
+from artforge.core.medium import (
+    Check,
+    DemoPart,
+    Feature,
+    Medium,
+    ShippedModel,
+    Training,
+    Work,
+    package_file,
+)
 from artforge.image import recipes
 
 
@@ -19,10 +28,16 @@ def register() -> None:
     import artforge.image.sketch.pipeline  # noqa: F401
 
 
-def _demo_grid(out_dir: Path, **options) -> list[Work]:
-    from artforge.image.gan.demo import make_demo_grid
+def _demo_grids(out_dir: Path, **options) -> list[Work]:
+    from artforge.image.gan.demo import shipped_grids
 
-    return make_demo_grid(out_dir, **options)
+    return shipped_grids(out_dir, **options)
+
+
+def _demo_grid(out_dir: Path, **options) -> list[Work]:
+    from artforge.image.gan.demo import trained_grid
+
+    return trained_grid(out_dir, **options)
 
 
 def _demo_painting(out_dir: Path, **options) -> list[Work]:
@@ -95,7 +110,12 @@ MEDIUM = Medium(
                "studio.gan.blend", "image.sketch", "pix2pix.translate"),
     datasets=("builtin:paintings", "builtin:abstract", "builtin:photos", "builtin:digits",
               "builtin:photo-library", "builtin:art-library", "builtin:wallpapers"),
-    demo=(DemoPart("gan", "a GAN grid beside real pictures", _demo_grid, trains=True),
+    shipped=(ShippedModel("builtin:abstract-gan", "abstract-gan", "GAN",
+                          "abstract compositions after Mondrian, Kandinsky and Rothko"),
+             ShippedModel("builtin:paintings-gan", "paintings-gan", "GAN",
+                          "painterly pictures after old masters and game art")),
+    demo=(DemoPart("gan", "GAN grids, one beside the pictures it learned from", _demo_grid,
+                   trains=True, shipped=_demo_grids),
           DemoPart("sketch", "a painting from line art", _demo_painting, trains=True)),
     features=FEATURES,
     checks=_checks,

@@ -12,10 +12,13 @@ METRICS_FILE = "metrics.json"
 
 
 def evaluate_gan(model_path: Path, data: str, out: Path, *, n: int = 500, count: int = 500,
-                 seed: int = 0, sheet_pairs: int = 16, device: str = "cpu",
-                 inception: Path | None = None) -> dict[str, Any]:
+                 seed: int = 0, data_seed: int | None = None, sheet_pairs: int = 16,
+                 device: str = "cpu", inception: Path | None = None) -> dict[str, Any]:
     """FID-VGG16 and KID of `n` samples against `data`, plus a sheet of `sheet_pairs`
     samples each beside its nearest training image; written to `out`, returned as a dict.
+
+    A builtin: set makes `count` pictures with `data_seed` (None: `seed`); another seed than
+    the model trained on gives pictures it never saw (held-out scores).
 
     With `inception` (the path of pytorch-fid's `pt_inception` weights file) the standard
     Inception FID is added as "fid_inception"."""
@@ -34,7 +37,8 @@ def evaluate_gan(model_path: Path, data: str, out: Path, *, n: int = 500, count:
         raise UserError(f"--n must be between 2 and 50000, not {n}.")
     inception_net = load_fid_inception(inception) if inception is not None else None
     model, folder = load_gan(model_path, device)
-    real = load_image_set(data, model.config.size, count=count, seed=seed).images
+    data_seed = seed if data_seed is None else data_seed
+    real = load_image_set(data, model.config.size, count=count, seed=data_seed).images
     # 2. Samples and features.
     samples = generate(model, seeded_latents(model, n, seed), seed)
     fake_features = metrics.vgg_features(samples, device=device)
@@ -49,7 +53,8 @@ def evaluate_gan(model_path: Path, data: str, out: Path, *, n: int = 500, count:
     shown = min(sheet_pairs, n)
     sheet = metrics.nearest_sheet(samples[:shown], real.float() / 255.0, index[:shown])
     result = {"model": str(folder), "data": data, "n_generated": n, "n_real": len(real),
-              "seed": seed, **scores, "median_nearest_distance": float(gap.median()),
+              "seed": seed, "data_seed": data_seed, **scores,
+              "median_nearest_distance": float(gap.median()),
               "median_nearest_distance_real": metrics.self_nearest_distance(real_features),
               "model_hash": checkpoint.folder_hash(folder)}
     out = Path(out)

@@ -12,7 +12,7 @@ from artforge.core.card import invoking_command
 from artforge.core.registry import PIPELINES
 from artforge.core.versions import package_versions
 from artforge.errors import UserError
-from artforge.image.gan.model import GANModel
+from artforge.image.gan.model import STANDING_STATISTICS, GANModel
 
 SAMPLE_PIPELINE = "gan.sample"
 WALK_PIPELINE = "gan.interpolate"
@@ -28,16 +28,27 @@ def gan_model_folder(spec: str | Path) -> Path:
     return model_folder(spec, MEDIUM.shipped, "GAN")
 
 
+def builtin_name(spec: str | Path) -> dict[str, str]:
+    """{"builtin_model": NAME} for a shipped GAN (found again by name on any install)."""
+    from artforge.data.shipped_models import is_builtin
+    from artforge.image.medium import MEDIUM
+
+    return {"builtin_model": str(spec)} if is_builtin(spec, MEDIUM.shipped) else {}
+
+
 def load_gan(model_path: str | Path, device: str = "cpu") -> tuple[GANModel, Path]:
     """The GAN saved in a run or model folder (or a shipped one), ready to sample (batch-norm
-    statistics refreshed for its averaged weights, see GANModel.refresh_batch_norm)."""
+    statistics refreshed for its averaged weights, see GANModel.refresh_batch_norm, unless the
+    folder stores them already refreshed: STANDING_STATISTICS in its header, as
+    scripts/ship_model.py writes shipped GANs, which then load in a fraction of the time)."""
     from artforge.core.device import pick_device
 
     folder = checkpoint.resolve(gan_model_folder(model_path))
     model = checkpoint.load(folder, device=pick_device(device))
     if not isinstance(model, GANModel):
         raise UserError(f"{folder} holds a {model.kind!r} model, not a GAN.")
-    model.refresh_batch_norm()
+    if not checkpoint.read_header(folder).get(STANDING_STATISTICS):
+        model.refresh_batch_norm()
     return model, folder
 
 
@@ -67,7 +78,7 @@ def sample_gan(model_path: Path, out: Path, *, n: int = 16, seed: int = 0,
     _check_truncation(truncation)
     model, folder = load_gan(model_path, device)
     # 2. Draw, save with provenance, catalogue.
-    params = {"n": n, "truncation": truncation}
+    params = {"n": n, "truncation": truncation, **builtin_name(model_path)}
     _write_sample(model, Path(out), params, seed, folder)
     if catalog:
         _catalog(SAMPLE_PIPELINE, params, seed, Path(out), folder)
@@ -97,7 +108,7 @@ def interpolate_gan(model_path: Path, out: Path, *, seed: int = 0, keyframes: in
     model, folder = load_gan(model_path, device)
     # 2. Walk, encode, catalogue.
     params = {"keyframes": keyframes, "frames_between": frames_between, "fps": fps,
-              "truncation": truncation}
+              "truncation": truncation, **builtin_name(model_path)}
     _write_walk(model, out, params, seed, folder)
     if catalog:
         _catalog(WALK_PIPELINE, params, seed, out, folder)
@@ -132,8 +143,9 @@ def mix_gan(model_path: Path, out: Path, *, seed: int = 0, n: int = 4, crossover
         raise UserError(f"--n must be between 1 and 16 for style mixing, not {n}.")
     model, folder = load_gan(model_path, device)
     if not hasattr(model, "mixing_sheet"):
-        raise UserError(f"style mixing needs a stylegan model; {folder} holds a {model.kind}.")
-    params = {"n": n, "crossover": crossover, "truncation": truncation}
+        raise UserError(f"style mixing needs a stylegan model; {model_path} is a {model.kind}.")
+    params = {"n": n, "crossover": crossover, "truncation": truncation,
+              **builtin_name(model_path)}
     _write_mix(model, Path(out), params, seed, folder)
     if catalog:
         _catalog(MIX_PIPELINE, params, seed, Path(out), folder)
@@ -150,9 +162,10 @@ def _write_mix(model: GANModel, out: Path, params: dict[str, Any], seed: int,
 
 def _reproducer(write):
     def reproduce(params: dict[str, Any], seed: int, model_path: str | None, out: Path) -> Path:
+        model_path = params.get("builtin_model") or model_path
         if model_path is None:
             raise UserError("this work has no model folder recorded, so it cannot be reproduced.")
-        model, folder = load_gan(Path(model_path))
+        model, folder = load_gan(model_path)
         write(model, Path(out), params, seed, folder)
         return Path(out)
 

@@ -17,11 +17,16 @@ EVAL_DABS = 8
 (the mean number it trained with)."""
 
 
-def is_translation_model(model_path: Path) -> bool:
-    """Whether the model (or run) folder holds a pix2pix or pix2pixhd model."""
+def is_translation_model(model_path: str | Path) -> bool:
+    """Whether the model (or run) folder holds a pix2pix or pix2pixhd model; for builtin:NAME,
+    whether it is a shipped painting model."""
     from artforge.core import checkpoint
+    from artforge.image.medium import MEDIUM
     from artforge.image.pix2pix.architectures import KINDS
 
+    if str(model_path).startswith("builtin:"):
+        return any(model.name == str(model_path) and model.makes == "painting"
+                   for model in MEDIUM.shipped)
     return checkpoint.read_header(checkpoint.resolve(Path(model_path)))["kind"] in KINDS
 
 

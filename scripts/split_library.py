@@ -1,0 +1,38 @@
+"""Split a picture folder (or builtin picture library) into OUT/train and OUT/held of symbolic
+links, holding out the share of pictures whose names hash lowest: the split pix2pix's
+`--holdout` makes of the same folder, so a GAN and a sketch-to-painting model trained on one
+library keep the same pictures out.
+
+    .venv/bin/python scripts/split_library.py builtin:art-library OUT [--holdout 0.1]
+"""
+
+import argparse
+from pathlib import Path
+
+from artforge.data.image_folders import EXTENSIONS
+from artforge.data.libraries import is_library, library_folder
+from artforge.image.pix2pix.pairs import split_names
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data")
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--holdout", type=float, default=0.1)
+    args = parser.parse_args()
+    folder = library_folder(args.data) if is_library(args.data) else Path(args.data)
+    files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in EXTENSIONS)
+    names = [str(p.relative_to(folder)) for p in files]
+    train, held = split_names(names, args.holdout)
+    for part, index in (("train", train), ("held", held)):
+        target = args.out / part
+        target.mkdir(parents=True, exist_ok=True)
+        for i in index:
+            link = target / names[i].replace("/", "--")
+            if not link.exists():
+                link.symlink_to(files[i].resolve())
+    print(f"{args.out}: {len(train)} training and {len(held)} held-out pictures")
+
+
+if __name__ == "__main__":
+    main()
