@@ -23,7 +23,8 @@ differ only in what the trained weights knew. Both arms run at once, one thread 
 
     .venv/bin/python benchmarks/finetune_images.py style [--minutes 5]
     .venv/bin/python benchmarks/finetune_images.py pix2pix --pix2pix-from runs/p2p
-    .venv/bin/python benchmarks/finetune_images.py gan --gan-from runs/gan|builtin:NAME [--gan-data DIR]
+    .venv/bin/python benchmarks/finetune_images.py gan --gan-from runs/gan|builtin:NAME \
+        [--gan-data DIR]
 """
 
 import argparse
