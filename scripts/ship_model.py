@@ -1,7 +1,6 @@
 """Copy a trained model into artforge/assets/models/NAME to ship it as builtin:NAME: the weights
 in float16 (half the size; a test of each shipped model checks what it still does; tied
-weights stored once; a GAN's batch-norm statistics refreshed for them and stored, so it loads
-without refreshing), its
+weights stored once), its
 config.json with SET=VALUE overrides (JSON values), the folder's other files (tokenizer,
 training text) as they are, and its card.md as a start for the hand-written card that says how
 it was trained.
@@ -17,7 +16,6 @@ from pathlib import Path
 import torch
 
 from artforge.core import checkpoint
-from artforge.image.gan.model import STANDING_STATISTICS
 
 KEPT_APART = {"model.safetensors", "config.json", "card.md", "training_state.pt"}
 
@@ -27,15 +25,9 @@ def main() -> None:
     folder = checkpoint.resolve(Path(source))
     target = Path(__file__).resolve().parents[1] / "src/artforge/assets/models" / name
     target.mkdir(parents=True, exist_ok=True)
-    model = checkpoint.load(folder)
-    header = json.loads((folder / "config.json").read_text())
-    if hasattr(model, "refresh_batch_norm"):  # a GAN: store its standing statistics
-        model.load_state_dict({k: v.half().to(v.dtype) if v.is_floating_point() else v
-                               for k, v in model.state_dict().items()})
-        model.refresh_batch_norm()  # for the float16 weights, as they will be loaded
-        header[STANDING_STATISTICS] = True
-    weights = model.state_dict()  # through the model: its ties hold
+    weights = checkpoint.load(folder).state_dict()  # through the model: its ties hold
     (target / "model.safetensors").write_bytes(checkpoint.weights_bytes(weights, torch.float16))
+    header = json.loads((folder / "config.json").read_text())
     for item in sets:
         key, value = item.split("=", 1)
         header["config"][key] = json.loads(value)

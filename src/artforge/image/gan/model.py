@@ -22,9 +22,6 @@ from artforge.image.gan.diffaugment import POLICIES, adapt_strength, diff_augmen
 GRID_SEED = 20240601
 GRID_ROWS = 8
 STATISTICS_SEED = 20240602
-STANDING_STATISTICS = "standing_statistics"
-"""Header key of a folder whose batch-norm statistics are stored already refreshed
-(GANModel.refresh_batch_norm), so loading it need not refresh them."""
 
 
 @dataclasses.dataclass

@@ -12,7 +12,7 @@ from artforge.core.card import invoking_command
 from artforge.core.registry import PIPELINES
 from artforge.core.versions import package_versions
 from artforge.errors import UserError
-from artforge.image.gan.model import STANDING_STATISTICS, GANModel
+from artforge.image.gan.model import GANModel
 
 SAMPLE_PIPELINE = "gan.sample"
 WALK_PIPELINE = "gan.interpolate"
@@ -38,17 +38,14 @@ def builtin_name(spec: str | Path) -> dict[str, str]:
 
 def load_gan(model_path: str | Path, device: str = "cpu") -> tuple[GANModel, Path]:
     """The GAN saved in a run or model folder (or a shipped one), ready to sample (batch-norm
-    statistics refreshed for its averaged weights, see GANModel.refresh_batch_norm, unless the
-    folder stores them already refreshed: STANDING_STATISTICS in its header, as
-    scripts/ship_model.py writes shipped GANs, which then load in a fraction of the time)."""
+    statistics refreshed for its averaged weights, see GANModel.refresh_batch_norm)."""
     from artforge.core.device import pick_device
 
     folder = checkpoint.resolve(gan_model_folder(model_path))
     model = checkpoint.load(folder, device=pick_device(device))
     if not isinstance(model, GANModel):
         raise UserError(f"{folder} holds a {model.kind!r} model, not a GAN.")
-    if not checkpoint.read_header(folder).get(STANDING_STATISTICS):
-        model.refresh_batch_norm()
+    model.refresh_batch_norm()
     return model, folder
 
 
