@@ -28,6 +28,7 @@ import os
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # idle OpenMP threads yield on a busy CPU
 
 import argparse  # noqa: E402
+import sys  # noqa: E402
 import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -36,24 +37,23 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 from PIL import Image, ImageOps  # noqa: E402
 
-from artforge.data.image_folders import EXTENSIONS, load_image_set  # noqa: E402
+from artforge.data.image_folders import load_image_set  # noqa: E402
 from artforge.data.libraries import library_folder  # noqa: E402
 from artforge.image.gan import metrics  # noqa: E402
 from artforge.image.gan.demo import demo_setup  # noqa: E402
 from artforge.image.gan.pipeline import load_gan  # noqa: E402
 from artforge.image.gan.sampling import generate, seeded_latents  # noqa: E402
 from artforge.image.gan.train import gan_train_config, train_gan  # noqa: E402
-from artforge.image.pix2pix.pairs import split_names  # noqa: E402
 
 HOLDOUT = 0.1
 
 
 def art_library_split() -> tuple[list[Path], list[Path]]:
-    """(training, held-out) files of builtin:art-library, split as split_library.py does."""
-    folder = library_folder("builtin:art-library")
-    files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in EXTENSIONS)
-    train, held = split_names([str(p.relative_to(folder)) for p in files], HOLDOUT)
-    return [files[i] for i in train], [files[i] for i in held]
+    """(training, held-out) files of builtin:art-library, split as the model's run split it."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from split_library import split
+
+    return split(library_folder("builtin:art-library"), HOLDOUT)
 
 
 def square_views(path: Path, size: int) -> list[np.ndarray]:

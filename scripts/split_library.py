@@ -14,6 +14,13 @@ from artforge.data.libraries import is_library, library_folder
 from artforge.image.pix2pix.pairs import split_names
 
 
+def split(folder: Path, holdout: float) -> tuple[list[Path], list[Path]]:
+    """(training, held-out) picture files of `folder`, split by name as pix2pix splits it."""
+    files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in EXTENSIONS)
+    train, held = split_names([str(p.relative_to(folder)) for p in files], holdout)
+    return [files[i] for i in train], [files[i] for i in held]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data")
@@ -21,17 +28,15 @@ def main() -> None:
     parser.add_argument("--holdout", type=float, default=0.1)
     args = parser.parse_args()
     folder = library_folder(args.data) if is_library(args.data) else Path(args.data)
-    files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in EXTENSIONS)
-    names = [str(p.relative_to(folder)) for p in files]
-    train, held = split_names(names, args.holdout)
-    for part, index in (("train", train), ("held", held)):
+    parts = split(folder, args.holdout)
+    for part, files in zip(("train", "held"), parts, strict=True):
         target = args.out / part
         target.mkdir(parents=True, exist_ok=True)
-        for i in index:
-            link = target / names[i].replace("/", "--")
+        for path in files:
+            link = target / str(path.relative_to(folder)).replace("/", "--")
             if not link.exists():
-                link.symlink_to(files[i].resolve())
-    print(f"{args.out}: {len(train)} training and {len(held)} held-out pictures")
+                link.symlink_to(path.resolve())
+    print(f"{args.out}: {len(parts[0])} training and {len(parts[1])} held-out pictures")
 
 
 if __name__ == "__main__":

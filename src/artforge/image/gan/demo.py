@@ -29,13 +29,6 @@ def demo_setup():
     return "dcgan", config, dict(save_every=250, log_every=50)
 
 
-def make_demo_grid(out_dir: Path, *, seed: int = 0, device: str = "auto",
-                   minutes: float = DEMO_SECONDS / 60) -> list[Work]:
-    """The shipped GANs' grids, then the grid of a minute's training."""
-    return shipped_grids(out_dir, seed=seed, device=device) + trained_grid(
-        out_dir, seed=seed, device=device, minutes=minutes)
-
-
 def shipped_grids(out_dir: Path, *, seed: int = 0, device: str = "auto") -> list[Work]:
     """A grid of SHIPPED_COUNT pictures from each GAN of SHIPPED_GRIDS, drawn at once (seconds,
     no training)."""
