@@ -28,7 +28,6 @@ import os
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # idle OpenMP threads yield on a busy CPU
 
 import argparse  # noqa: E402
-import sys  # noqa: E402
 import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -44,16 +43,14 @@ from artforge.image.gan.demo import demo_setup  # noqa: E402
 from artforge.image.gan.pipeline import load_gan  # noqa: E402
 from artforge.image.gan.sampling import generate, seeded_latents  # noqa: E402
 from artforge.image.gan.train import gan_train_config, train_gan  # noqa: E402
+from artforge.image.pix2pix.pairs import split_files  # noqa: E402
 
 HOLDOUT = 0.1
 
 
 def art_library_split() -> tuple[list[Path], list[Path]]:
     """(training, held-out) files of builtin:art-library, split as the model's run split it."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-    from split_library import split
-
-    return split(library_folder("builtin:art-library"), HOLDOUT)
+    return split_files(library_folder("builtin:art-library"), HOLDOUT)
 
 
 def square_views(path: Path, size: int) -> list[np.ndarray]:

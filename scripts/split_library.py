@@ -9,16 +9,8 @@ library keep the same pictures out.
 import argparse
 from pathlib import Path
 
-from artforge.data.image_folders import EXTENSIONS
 from artforge.data.libraries import is_library, library_folder
-from artforge.image.pix2pix.pairs import split_names
-
-
-def split(folder: Path, holdout: float) -> tuple[list[Path], list[Path]]:
-    """(training, held-out) picture files of `folder`, split by name as pix2pix splits it."""
-    files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in EXTENSIONS)
-    train, held = split_names([str(p.relative_to(folder)) for p in files], holdout)
-    return [files[i] for i in train], [files[i] for i in held]
+from artforge.image.pix2pix.pairs import split_files
 
 
 def main() -> None:
@@ -28,7 +20,7 @@ def main() -> None:
     parser.add_argument("--holdout", type=float, default=0.1)
     args = parser.parse_args()
     folder = library_folder(args.data) if is_library(args.data) else Path(args.data)
-    parts = split(folder, args.holdout)
+    parts = split_files(folder, args.holdout)
     for part, files in zip(("train", "held"), parts, strict=True):
         target = args.out / part
         target.mkdir(parents=True, exist_ok=True)

@@ -55,6 +55,7 @@ def test_doctor_reports_device_threads_and_torch():
     assert "ok builtin:adain (an arbitrary-style decoder)" in result.output  # package data
     assert "ok builtin:abstract-gan (abstract compositions after Mondrian" in result.output
     assert "ok builtin:paintings-gan (painterly pictures" in result.output
+    assert "ok builtin:sketch-painting (paintings from line art" in result.output
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:

@@ -41,7 +41,7 @@ def shipped(request) -> tuple[str, DCGANModel]:
 
 
 def test_the_image_medium_ships_both_gans():
-    assert [(m.name, m.folder, m.makes) for m in MEDIUM.shipped] == [
+    assert [(m.name, m.folder, m.makes) for m in MEDIUM.shipped if m.makes == "GAN"] == [
         ("builtin:abstract-gan", "abstract-gan", "GAN"),
         ("builtin:paintings-gan", "paintings-gan", "GAN")]
 

@@ -36,7 +36,8 @@ def test_every_shipped_model_is_a_complete_folder():
     assert [s.name for s in media.shipped_models()] == [
         "builtin:tang", "builtin:english-verse", "builtin:bach", "builtin:folk",
         "builtin:bach-melody", "builtin:bach-melody-16", "builtin:folk-band",
-        "builtin:abstract-gan", "builtin:paintings-gan", "builtin:adain"]
+        "builtin:abstract-gan", "builtin:paintings-gan", "builtin:sketch-painting",
+        "builtin:adain"]
     for shipped in media.shipped_models():
         folder = shipped_folder(shipped)
         assert {"config.json", "card.md", "model.safetensors"} <= {p.name for p in

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import torch
 from fastapi.testclient import TestClient
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from artforge.catalog import records
 from artforge.catalog.db import connect
@@ -123,6 +123,20 @@ def noise_png(seed: int = 0, size: int = 32) -> bytes:
     pixels = np.random.default_rng(seed).integers(0, 256, (size, size, 3), dtype=np.uint8)
     buffer = io.BytesIO()
     Image.fromarray(pixels).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def canvas_png(size: tuple[int, int] = (256, 256), ground=(255, 255, 255, 255),
+               ink=(0, 0, 0, 255), stroke: bool = True) -> bytes:
+    """The page's sketch canvas as it uploads it (an RGBA PNG): a pen stroke on its ground."""
+    canvas = Image.new("RGBA", size, ground)
+    if stroke:
+        width, height = size
+        ImageDraw.Draw(canvas).line([(width * 0.1, height * 0.8), (width * 0.4, height * 0.2),
+                                     (width * 0.9, height * 0.6)], fill=ink,
+                                    width=max(1, width // 64), joint="curve")
+    buffer = io.BytesIO()
+    canvas.save(buffer, format="PNG")
     return buffer.getvalue()
 
 

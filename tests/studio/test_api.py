@@ -1,14 +1,16 @@
 """Every studio endpoint through FastAPI's TestClient, without worker processes: requests are
 checked and queued (or refused with one clear JSON error), nothing runs."""
 
+import io
 import re
 
 import pytest
+from PIL import Image
 
 from artforge.catalog import jobs
 from artforge.catalog.db import connect
 from artforge.studio import features
-from tests.studio.conftest import midi_bytes, more_tiny_models, png_bytes, upload
+from tests.studio.conftest import canvas_png, midi_bytes, more_tiny_models, png_bytes, upload
 
 
 def test_status_says_which_features_there_are(client):
@@ -26,12 +28,13 @@ def test_models_are_listed_by_medium(client, models):
     assert listed[2]["id"] == models["music"]
     everything = client.get("/api/models").json()
     # The models artforge ships first (the Tang and English verse GPTs, the chorale and folk
-    # LSTMs, the two melody VAEs, the folk band, the two GANs), then the three trained here,
-    # newest first.
+    # LSTMs, the two melody VAEs, the folk band, the two GANs, the sketch-to-painting model),
+    # then the three trained here, newest first.
     assert [m["name"] for m in everything] == [
         "builtin:tang", "builtin:english-verse", "builtin:bach", "builtin:folk",
         "builtin:bach-melody", "builtin:bach-melody-16", "builtin:folk-band",
-        "builtin:abstract-gan", "builtin:paintings-gan", "faces", "tune", "verse"]
+        "builtin:abstract-gan", "builtin:paintings-gan", "builtin:sketch-painting", "faces",
+        "tune", "verse"]
     text = client.get("/api/models", params={"medium": "text"}).json()
     assert [m["name"] for m in text] == ["builtin:tang", "builtin:english-verse", "verse"]
     gan = client.get("/api/models", params={"medium": "gan"}).json()
@@ -213,6 +216,48 @@ def test_sketch_requests_need_a_pix2pix_model_and_pictures(client, models, home)
     tune = upload(client, "midi", midi_bytes()).json()["id"]
     lines = client.post("/api/sketch/lines", json={"photo": tune})
     assert lines.status_code == 400 and "this needs image" in lines.json()["error"]
+
+
+def test_with_nothing_trained_a_canvas_goes_to_the_shipped_sketch_model(client):
+    [shipped] = client.get("/api/models", params={"medium": "sketch"}).json()
+    assert (shipped["name"], shipped["kind"], shipped["hints"]) == (
+        "builtin:sketch-painting", "pix2pix", True)
+    for ground in ((255, 255, 255, 255), (0, 0, 0, 0)):  # the page's white, or none at all
+        drawing = upload(client, "image", canvas_png(ground=ground)).json()["id"]
+        queued = client.post("/api/sketch/paint", json={"model": shipped["id"],
+                                                        "sketch": drawing})
+        assert queued.status_code == 202, queued.json()
+        with connect() as conn:
+            params = jobs.get_job(conn, queued.json()["id"])["params"]
+        assert params["model"].endswith("models/sketch-painting")
+
+
+def white_1bit_png(size: tuple[int, int]) -> bytes:
+    """A white picture in one bit per pixel: 50 megapixels in a few kilobytes."""
+    buffer = io.BytesIO()
+    Image.new("1", size, 1).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("canvas, status, error", [
+    (lambda: canvas_png(stroke=False), 400, "is blank: a sketch needs dark lines on a light "
+                                            "ground."),
+    (lambda: canvas_png(ground=(0, 0, 0, 0), stroke=False), 400, "is blank: a sketch needs"),
+    (lambda: canvas_png(ground=(0, 0, 0, 255), stroke=False), 400, "is all dark: a sketch"),
+    (lambda: canvas_png((10_000, 20)), 400, "is 10000x20 pixels; a sketch needs 16 to 8192"),
+    (lambda: white_1bit_png((10_000, 5_000)), 413, "the picture is 10000×5000; the studio "
+                                                   "takes at most 40 megapixels."),
+], ids=["white", "transparent", "black", "10000-wide", "50-megapixels"])
+def test_a_bad_canvas_is_one_sentence_and_nothing_is_queued(client, canvas, status, error):
+    [shipped] = client.get("/api/models", params={"medium": "sketch"}).json()
+    sent = upload(client, "image", canvas())
+    if sent.status_code == 201:
+        sent = client.post("/api/sketch/paint", json={"model": shipped["id"],
+                                                      "sketch": sent.json()["id"]})
+    assert sent.status_code == status
+    message = sent.json()["error"]
+    assert error in message and ". " not in message and message.endswith(".")
+    assert client.get("/api/jobs").json() == [] and client.get("/api/works").json() == []
 
 
 def test_the_api_docs_need_no_network(client):

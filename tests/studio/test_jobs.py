@@ -20,6 +20,7 @@ from artforge.core.checkpoint import latest_checkpoint
 from artforge.studio.app import create_app
 from artforge.studio.settings import StudioSettings
 from tests.studio.conftest import (
+    canvas_png,
     midi_bytes,
     more_tiny_models,
     noise_png,
@@ -216,7 +217,9 @@ def test_line_art_is_painted_and_melodies_are_blended_and_accompanied(shared):
                                                                 "sketch": sketch})["id"])
     assert painted["status"] == "done" and painted["result"] == {"image": "painting.png"}
     listed = client.get("/api/models", params={"medium": "sketch"}).json()
-    assert [m["hints"] for m in listed] == [True]  # the studio offers its colour brush
+    # The shipped model first; the studio offers the colour brush for both.
+    assert [(m["name"], m["hints"]) for m in listed] == [("builtin:sketch-painting", True),
+                                                        ("ink", True)]
     size = Image.open(io.BytesIO(drawn)).size
     dabs = Image.new("RGBA", size)
     dabs.paste((200, 40, 40, 255), (4, 4, 20, 20))
@@ -246,6 +249,30 @@ def test_line_art_is_painted_and_melodies_are_blended_and_accompanied(shared):
     pipelines = {w["pipeline"] for w in works}
     assert {"pix2pix.translate", "music.vae.interpolate", "music.band.accompany"} <= pipelines
     assert "image.sketch" not in pipelines  # line art is a step, not a work
+
+
+def test_a_canvas_stroke_becomes_a_painting_by_the_shipped_model(shared):
+    client, home, _ = shared
+    shipped = client.get("/api/models", params={"medium": "sketch"}).json()[0]
+    assert shipped["name"] == "builtin:sketch-painting"  # offered first, so the page's default
+    stroke = canvas_png()
+    drawing = upload(client, "image", stroke, "sketch.png").json()["id"]
+    made = []
+    for _ in range(2):
+        job = wait(client, submit(client, "/api/sketch/paint", {"model": shipped["id"],
+                                                                "sketch": drawing})["id"])
+        assert job["status"] == "done", job
+        made.append(client.get(f"/api/jobs/{job['id']}/files/painting.png").content)
+    assert made[0] == made[1]  # the same sketch, the same painting
+    painting = np.asarray(Image.open(io.BytesIO(made[0])))
+    lines = np.asarray(Image.open(io.BytesIO(stroke)).convert("RGB"))
+    assert painting.shape == lines.shape and np.abs(painting.astype(int) - lines).mean() > 10
+    work = next(w for w in client.get("/api/works").json()
+                if w["pipeline"] == "pix2pix.translate" and w["model_path"].endswith(
+                    "models/sketch-painting"))
+    conn = connect(home / "catalog.db")
+    assert reproduce(work["id"], conn=conn)["identical"]
+    conn.close()
 
 
 def run_dir(home: Path, job_id: int) -> Path:

@@ -7,7 +7,7 @@ from artforge.cli.options import DEVICE
 
 @click.command("eval")
 @click.option("--model", required=True, type=click.Path(),
-              help="A GAN or pix2pix run or model folder, or a shipped GAN (builtin:NAME).")
+              help="A GAN or pix2pix run or model folder, or a shipped one (builtin:NAME).")
 @click.option("--data", required=True,
               help="The pictures to compare with: a folder or builtin:NAME (usually the "
                    "training data).")
@@ -41,6 +41,7 @@ def image_eval(model: str, data: str, n: int | None, count: int, out: str, seed:
       artforge image eval --model builtin:abstract-gan --data builtin:abstract \
           --data-seed 1 --out runs/abstract-held-out
       artforge image eval --model runs/p2p --data builtin:paintings --out runs/p2p-eval
+      artforge image eval --model builtin:sketch-painting --data builtin:art-library
 
     A pix2pix model instead paints the line art of the pictures it was not trained on (its
     held-out split of --data) and is scored against them: L1, an LPIPS-like VGG16

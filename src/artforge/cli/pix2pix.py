@@ -73,6 +73,8 @@ def train(data: str, arch: str, size: int, ngf: int, norm: str, local_enhancer: 
       artforge image pix2pix train --data ~/Paintings --arch pix2pixhd --out runs/hd --resume
       artforge image pix2pix train --data ~/Paintings --init-from runs/p2p --out runs/mine \\
           --minutes 10
+      artforge image pix2pix train --data ~/Paintings --init-from builtin:sketch-painting \\
+          --out runs/mine --minutes 10
     """
     from artforge.core.init_from import check_start
     from artforge.image.pix2pix.train import (
@@ -114,7 +116,9 @@ def train(data: str, arch: str, size: int, ngf: int, norm: str, local_enhancer: 
 
 
 @pix2pix.command()
-@click.option("--model", required=True, type=click.Path(), help="A pix2pix run or model folder.")
+@click.option("--model", required=True, type=click.Path(),
+              help="A pix2pix run or model folder, or builtin:sketch-painting (the model "
+                   "artforge ships).")
 @click.option("--in", "source", required=True, type=click.Path(),
               help="A sketch (black lines on white), or a folder of them.")
 @click.option("--out", required=True, type=click.Path(),
@@ -142,7 +146,7 @@ def train(data: str, arch: str, size: int, ngf: int, norm: str, local_enhancer: 
 def translate(model: str, source: str, out: str, tile: int, side: int | None, engine: str,
               hints: str | None, hints_from: str | None, dabs: int, seed: int,
               device: str) -> None:
-    """Paint sketches with a trained model, at any size.
+    """Paint sketches with a trained model (or the one artforge ships), at any size.
 
     A model paints well at the scale of the line art it learnt from, so a sketch larger than
     that is painted at that scale and enlarged back (--side changes it).
@@ -150,6 +154,8 @@ def translate(model: str, source: str, out: str, tile: int, side: int | None, en
     \b
     Example:
       artforge image sketch --in photo.jpg --out lines.png
+      artforge image pix2pix translate --model builtin:sketch-painting --in lines.png \\
+          --out painting.png
       artforge image pix2pix translate --model runs/p2p --in lines.png --out painting.png
       artforge image pix2pix translate --model runs/p2p --in lines.png \\
           --hints colours.png --out painting.png

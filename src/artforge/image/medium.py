@@ -40,6 +40,12 @@ def _demo_grid(out_dir: Path, **options) -> list[Work]:
     return trained_grid(out_dir, **options)
 
 
+def _demo_shipped_paintings(out_dir: Path, **options) -> list[Work]:
+    from artforge.image.pix2pix.demo import shipped_paintings
+
+    return shipped_paintings(out_dir, **options)
+
+
 def _demo_painting(out_dir: Path, **options) -> list[Work]:
     from artforge.image.pix2pix.demo import make_demo_painting
 
@@ -113,10 +119,13 @@ MEDIUM = Medium(
     shipped=(ShippedModel("builtin:abstract-gan", "abstract-gan", "GAN",
                           "abstract compositions after Mondrian, Kandinsky and Rothko"),
              ShippedModel("builtin:paintings-gan", "paintings-gan", "GAN",
-                          "painterly pictures after old masters and game art")),
+                          "painterly pictures after old masters and game art"),
+             ShippedModel("builtin:sketch-painting", "sketch-painting", "painting",
+                          "paintings from line art and canvas strokes")),
     demo=(DemoPart("gan", "GAN grids, one beside the pictures it learned from", _demo_grid,
                    trains=True, shipped=_demo_grids),
-          DemoPart("sketch", "a painting from line art", _demo_painting, trains=True)),
+          DemoPart("sketch", "a painting from line art", _demo_painting, trains=True,
+                   shipped=_demo_shipped_paintings)),
     features=FEATURES,
     checks=_checks,
 )

@@ -80,8 +80,8 @@ def test_a_model_of_another_kind_is_one_sentence_and_writes_nothing(paired_folde
                          "model (pix2pix or pix2pixhd).")
     done = invoke("--data", str(paired_folder), "--out", str(run), "--init-from",
                   "builtin:nope")
-    one_line_error(done, "there is no built-in painting model builtin:nope; artforge ships "
-                         "none.")
+    one_line_error(done, "there is no built-in painting model builtin:nope; the built-in one "
+                         "is builtin:sketch-painting.")
     assert not run.exists()
 
 

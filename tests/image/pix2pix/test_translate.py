@@ -4,7 +4,7 @@ provenance and catalog rows, and bad input."""
 import numpy as np
 import pytest
 import torch
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from artforge.catalog import records
 from artforge.catalog.provenance import read_png_provenance
@@ -14,7 +14,7 @@ from artforge.image.pix2pix.engine import make_engine, resolve_engine
 from artforge.image.pix2pix.pairs import shrink_line_art
 from artforge.image.pix2pix.tiles import translate_tensor
 from artforge.image.pix2pix.train import translation_class
-from artforge.image.pix2pix.translate import load_translator, translate
+from artforge.image.pix2pix.translate import load_translator, read_sketch, translate
 from tests.image.pix2pix.conftest import TINY_HD, TINY_PIX2PIX
 
 
@@ -157,3 +157,16 @@ def test_bad_sketches_and_models_are_refused_and_nothing_is_written(model_folder
     with pytest.raises(UserError, match="holds a 'dcgan' model, not a pix2pix one"):
         translate(gan, sketch_file, out)
     assert not out.exists() and records.list_works() == []
+
+
+def test_a_canvas_saved_without_a_ground_is_read_as_lines_on_white(tmp_path):
+    on_white = Image.new("RGB", (64, 48), "white")
+    on_nothing = Image.new("RGBA", (64, 48), (0, 0, 0, 0))
+    for canvas, ink in ((on_white, "black"), (on_nothing, (0, 0, 0, 255))):
+        ImageDraw.Draw(canvas).line([(4, 40), (60, 8)], fill=ink, width=3)
+    on_nothing.putpixel((2, 2), (0, 0, 0, 128))  # a half-transparent dab of ink: grey
+    on_white.putpixel((2, 2), (127, 127, 127))
+    on_white.save(tmp_path / "white.png")
+    on_nothing.save(tmp_path / "nothing.png")
+    assert np.array_equal(read_sketch(tmp_path / "nothing.png"),
+                          read_sketch(tmp_path / "white.png"))

@@ -60,8 +60,8 @@ def evaluate_pix2pix(model_path: Path, data: str, out: Path, *, n: int = 64,
     # 1. Check inputs, load the model and the held-out pairs at its crop size.
     if not 2 <= n <= 10_000:
         raise UserError(f"--n must be between 2 and 10000, not {n}.")
-    model = load_translator(model_path, device, engine="torch").model
-    folder = checkpoint.resolve(Path(model_path))
+    translator = load_translator(model_path, device, engine="torch")
+    model, folder = translator.model, translator.folder  # builtin:NAME resolved too
     config = model.config
     _, held = held_out_pairs(load_pairs(data, config.size, config.sketch), config.holdout)
     if held is None:

@@ -202,3 +202,11 @@ def split_names(names: list[str], holdout: float) -> tuple[list[int], list[int]]
                     key=lambda i: hashlib.sha256(json.dumps(names[i]).encode()).hexdigest())
     held = sorted(ranked[:count])
     return [i for i in range(len(names)) if i not in held], held
+
+
+def split_files(folder: Path, holdout: float) -> tuple[list[Path], list[Path]]:
+    """(training, held-out) picture files of `folder`, split by name as training on the folder
+    splits them (when every picture is large enough for the crops)."""
+    files, _ = scan_folder(folder)
+    train, held = split_names([str(p.relative_to(folder)) for p in files], holdout)
+    return [files[i] for i in train], [files[i] for i in held]
