@@ -10,7 +10,7 @@ from artforge import media
 from artforge.cli import app
 from artforge.core.medium import SIZES, DemoPart, Feature, Medium, Training, Work
 from artforge.core.registry import MODELS, PIPELINES
-from artforge.data.shipped_models import shipped_folder
+from artforge.data.shipped_models import builtin_params, shipped_folder
 from artforge.demo.run import plan, run_demo
 from artforge.errors import UserError
 from artforge.image.recipes import GAN_SIZES, SKETCH_SIZES
@@ -42,6 +42,17 @@ def test_every_shipped_model_is_a_complete_folder():
         folder = shipped_folder(shipped)
         assert {"config.json", "card.md", "model.safetensors"} <= {p.name for p in
                                                                    folder.iterdir()}
+
+
+def test_a_shipped_model_is_recorded_by_name_whether_named_or_given_by_its_folder(tmp_path):
+    shipped = media.shipped_models()
+    tang = next(s for s in shipped if s.name == "builtin:tang")
+    named = {"builtin_model": "builtin:tang"}
+    assert builtin_params("builtin:tang", shipped) == named
+    assert builtin_params(shipped_folder(tang), shipped) == named  # as the studio passes it
+    assert builtin_params(str(shipped_folder(tang)) + "/", shipped) == named
+    assert builtin_params("builtin:nothing", shipped) == {}
+    assert builtin_params(tmp_path, shipped) == {}
 
 
 def test_a_feature_creates_with_its_medium_kinds_and_trains_on_its_sets():

@@ -270,6 +270,7 @@ def test_a_canvas_stroke_becomes_a_painting_by_the_shipped_model(shared):
     work = next(w for w in client.get("/api/works").json()
                 if w["pipeline"] == "pix2pix.translate" and w["model_path"].endswith(
                     "models/sketch-painting"))
+    assert work["params"]["builtin_model"] == "builtin:sketch-painting"  # any install has it
     conn = connect(home / "catalog.db")
     assert reproduce(work["id"], conn=conn)["identical"]
     conn.close()

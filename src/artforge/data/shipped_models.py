@@ -28,5 +28,21 @@ def model_folder(spec: str | Path, shipped: Sequence[ShippedModel], makes: str) 
     raise UserError(f"there is no built-in {makes} model {spec!s}; {which}.")
 
 
-def is_builtin(spec: str | Path, shipped: Sequence[ShippedModel]) -> bool:
-    return any(model.name == str(spec) for model in shipped)
+def shipped_name(spec: str | Path, shipped: Sequence[ShippedModel]) -> str | None:
+    """builtin:NAME of the model among `shipped` that `spec` names, by that name or by its
+    folder's path (as the studio passes the models it lists); None for any other model."""
+    if str(spec).startswith("builtin:"):
+        return str(spec) if any(model.name == str(spec) for model in shipped) else None
+    try:
+        folder = Path(spec).expanduser().resolve()
+    except (OSError, RuntimeError):
+        return None
+    return next((model.name for model in shipped if shipped_folder(model).resolve() == folder),
+                None)
+
+
+def builtin_params(spec: str | Path, shipped: Sequence[ShippedModel]) -> dict[str, str]:
+    """{"builtin_model": builtin:NAME} for a shipped model, to record in a work's parameters so
+    that it is found again by name on any install; {} for any other model."""
+    name = shipped_name(spec, shipped)
+    return {"builtin_model": name} if name else {}

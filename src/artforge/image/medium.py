@@ -28,6 +28,14 @@ def register() -> None:
     import artforge.image.sketch.pipeline  # noqa: F401
 
 
+def builtin_params(spec: str | Path) -> dict[str, str]:
+    """{"builtin_model": builtin:NAME} for a shipped picture model, named or by its folder (a
+    work records it to be found again by name on any install); {} for any other model."""
+    from artforge.data import shipped_models
+
+    return shipped_models.builtin_params(spec, MEDIUM.shipped)
+
+
 def _demo_grids(out_dir: Path, **options) -> list[Work]:
     from artforge.image.gan.demo import shipped_grids
 

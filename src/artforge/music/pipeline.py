@@ -14,7 +14,7 @@ from artforge.core.device import pick_device
 from artforge.core.registry import PIPELINES
 from artforge.core.sampling import SamplingConfig
 from artforge.core.versions import package_versions
-from artforge.data.shipped_models import is_builtin, model_folder
+from artforge.data.shipped_models import builtin_params, model_folder
 from artforge.errors import UserError
 from artforge.music.constraints import Controls
 from artforge.music.generate import continue_tokens
@@ -86,8 +86,7 @@ def generate_music(model_path: str | Path, out: Path, *, primer: Path | None = N
                         "--bpe.")
     params = {"primer": str(primer) if primer else None, "bars": bars, "max_tokens": max_tokens,
               "sampling": sampling.to_dict(), "controls": controls.to_dict()}
-    if is_builtin(model_path, MEDIUM.shipped):  # found again by name on any install
-        params["builtin_model"] = str(model_path)
+    params.update(builtin_params(model_path, MEDIUM.shipped))
     # 2. Decode new tokens, then the whole piece (primer + continuation) as a score.
     new = continue_tokens(model, primer_ids, max_tokens=max_tokens, bars=bars, sampling=sampling,
                           controls=controls, seed=seed)

@@ -18,7 +18,7 @@ import numpy as np
 
 from artforge.core.registry import PIPELINES
 from artforge.data.pictures import MAX_SIDE
-from artforge.data.shipped_models import is_builtin, model_folder
+from artforge.data.shipped_models import builtin_params, model_folder
 from artforge.errors import UserError
 from artforge.style.medium import MEDIUM
 from artforge.style.onnx_run import ANY_STYLE_KINDS
@@ -236,8 +236,7 @@ def stylize_images(model_path: str | Path, source: str | Path, out: str | Path, 
     params = {"styles": list(styles), "style_weights": list(style_weights or []),
               "alpha": alpha, "preserve_colour": preserve_colour, "max_side": max_side,
               "mask": None if mask is None else str(mask)}
-    if is_builtin(model_path, MEDIUM.shipped):  # found again by name on any install
-        params["builtin_model"] = str(model_path)
+    params.update(builtin_params(model_path, MEDIUM.shipped))
     if png_level != PILLOW_PNG_LEVEL:  # works without it were written at Pillow's level
         params["png_level"] = png_level
     model_hash = folder_hash(engines[picked].folder)  # both engines paint the same folder

@@ -15,7 +15,7 @@ from artforge.core.registry import PIPELINES
 from artforge.core.seeding import seeded
 from artforge.core.train_config import TrainConfig
 from artforge.core.trainer import Trainer, TrainResult
-from artforge.data.shipped_models import is_builtin, model_folder
+from artforge.data.shipped_models import builtin_params, model_folder
 from artforge.data.text import Corpus, Document, load_corpus
 from artforge.errors import UserError
 from artforge.text.forms import CHINESE, FormConfig, build_constraints
@@ -243,10 +243,10 @@ def save_generation(result: Generation, params: dict[str, Any], model_path: str 
         from artforge.catalog import records
         from artforge.core.card import invoking_command
 
-        if model_path is not None and is_builtin(model_path, MEDIUM.shipped):
-            # Found again by name on any install; the row keeps the folder and its hash.
-            params = {**params, "builtin_model": str(model_path)}
-            model_path = str(model_folder(model_path, MEDIUM.shipped, "text"))
+        named = {} if model_path is None else builtin_params(model_path, MEDIUM.shipped)
+        if named:  # the row keeps the folder and its hash
+            params = {**params, **named}
+            model_path = str(model_folder(named["builtin_model"], MEDIUM.shipped, "text"))
         records.record_work("text", GENERATE_PIPELINE, params, params["config"]["seed"],
                             str(out), model_path=model_path, command=invoking_command())
     return out

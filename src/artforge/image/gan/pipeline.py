@@ -13,6 +13,7 @@ from artforge.core.registry import PIPELINES
 from artforge.core.versions import package_versions
 from artforge.errors import UserError
 from artforge.image.gan.model import GANModel
+from artforge.image.medium import builtin_params
 
 SAMPLE_PIPELINE = "gan.sample"
 WALK_PIPELINE = "gan.interpolate"
@@ -26,14 +27,6 @@ def gan_model_folder(spec: str | Path) -> Path:
     from artforge.image.medium import MEDIUM
 
     return model_folder(spec, MEDIUM.shipped, "GAN")
-
-
-def builtin_name(spec: str | Path) -> dict[str, str]:
-    """{"builtin_model": NAME} for a shipped GAN (found again by name on any install)."""
-    from artforge.data.shipped_models import is_builtin
-    from artforge.image.medium import MEDIUM
-
-    return {"builtin_model": str(spec)} if is_builtin(spec, MEDIUM.shipped) else {}
 
 
 def load_gan(model_path: str | Path, device: str = "cpu") -> tuple[GANModel, Path]:
@@ -75,7 +68,7 @@ def sample_gan(model_path: Path, out: Path, *, n: int = 16, seed: int = 0,
     _check_truncation(truncation)
     model, folder = load_gan(model_path, device)
     # 2. Draw, save with provenance, catalogue.
-    params = {"n": n, "truncation": truncation, **builtin_name(model_path)}
+    params = {"n": n, "truncation": truncation, **builtin_params(model_path)}
     _write_sample(model, Path(out), params, seed, folder)
     if catalog:
         _catalog(SAMPLE_PIPELINE, params, seed, Path(out), folder)
@@ -105,7 +98,7 @@ def interpolate_gan(model_path: Path, out: Path, *, seed: int = 0, keyframes: in
     model, folder = load_gan(model_path, device)
     # 2. Walk, encode, catalogue.
     params = {"keyframes": keyframes, "frames_between": frames_between, "fps": fps,
-              "truncation": truncation, **builtin_name(model_path)}
+              "truncation": truncation, **builtin_params(model_path)}
     _write_walk(model, out, params, seed, folder)
     if catalog:
         _catalog(WALK_PIPELINE, params, seed, out, folder)
@@ -142,7 +135,7 @@ def mix_gan(model_path: Path, out: Path, *, seed: int = 0, n: int = 4, crossover
     if not hasattr(model, "mixing_sheet"):
         raise UserError(f"style mixing needs a stylegan model; {model_path} is a {model.kind}.")
     params = {"n": n, "crossover": crossover, "truncation": truncation,
-              **builtin_name(model_path)}
+              **builtin_params(model_path)}
     _write_mix(model, Path(out), params, seed, folder)
     if catalog:
         _catalog(MIX_PIPELINE, params, seed, Path(out), folder)

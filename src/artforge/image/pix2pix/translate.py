@@ -16,6 +16,7 @@ from PIL import Image
 from artforge.core import checkpoint
 from artforge.core.registry import PIPELINES
 from artforge.errors import UserError
+from artforge.image.medium import builtin_params
 from artforge.image.pix2pix.engine import Engine, make_engine, resolve_engine
 from artforge.image.pix2pix.hints import read_hint_pixels, resize_hints
 from artforge.image.pix2pix.model import TranslationModel
@@ -258,8 +259,7 @@ def translate(model_path: Path, source: Path, out: Path, *, tile: int = DEFAULT_
         params = {"source": str(path), "tile": tile, "side": side,
                   "engine": translator.engine_name}
         params.update(hinting)
-        if str(model_path).startswith("builtin:"):  # found again by name on any install
-            params["builtin_model"] = str(model_path)
+        params.update(builtin_params(model_path))  # found again by name on any install
         _save(translator, sketch, params, target, colours)
         if catalog:
             from artforge.catalog import records

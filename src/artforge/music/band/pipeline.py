@@ -11,7 +11,7 @@ import torch
 from artforge.core import checkpoint
 from artforge.core.device import pick_device
 from artforge.core.registry import PIPELINES
-from artforge.data.shipped_models import is_builtin, model_folder
+from artforge.data.shipped_models import builtin_params, model_folder
 from artforge.errors import UserError
 from artforge.music.band.model import BandModel, Guide
 from artforge.music.band.tracks import Passage, passage_score
@@ -73,7 +73,8 @@ def generate_band(model_dir: str | Path, out: Path, *, count: int = 2, temperatu
     model, folder = load_band(model_dir, device)
     # 2. Generate, then write.
     passages = model.generate(count, torch.Generator().manual_seed(seed), temperature)
-    params = {"count": count, "temperature": temperature, **builtin_name(model_dir)}
+    params = {"count": count, "temperature": temperature,
+              **builtin_params(model_dir, MEDIUM.shipped)}
     return _write(model, passages, range(len(model.config.tracks)), out, GENERATE, params,
                   seed, folder, catalog)
 
@@ -171,13 +172,8 @@ def accompany_melody(model_dir: str | Path, midi: Path, out: Path,
     # 3. Write the chosen tracks.
     params = {"midi": str(midi), "tracks": [model.config.tracks[i] for i in keep[1:]],
               "temperature": temperature, "harmony": harmony, "key": key,
-              **builtin_name(model_dir)}
+              **builtin_params(model_dir, MEDIUM.shipped)}
     return _write(model, passages, keep, out, ACCOMPANY, params, seed, folder, catalog).midi
-
-
-def builtin_name(model: str | Path) -> dict[str, str]:
-    """{"builtin_model": NAME} for a shipped model (found again by name on any install)."""
-    return {"builtin_model": str(model)} if is_builtin(model, MEDIUM.shipped) else {}
 
 
 def _end_with_the_melody(passage: Passage, melody: list[tuple[int, int, int]]) -> None:
