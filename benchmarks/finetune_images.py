@@ -22,7 +22,8 @@ differ only in what the trained weights knew. Both arms run at once, one thread 
 (ARTFORGE_THREADS=1), with the same --minutes, which count from each command's start.
 
     .venv/bin/python benchmarks/finetune_images.py style [--minutes 5]
-    .venv/bin/python benchmarks/finetune_images.py pix2pix --pix2pix-from runs/p2p
+    .venv/bin/python benchmarks/finetune_images.py pix2pix --pix2pix-from runs/p2p|builtin:NAME \
+        [--pix2pix-data DIR]
     .venv/bin/python benchmarks/finetune_images.py gan --gan-from runs/gan|builtin:NAME \
         [--gan-data DIR]
 """
@@ -177,10 +178,13 @@ def style_arms(args, root: Path) -> None:
 def pix2pix_arms(args, root: Path) -> None:
     from artforge.image.pix2pix.evaluate import evaluate_pix2pix
     from artforge.image.pix2pix.pairs import load_pairs
+    from artforge.image.pix2pix.translate import painting_model_folder
 
-    source = checkpoint.load(checkpoint.resolve(Path(args.pix2pix_from)))
-    train, held = painter_paintings(args.painter)
-    data = args.pix2pix_data or str(copied([*train, *held], root / "mine"))
+    source = checkpoint.load(checkpoint.resolve(painting_model_folder(args.pix2pix_from)))
+    data = args.pix2pix_data
+    if data is None:
+        train, held = painter_paintings(args.painter)
+        data = str(copied([*train, *held], root / "mine"))
     config = source.config.replace(holdout=args.holdout)
     load_pairs(data, config.size, config.sketch)  # line art drawn once, before the clocks
     sources = {f"from {args.pix2pix_from}": args.pix2pix_from,
