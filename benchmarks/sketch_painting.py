@@ -40,8 +40,14 @@ from artforge.core import checkpoint  # noqa: E402
 from artforge.core.device import set_threads  # noqa: E402
 from artforge.image.gan.sampling import grid_image  # noqa: E402
 from artforge.image.pix2pix.architectures import Pix2PixConfig  # noqa: E402
+from artforge.image.pix2pix.crops import fixed_crops  # noqa: E402
 from artforge.image.pix2pix.evaluate import EVAL_DABS, evaluate_pix2pix  # noqa: E402
-from artforge.image.pix2pix.hints import dabs_from_picture  # noqa: E402
+from artforge.image.pix2pix.hints import (  # noqa: E402
+    dabs_from_picture,
+    sample_hints,
+    spread_hints,
+)
+from artforge.image.pix2pix.losses import perceptual_distance  # noqa: E402
 from artforge.image.pix2pix.pairs import load_pairs, shrink_line_art  # noqa: E402
 from artforge.image.pix2pix.train import (  # noqa: E402
     held_out_pairs,
@@ -74,12 +80,34 @@ def baseline_run(run: Path, steps: int, device: str) -> str:
             "s a step, saving included)")
 
 
+def no_network(shipped: str, n: int) -> dict[str, dict]:
+    """What L1 and VGG give with no network, on the same crops and dabs as evaluate_pix2pix:
+    every pixel the training part's mean colour (bare), and the dabs' colours spread over the
+    crop by push-pull (`spread_hints`, which hint models read as input)."""
+    config = load_translator(shipped, "cpu", engine="torch").model.config
+    train, held = held_out_pairs(load_pairs(DATA, config.size, config.sketch), config.holdout)
+    _, real = fixed_crops(held, config.size, n)
+    mean = torch.tensor(np.mean([p.reshape(-1, 3).mean(axis=0) for p in train.pictures],
+                                axis=0), dtype=torch.float32) / 127.5 - 1
+    flat = mean.view(1, 3, 1, 1).expand_as(real)
+    dabs = sample_hints(real, torch.Generator().manual_seed(0), count=EVAL_DABS)
+    spread = spread_hints(dabs).clamp(-1, 1)
+
+    def scored(fake: torch.Tensor) -> tuple[float, float]:
+        return (float((fake - real).abs().mean() / 2),
+                float(perceptual_distance(fake, real).mean()))
+
+    (l1, vgg), (l1_dabs, vgg_dabs) = scored(flat), scored(spread)
+    return {"no network: one flat colour": {"l1": l1, "perceptual": vgg},
+            "no network: dabs spread": {"l1_hinted": l1_dabs, "perceptual_hinted": vgg_dabs}}
+
+
 def figure(result: dict, key: str) -> float:
     """A score, or nan where the model has none (the dab scores of a model without hints)."""
     return result.get(key, float("nan"))
 
 
-def print_scores(scores: dict[str, dict], baseline: str) -> None:
+def print_scores(scores: dict[str, dict], baseline: str, verdicts: bool = True) -> None:
     width = max(24, *(len(label) + 1 for label in scores))
     print(f"{'':{width}s}" + "".join(f"{title:>11s}" for _, title, _ in FIGURES))
     base = scores[baseline]
@@ -89,7 +117,7 @@ def print_scores(scores: dict[str, dict], baseline: str) -> None:
         if label != baseline:
             print(f"{'  ratio to the baseline':{width}s}" + "".join(
                 f"{figure(result, key) / figure(base, key):11.3f}" for key, _, _ in FIGURES))
-    for label, result in scores.items():
+    for label, result in scores.items() if verdicts else ():
         if label != baseline:
             ratios = {title: figure(result, key) / figure(base, key)
                       for key, title, _ in FIGURES[:3:2]}
@@ -228,6 +256,9 @@ def main() -> None:
     print(f"{args.n} fixed 128 px crops of the {len(first['held_out_pictures'])} held-out "
           f"pictures ({', '.join(first['held_out_pictures'])}); dabs: {first['dabs']} a crop")
     print_scores(scores, next(iter(scores)))
+    print("for scale, the same crops and dabs with no network (nan: not that case):")
+    print_scores({"baseline": scores["baseline"], **no_network(args.shipped, args.n)},
+                 "baseline", verdicts=False)
     translators = {label: load_translator(path, args.device, engine="torch")
                    for label, path in models.items()}
     parts = held_out_rows(translators, args.sheet_pictures)
