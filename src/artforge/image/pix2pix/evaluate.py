@@ -18,16 +18,17 @@ EVAL_DABS = 8
 
 
 def is_translation_model(model_path: str | Path) -> bool:
-    """Whether the model (or run) folder holds a pix2pix or pix2pixhd model; for builtin:NAME,
-    whether it is a shipped painting model."""
+    """Whether the model (or run) folder, or the shipped builtin:NAME, holds a pix2pix or
+    pix2pixhd model."""
     from artforge.core import checkpoint
-    from artforge.image.medium import MEDIUM
     from artforge.image.pix2pix.architectures import KINDS
+    from artforge.image.pix2pix.translate import painting_model_folder
 
-    if str(model_path).startswith("builtin:"):
-        return any(model.name == str(model_path) and model.makes == "painting"
-                   for model in MEDIUM.shipped)
-    return checkpoint.read_header(checkpoint.resolve(Path(model_path)))["kind"] in KINDS
+    try:
+        folder = painting_model_folder(model_path)  # a shipped painting model's, or the path
+    except UserError:
+        return False  # a shipped model of another kind
+    return checkpoint.read_header(checkpoint.resolve(folder))["kind"] in KINDS
 
 
 @torch.no_grad()
