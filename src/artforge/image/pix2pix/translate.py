@@ -132,6 +132,7 @@ def read_sketch(path: Path, coloured: bool = False) -> np.ndarray:
     from PIL import UnidentifiedImageError
 
     from artforge.data.images import load_rgb
+    from artforge.data.pictures import open_picture
 
     try:
         with warnings.catch_warnings():
@@ -143,30 +144,13 @@ def read_sketch(path: Path, coloured: bool = False) -> np.ndarray:
     if min(width, height) < MIN_SIDE or max(width, height) > MAX_SIDE:
         raise UserError(f"{path} is {width}x{height} pixels; a sketch needs "
                         f"{MIN_SIDE} to {MAX_SIDE} pixels on each side.")
-    picture = np.asarray(_on_white(path))
+    picture = np.asarray(open_picture(path, max_side=None))  # transparent parts on white
     grey = picture.mean(axis=2)
     if np.percentile(grey, 99.5) - grey.min() < INK_CONTRAST and not (
             coloured and grey.mean() >= 128):
         ground = "blank" if grey.mean() >= 128 else "all dark"
         raise UserError(f"{path} is {ground}: a sketch needs dark lines on a light ground.")
     return picture
-
-
-def _on_white(path: Path) -> Image.Image:
-    """A picture file as RGB on white: a canvas saved without a ground holds lines on
-    nothing, which a plain conversion would make lines on black."""
-    from PIL import UnidentifiedImageError
-
-    from artforge.data.images import load_rgb
-
-    try:
-        with Image.open(path) as img:
-            if "A" not in img.getbands() and "transparency" not in img.info:
-                return load_rgb(str(path))
-            drawn = img.convert("RGBA")
-    except (UnidentifiedImageError, OSError):
-        return load_rgb(str(path))  # says why it cannot be read
-    return Image.alpha_composite(Image.new("RGBA", drawn.size, "white"), drawn).convert("RGB")
 
 
 def read_hints(path: Path) -> np.ndarray:
