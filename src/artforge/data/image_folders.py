@@ -46,10 +46,12 @@ def to_floats(images: torch.Tensor, flip: bool, low: float = -1.0) -> torch.Tens
 
 
 class ImageDataset(torch.utils.data.Dataset):
-    """uint8 images as floats in [low, 1]: [-1, 1] for GANs, [0, 1] for style networks."""
+    """uint8 images as floats in [low, 1]: [-1, 1] for GANs, [0, 1] for style networks. With
+    `crop`, each is a square of that side at a random place (torch's seeded RNG)."""
 
-    def __init__(self, images: torch.Tensor, flip: bool = True, low: float = -1.0) -> None:
-        self.images, self.flip, self.low = images, flip, low
+    def __init__(self, images: torch.Tensor, flip: bool = True, low: float = -1.0,
+                 crop: int | None = None) -> None:
+        self.images, self.flip, self.low, self.crop = images, flip, low, crop
 
     def __len__(self) -> int:
         return len(self.images)
@@ -58,7 +60,14 @@ class ImageDataset(torch.utils.data.Dataset):
         return self.__getitems__([index])[0]
 
     def __getitems__(self, indices: list[int]) -> torch.Tensor:
-        return to_floats(self.images[torch.as_tensor(indices)], self.flip, self.low)
+        images = self.images[torch.as_tensor(indices)]
+        if self.crop is not None:
+            height, width = images.shape[-2:]
+            tops = torch.randint(height - self.crop + 1, (len(images),)).tolist()
+            lefts = torch.randint(width - self.crop + 1, (len(images),)).tolist()
+            images = torch.stack([image[:, top:top + self.crop, left:left + self.crop]
+                                  for image, top, left in zip(images, tops, lefts, strict=True)])
+        return to_floats(images, self.flip, self.low)
 
 
 def square(picture: Image.Image, size: int) -> np.ndarray:

@@ -11,6 +11,7 @@ def register() -> None:
     import artforge.style.adain_model  # noqa: F401
     import artforge.style.fast_model  # noqa: F401
     import artforge.style.instant_model  # noqa: F401
+    import artforge.style.multi_style  # noqa: F401
     import artforge.style.pipeline  # noqa: F401
     import artforge.style.stylize  # noqa: F401
     import artforge.style.video  # noqa: F401

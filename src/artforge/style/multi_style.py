@@ -1,0 +1,194 @@
+"""The `johnson-styles` model: one Johnson network learning several styles at once.
+
+Dumoulin, Shlens & Kudlur (2017), "A learned representation for artistic style": every
+convolution is shared and each style has only its own scale and shift in the instance
+normalisations (conditional instance normalisation). The styles then cost one training run,
+not one each, and learn from each other. `export` writes one style as a plain `johnson` model
+folder (its norms' scale and shift are that style's rows), so everything that stylises with
+a Johnson network (ONNX, video, the studio) uses it unchanged.
+"""
+
+import dataclasses
+import io
+from pathlib import Path
+from typing import ClassVar
+
+import torch
+from PIL import Image
+from torch import nn
+
+from artforge.core.config import Config, require
+from artforge.core.model import ArtModel
+from artforge.core.registry import MODELS
+from artforge.style.encoder import FrozenVGG
+from artforge.style.fast_model import FastStyleConfig, FastStyleModel
+from artforge.style.losses import content_loss, gram, style_loss, tv_loss
+from artforge.style.networks import TransformerNet
+
+
+class StyleNorm(nn.Module):
+    """Instance normalisation whose scale and shift are rows of a (styles, channels) table,
+    one row per example: `styles` (B,) is set on the module before each forward."""
+
+    def __init__(self, channels: int, count: int) -> None:
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(count, channels))
+        self.bias = nn.Parameter(torch.zeros(count, channels))
+        self.styles: torch.Tensor | None = None
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.styles is None:
+            raise RuntimeError("choose the styles (MultiStyleNet.choose) before a forward")
+        normal = nn.functional.instance_norm(x)
+        return (normal * self.weight[self.styles][..., None, None]
+                + self.bias[self.styles][..., None, None])
+
+
+class MultiStyleNet(nn.Module):
+    """A TransformerNet whose instance norms are StyleNorms."""
+
+    def __init__(self, channels: tuple[int, int, int], res_blocks: int, count: int) -> None:
+        super().__init__()
+        self.net = TransformerNet(channels, res_blocks)
+        for name, module in list(self.net.named_modules()):
+            if isinstance(module, nn.InstanceNorm2d):
+                parent_name, _, child = name.rpartition(".")
+                parent = self.net.get_submodule(parent_name) if parent_name else self.net
+                setattr(parent, child, StyleNorm(module.num_features, count))
+
+    def forward(self, images: torch.Tensor, styles: torch.Tensor) -> torch.Tensor:
+        for module in self.net.modules():
+            if isinstance(module, StyleNorm):
+                module.styles = styles
+        return self.net(images)
+
+    def single(self, index: int) -> dict[str, torch.Tensor]:
+        """The state dict of a plain TransformerNet painting style `index`."""
+        state = {}
+        norms = {name for name, module in self.net.named_modules()
+                 if isinstance(module, StyleNorm)}
+        for key, value in self.net.state_dict().items():
+            owner = key.rpartition(".")[0]
+            state[key] = value[index].clone() if owner in norms else value.clone()
+        return state
+
+
+@dataclasses.dataclass
+class MultiStyleConfig(Config):
+    styles: tuple[str, ...] = ()
+    """The style pictures (notes; the pixels are in style-N.png), one per style, in order."""
+    names: tuple[str, ...] = ()
+    """A short name per style, for the exported folders (e.g. starry-night)."""
+    channels: tuple[int, int, int] = (16, 32, 64)
+    res_blocks: int = 5
+    style_size: int = 256
+    content_layers: tuple[str, ...] = ("relu2_2",)
+    style_layers: tuple[str, ...] = ("relu1_1", "relu2_1", "relu3_1", "relu4_1")
+    style_layer_weights: tuple[float, ...] = (1.0, 1.0, 1.0, 1.0)
+    content_weight: float = 1.0
+    style_weight: float = 1.0
+    tv_weight: float = 1.0
+
+    def validate(self) -> None:
+        require([
+            (len(self.styles) >= 1, "give at least one style picture"),
+            (len(self.names) == len(self.styles), "give one name per style picture"),
+            (len(set(self.names)) == len(self.names), "style names must differ"),
+            (len(self.channels) == 3 and min(self.channels) >= 1,
+             "channels takes three positive widths"),
+            (0 <= self.res_blocks <= 16, "res_blocks must be between 0 and 16"),
+            (32 <= self.style_size <= 1024, "--style-size must be between 32 and 1024"),
+            (len(self.style_layers) == len(self.style_layer_weights) and self.style_layers,
+             "give one weight per style layer"),
+            (min(self.content_weight, self.style_weight, self.tv_weight) >= 0,
+             "loss weights must be 0 or more"),
+        ])
+
+    def single(self, index: int) -> FastStyleConfig:
+        """The config of the plain Johnson model for style `index`."""
+        return FastStyleConfig(
+            channels=self.channels, res_blocks=self.res_blocks, style=self.styles[index],
+            style_size=self.style_size, content_layers=self.content_layers,
+            style_layers=self.style_layers, style_layer_weights=self.style_layer_weights,
+            content_weight=self.content_weight, style_weight=self.style_weight,
+            tv_weight=self.tv_weight)
+
+
+@MODELS.register("johnson-styles")
+class MultiStyleModel(ArtModel):
+    kind = "johnson-styles"
+    config_class = MultiStyleConfig
+    divisor: ClassVar[int] = 4
+
+    def __init__(self, config: MultiStyleConfig) -> None:
+        super().__init__(config)
+        self.net = MultiStyleNet(tuple(config.channels), config.res_blocks, len(config.styles))
+        self._vgg = FrozenVGG(tuple(dict.fromkeys(config.content_layers + config.style_layers)))
+        self.pictures: list[Image.Image] = []
+        self._grams: dict[str, torch.Tensor] | None = None
+
+    def set_styles(self, pictures: list[Image.Image]) -> None:
+        if len(pictures) != len(self.config.styles):
+            raise ValueError(f"{len(self.config.styles)} styles, {len(pictures)} pictures")
+        self.pictures, self._grams = [p.convert("RGB") for p in pictures], None
+
+    def _style_grams(self, device: torch.device) -> dict[str, torch.Tensor]:
+        """(styles, C, C) Gram matrices per style layer."""
+        if self._grams is None:
+            from artforge.data.pictures import fit_long_side
+            from artforge.style.works import to_tensor
+
+            if not self.pictures:
+                raise RuntimeError("set_styles() must be called before training")
+            found: dict[str, list[torch.Tensor]] = {n: [] for n in self.config.style_layers}
+            with torch.no_grad():
+                for picture in self.pictures:
+                    features = self._vgg(to_tensor(fit_long_side(
+                        picture, self.config.style_size)).to(device))
+                    for name in found:
+                        found[name].append(gram(features[name])[0])
+            self._grams = {name: torch.stack(value) for name, value in found.items()}
+        return {name: value.to(device) for name, value in self._grams.items()}
+
+    def training_step(self, batch: torch.Tensor, *args) -> dict[str, torch.Tensor]:
+        """Each picture of the batch gets a style drawn at random (torch's seeded RNG)."""
+        cfg = self.config
+        styles = torch.randint(len(cfg.styles), (len(batch),))
+        made = self.net(batch, styles.to(batch.device))
+        with torch.no_grad():
+            targets = self._vgg(batch)
+        found = self._vgg(made)
+        grams = {name: value[styles] for name, value in self._style_grams(batch.device).items()}
+        weights = dict(zip(cfg.style_layers, cfg.style_layer_weights, strict=True))
+        content = content_loss(found, targets, cfg.content_layers)
+        style = style_loss(found, grams, weights)
+        tv = tv_loss(made)
+        loss = cfg.content_weight * content + cfg.style_weight * style + cfg.tv_weight * tv
+        return {"loss": loss, "content": content.detach(), "style": style.detach(),
+                "tv": tv.detach()}
+
+    def export(self, index: int) -> FastStyleModel:
+        """Style `index` as a plain Johnson model (same pixels as this network's); its style
+        picture at the side its Gram matrices were taken at."""
+        from artforge.data.pictures import fit_long_side
+
+        single = FastStyleModel(self.config.single(index))
+        single.net.load_state_dict(self.net.single(index))
+        single.set_style(fit_long_side(self.pictures[index], self.config.style_size))
+        return single
+
+    # Folder -------------------------------------------------------------------------------
+    def extra_files(self) -> dict[str, bytes]:
+        files = {}
+        for index, picture in enumerate(self.pictures):
+            buffer = io.BytesIO()
+            picture.save(buffer, format="PNG")
+            files[f"style-{index}.png"] = buffer.getvalue()
+        return files
+
+    def load_extra_files(self, folder: Path) -> None:
+        pictures = []
+        for index in range(len(self.config.styles)):
+            with Image.open(Path(folder) / f"style-{index}.png") as picture:
+                pictures.append(picture.convert("RGB"))
+        self.set_styles(pictures)
