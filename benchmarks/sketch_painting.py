@@ -11,15 +11,23 @@ steps rather than minutes so that load from other processes does not change it.
 Scored per model with `image eval`'s evaluate_pix2pix on the same --n fixed held-out crops:
 L1 and the VGG16 perceptual distance, bare and with EVAL_DABS seeded dabs of the real colours
 per crop, FID-VGG16 and KID (bare); the ratio model/baseline of each.
-Canvas: a sketch drawn here with wobbly PIL strokes (a horizon, a house, a tree) painted by
-the shipped model at 256 and 512 px on the studio's engine; seconds per painting, median of 3
-after a warm-up (reported, not a claim).
+Canvas: the demo's canvas sketch (pix2pix.demo.canvas_sketch: hills, a shore, a tree, a house,
+the sun) drawn at 512 px, painted by the shipped model at 256 and 512 px on the studio's
+engine; seconds per painting, median of 3 after a warm-up (reported, not a claim).
+Studio (issue: "a stroke drawn on the canvas becomes a painting in under 3 seconds"): a studio
+server process (uvicorn, its real workers) on a fresh home, so a fresh cache; once it answers,
+the page's first requests (status, the sketch models), --draw-seconds of drawing, then a
+256 px canvas sketch painted by the shipped model as the page does it (upload, paint request,
+job events until the end, the painting fetched): the first painting and a second timed, from
+the upload to the painting fetched. Baseline: the same with the studio's warm-up off
+(StudioSettings.warm_up), alternating, --studio-rounds each.
 Sheet (JPEG): centre squares of held-out pictures as rows of line art | baseline | shipped
 (| each --model) | original, bare, then again with dabs of the original's colours on the line
 art; then the canvas sketch and its paintings.
 
 Run: .venv/bin/python benchmarks/sketch_painting.py [--shipped builtin:sketch-painting]
      [--model RUN ...] [--baseline-steps 3168] [--baseline-run RUN] [--n 64] [--sheet PATH]
+     [--studio-only | --no-studio] [--studio-rounds 3] [--draw-seconds 0 5]
 """
 
 import os
@@ -27,20 +35,28 @@ import os
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # idle OpenMP threads yield on a busy CPU
 
 import argparse  # noqa: E402
+import contextlib  # noqa: E402
+import signal  # noqa: E402
+import socket  # noqa: E402
 import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+import httpx  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
-from PIL import Image, ImageDraw  # noqa: E402
+from PIL import Image  # noqa: E402
 
 from artforge.core import checkpoint  # noqa: E402
 from artforge.core.device import set_threads  # noqa: E402
 from artforge.image.gan.sampling import grid_image  # noqa: E402
 from artforge.image.pix2pix.architectures import Pix2PixConfig  # noqa: E402
 from artforge.image.pix2pix.crops import fixed_crops  # noqa: E402
+from artforge.image.pix2pix.demo import canvas_sketch  # noqa: E402
 from artforge.image.pix2pix.evaluate import EVAL_DABS, evaluate_pix2pix  # noqa: E402
 from artforge.image.pix2pix.hints import (  # noqa: E402
     dabs_from_picture,
@@ -163,39 +179,9 @@ def held_out_rows(translators: dict[str, Translator], count: int) -> list[Image.
     return grids
 
 
-def canvas_sketch(side: int, seed: int = 0) -> np.ndarray:
-    """Black strokes on white, as a hand draws them on the canvas: a horizon, a house with a
-    roof, door and window, a tree; each stroke wobbles a little."""
-    rng = np.random.default_rng(seed)
-    page = Image.new("L", (side, side), 255)
-    draw = ImageDraw.Draw(page)
-
-    def stroke(*points: tuple[float, float]) -> None:
-        path = []
-        for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
-            for t in np.linspace(0, 1, 12, endpoint=False):
-                path.append(((x0 + t * (x1 - x0)) * side + rng.normal(0, side / 400),
-                             (y0 + t * (y1 - y0)) * side + rng.normal(0, side / 400)))
-        path.append((points[-1][0] * side, points[-1][1] * side))
-        draw.line(path, fill=0, width=max(2, side // 150), joint="curve")
-
-    stroke((0.02, 0.70), (0.35, 0.68), (0.65, 0.71), (0.98, 0.69))
-    stroke((0.12, 0.74), (0.12, 0.46), (0.42, 0.46), (0.42, 0.74), (0.12, 0.74))
-    stroke((0.09, 0.47), (0.27, 0.28), (0.45, 0.47))
-    stroke((0.24, 0.74), (0.24, 0.60), (0.31, 0.60), (0.31, 0.74))
-    stroke((0.16, 0.52), (0.21, 0.52), (0.21, 0.57), (0.16, 0.57), (0.16, 0.52))
-    stroke((0.70, 0.73), (0.71, 0.52))
-    stroke((0.76, 0.73), (0.75, 0.52))
-    crown = [(0.73 + 0.13 * np.cos(a) * (1 + 0.08 * np.sin(5 * a)),
-              0.40 + 0.12 * np.sin(a) * (1 + 0.08 * np.sin(5 * a)))
-             for a in np.linspace(0, 2 * np.pi, 25)]
-    stroke(*crown)
-    return np.asarray(page)
-
-
-def canvas_section(translator: Translator) -> Image.Image:
+def canvas_section(translator: Translator, work: Path) -> Image.Image:
     """Time the shipped model on the drawn sketch; a 2 x 2 grid of the sketch and paintings."""
-    large = canvas_sketch(512)
+    large = np.asarray(Image.open(canvas_sketch(work / "canvas-512.png", side=512)).convert("L"))
     small = np.asarray(shrink_line_art(Image.fromarray(large), (256, 256)))
     cases = {"256 px sketch": (small, 0),
              "512 px sketch at the training scale (the studio's default)": (large, None),
@@ -213,6 +199,106 @@ def canvas_section(translator: Translator) -> Image.Image:
         print(f"  {label:60s} {statistics.median(times):7.3f} s")
     enlarged = np.asarray(Image.fromarray(paintings[0]).resize((512, 512), Image.LANCZOS))
     return grid_image(as_tiles([large, enlarged, *paintings[1:]]), columns=2)
+
+
+STUDIO_SERVER = """import sys
+import uvicorn
+from artforge.studio.app import create_app
+from artforge.studio.settings import StudioSettings
+home, port, warm_up = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "on"
+uvicorn.run(create_app(StudioSettings(home=home, port=port, warm_up=warm_up)),
+            host="127.0.0.1", port=port, log_level="warning")
+"""
+"""The studio as `artforge studio` serves it, with the warm-up on or off."""
+TARGET_S = 3.0
+
+
+@contextlib.contextmanager
+def studio_server(home: Path, warm_up: bool) -> Iterator[tuple[httpx.Client, float]]:
+    """A studio server process on `home`; yields a client once it answers, and the seconds
+    from its launch to then. Stopped as Ctrl-C stops it."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    start = time.perf_counter()
+    server = subprocess.Popen([sys.executable, "-c", STUDIO_SERVER, str(home), str(port),
+                               "on" if warm_up else "off"],
+                              env={**os.environ, "ARTFORGE_HOME": str(home)})
+    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"X-Artforge": "1"},
+                          timeout=300)
+    try:
+        while True:
+            with contextlib.suppress(httpx.TransportError):
+                if client.get("/").status_code == 200:
+                    break
+            if server.poll() is not None:
+                raise RuntimeError(f"the studio server exited with {server.returncode}")
+            time.sleep(0.02)
+        yield client, time.perf_counter() - start
+    finally:
+        client.close()
+        server.send_signal(signal.SIGINT)
+        server.wait(120)
+
+
+def paint_stroke(client: httpx.Client, model: int, sketch: bytes) -> float:
+    """Seconds from a canvas sketch's upload to its painting fetched, as the page does it."""
+    start = time.perf_counter()
+    upload = client.post("/api/uploads", data={"kind": "image"},
+                         files={"file": ("sketch.png", sketch)}).json()["id"]
+    job = client.post("/api/sketch/paint", json={"model": model, "sketch": upload}).json()
+    with client.stream("GET", f"/api/jobs/{job['id']}/events") as events:
+        for line in events.iter_lines():
+            if line == "event: end":
+                break
+    done = client.get(f"/api/jobs/{job['id']}").json()
+    if done["status"] != "done":
+        raise RuntimeError(f"the painting failed: {done}")
+    client.get(f"/api/jobs/{job['id']}/files/{done['result']['image']}").raise_for_status()
+    return time.perf_counter() - start
+
+
+def studio_run(home: Path, warm_up: bool, draw: float, sketch: bytes) -> dict[str, float]:
+    """One fresh studio: seconds to answer, to the page's first requests answered, the first
+    and second paintings, and the worker's warm-up as its log gives it (nan: none)."""
+    with studio_server(home, warm_up) as (client, up):
+        launched = time.perf_counter() - up
+        client.get("/api/status").raise_for_status()
+        model = client.get("/api/models", params={"medium": "sketch"}).json()[0]
+        page = time.perf_counter() - launched
+        time.sleep(draw)
+        first, second = (paint_stroke(client, model["id"], sketch) for _ in range(2))
+    log = (home / "studio" / "logs" / "worker-create.log").read_text()
+    warmed = [float(line.split()[-2]) for line in log.splitlines()
+              if line.startswith("warm-up ") and " done in " in line]
+    return {"up": up, "page": page, "first": first, "second": second,
+            "warm_up": warmed[0] if warmed else float("nan")}
+
+
+def studio_section(work: Path, rounds: int, draws: list[float]) -> None:
+    sketch = canvas_sketch(work / "studio-canvas.png", seed=1).read_bytes()
+    print(f"studio: a fresh studio server and home per run, the shipped model paints a "
+          f"256 px canvas sketch; seconds ({rounds} rounds, warm-up off and on alternating; "
+          "up, page: from the launch to the server answering, to the page's first requests "
+          "answered; first, second: from the upload to the painting fetched)")
+    header = ("warm-up", "draw", "up", "page", "first", "second", "worker warm-up")
+    print("  " + "".join(f"{title:>15s}" for title in header))
+    results: dict[tuple[bool, float], list[dict[str, float]]] = {}
+    for index in range(rounds):
+        for draw in draws:
+            for warm_up in (False, True):
+                home = work / f"studio-{index}-{draw:g}-{'on' if warm_up else 'off'}"
+                run = studio_run(home, warm_up, draw, sketch)
+                results.setdefault((warm_up, draw), []).append(run)
+                print("  " + f"{'on' if warm_up else 'off':>15s}{draw:15g}" + "".join(
+                    f"{run[key]:15.2f}" for key in ("up", "page", "first", "second",
+                                                    "warm_up")))
+    print("  medians:")
+    for (warm_up, draw), runs in results.items():
+        first = statistics.median(r["first"] for r in runs)
+        print(f"  warm-up {'on ' if warm_up else 'off'}, {draw:g} s drawing: first "
+              f"{first:.2f} s, second {statistics.median(r['second'] for r in runs):.2f} s "
+              f"(target: first under {TARGET_S:g} s, {'met' if first < TARGET_S else 'not met'})")
 
 
 def stacked(parts: list[Image.Image], gap: int = 12) -> Image.Image:
@@ -240,8 +326,18 @@ def main() -> None:
     parser.add_argument("--sheet-pictures", type=int, default=5)
     parser.add_argument("--no-canvas", action="store_true")
     parser.add_argument("--device", default="cpu")
+    studio = parser.add_mutually_exclusive_group()
+    studio.add_argument("--studio-only", action="store_true",
+                        help="only the studio's first paintings (no held-out scores)")
+    studio.add_argument("--no-studio", action="store_true")
+    parser.add_argument("--studio-rounds", type=int, default=3)
+    parser.add_argument("--draw-seconds", type=float, nargs="+", default=[0.0, 5.0],
+                        help="seconds between the page's first requests and the stroke")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="sketch-painting-bench-"))
+    if args.studio_only:
+        studio_section(work, args.studio_rounds, args.draw_seconds)
+        return
     run = args.baseline_run or work / "baseline"
     threads = set_threads()
     print(f"sketch_painting: {DATA}, {threads} thread(s), torch {torch.__version__}, "
@@ -263,12 +359,14 @@ def main() -> None:
                    for label, path in models.items()}
     parts = held_out_rows(translators, args.sheet_pictures)
     if not args.no_canvas:
-        parts.append(canvas_section(load_translator(args.shipped, args.device)))
+        parts.append(canvas_section(load_translator(args.shipped, args.device), work))
     stacked(parts).save(args.sheet, quality=90)
     print(f"sheet: {args.sheet}: rows of line art | {' | '.join(models)} | original, bare, "
           f"then with {SQUARE_DABS} dabs a 256 px square"
           + ("" if args.no_canvas else "; canvas: sketch | 256 px (enlarged) / 512 px at the "
              "training scale | 512 px at its own size"))
+    if not args.no_studio:
+        studio_section(work, args.studio_rounds, args.draw_seconds)
 
 
 if __name__ == "__main__":

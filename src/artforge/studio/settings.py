@@ -38,6 +38,9 @@ class StudioSettings:
     max_pixels: int = 40_000_000
     allow_origins: tuple[str, ...] = ()
     """Cross-origin callers allowed (CORS); none by default."""
+    warm_up: bool = True
+    """Start the workers of lanes with a warm-up (tasks.WARM_UPS) with the studio, so that
+    what their first job needs is loaded before it is asked for."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "home", Path(self.home).expanduser().resolve())

@@ -1,5 +1,5 @@
-"""The server's side of the jobs: one worker process per lane, started when work arrives,
-restarted if it dies, stopped with the server.
+"""The server's side of the jobs: one worker process per lane, started when work arrives (or
+with the server, to warm up: tasks.WARM_UPS), restarted if it dies, stopped with the server.
 
 A lock file held by the server (and inherited by its workers) keeps a second studio, or a new
 one whose predecessor's workers are still saving, from running the same home's jobs.
@@ -18,6 +18,8 @@ from artforge.catalog import jobs
 from artforge.catalog.db import connect
 from artforge.errors import UserError
 from artforge.studio.settings import LANES, StudioSettings
+from artforge.studio.tasks import WARM_UPS
+from artforge.studio.worker import WARM_UP_FLAG
 
 LOCK_WAIT_S = 30.0
 STOP_WAIT_S = 30.0
@@ -37,7 +39,8 @@ class WorkerPool:
 
     def start(self) -> list[int]:
         """Take the home's lock, mark jobs a previous server left running as interrupted,
-        start workers for jobs still queued. Returns the interrupted jobs' ids."""
+        start the workers that warm up (settings.warm_up) and those of jobs still queued.
+        Returns the interrupted jobs' ids."""
         self.settings.logs_dir.mkdir(parents=True, exist_ok=True)
         self._lock_file = _take_lock(self.settings)
         conn = connect(self.settings.catalog_path)
@@ -47,6 +50,10 @@ class WorkerPool:
         finally:
             conn.close()
         self._started = True
+        if self.settings.warm_up:
+            with self.lock:
+                for lane in WARM_UPS:
+                    self.processes[lane] = self._spawn(lane, warm_up=True)
         for lane in waiting:
             self.wake(lane)
         self._monitor.start()
@@ -69,12 +76,13 @@ class WorkerPool:
             if process is not None and process.poll() is None:
                 _send(process, f"cancel {job_id}")
 
-    def _spawn(self, lane: str) -> subprocess.Popen:
+    def _spawn(self, lane: str, warm_up: bool = False) -> subprocess.Popen:
         log = open(self.settings.logs_dir / f"worker-{lane}.log", "ab")  # noqa: SIM115
         env = {**os.environ, "ARTFORGE_HOME": str(self.settings.home)}
+        command = [sys.executable, "-m", "artforge.studio.worker", lane, str(self.settings.home)]
         try:
             return subprocess.Popen(
-                [sys.executable, "-m", "artforge.studio.worker", lane, str(self.settings.home)],
+                command + ([WARM_UP_FLAG] if warm_up else []),
                 stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT, env=env,
                 start_new_session=True,  # Ctrl-C on the server's terminal is the server's
                 pass_fds=(self._lock_file.fileno(),) if self._lock_file else ())

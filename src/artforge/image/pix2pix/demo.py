@@ -168,19 +168,20 @@ def _painting_to_paint(holdout: float, seed: int) -> tuple[str, int]:
     return str(held[seed % len(held)]), len(held)
 
 
-def canvas_sketch(out: Path, seed: int = 0) -> Path:
+def canvas_sketch(out: Path, seed: int = 0, side: int = CANVAS_SIDE) -> Path:
     """CANVAS_STROKES and CANVAS_RINGS drawn with the studio's pen on a white canvas, each
-    point moved a little by a seeded hand, saved as a PNG."""
+    point moved a little by a seeded hand, saved as a PNG. A `side` other than the canvas's
+    draws the same sketch enlarged (or shrunk), the pen with it."""
     rng = np.random.default_rng(seed)
-    canvas = Image.new("RGB", (CANVAS_SIDE, CANVAS_SIDE), "white")
+    canvas = Image.new("RGB", (side, side), "white")
     pen = ImageDraw.Draw(canvas)
     turns = np.linspace(0, 2 * np.pi, 25)
     rings = [tuple(zip(x + r * np.cos(turns), y + r * np.sin(turns), strict=True))
              for x, y, r in CANVAS_RINGS]
     for stroke in (*CANVAS_STROKES, *rings):
         points = np.asarray(stroke) + rng.normal(0, 0.006, (len(stroke), 2))
-        pen.line([tuple(p) for p in (points * CANVAS_SIDE).tolist()], fill="black",
-                 width=CANVAS_PEN, joint="curve")
+        pen.line([tuple(p) for p in (points * side).tolist()], fill="black",
+                 width=max(1, round(CANVAS_PEN * side / CANVAS_SIDE)), joint="curve")
     out.parent.mkdir(parents=True, exist_ok=True)
     canvas.save(out)
     return out

@@ -207,11 +207,13 @@ def _jobs(source: Path, out: Path) -> list[tuple[Path, Path]]:
 def translate(model_path: Path, source: Path, out: Path, *, tile: int = DEFAULT_TILE,
               side: int | None = None, device: str = "cpu", engine: str = "auto",
               hints: Path | None = None, hints_from: str | None = None,
-              dabs: int = DEFAULT_DABS, hint_seed: int = 0, catalog: bool = True) -> list[Path]:
+              dabs: int = DEFAULT_DABS, hint_seed: int = 0, catalog: bool = True,
+              translator: Translator | None = None) -> list[Path]:
     """Paint every sketch at `source` (a file or a folder) into `out` (a PNG or a folder),
     each at `side` (see Translator.translate). One sketch can be given colour hints: a
     `hints` picture, or `dabs` dabs of the colours of picture `hints_from` (a file or
-    builtin:NAME) at seeded places."""
+    builtin:NAME) at seeded places. `translator`: the model at `model_path` already loaded
+    (the studio keeps it between jobs); `device` and `engine` are then its own."""
     # 1. Check inputs: every sketch is read before anything is written.
     if tile < 64:
         raise UserError(f"--tile must be at least 64 pixels, not {tile}.")
@@ -234,8 +236,8 @@ def translate(model_path: Path, source: Path, out: Path, *, tile: int = DEFAULT_
     sketches = [read_sketch(path, coloured=bool(hinting)) for path, _ in jobs]
     size = (sketches[0].shape[1], sketches[0].shape[0])
     colours = hint_picture(hinting, size)  # read (or dabbed) once, for the one sketch
-    # 2. Load the model and its engine.
-    translator = load_translator(model_path, device, engine)
+    # 2. Load the model and its engine, unless the caller has.
+    translator = translator or load_translator(model_path, device, engine)
     # 3. Translate, save with provenance, catalogue.
     side = translator.training_side if side is None else side
     written = []

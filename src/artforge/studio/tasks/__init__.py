@@ -39,5 +39,10 @@ TASKS: dict[str, TaskSpec] = {
 }
 
 
+WARM_UPS: dict[str, tuple[Callable[[], None], ...]] = {"create": (sketch.warm_up,)}
+"""What a lane's worker loads when the studio starts, before any job asks for it: the Sketch
+tab's first painting would otherwise wait for the imports and an ONNX export (seconds)."""
+
+
 def run_task(kind: str, context: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     return TASKS[kind].runner(context, params)

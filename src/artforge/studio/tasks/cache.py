@@ -1,5 +1,6 @@
-"""Models stay loaded in a worker between jobs (co-writing asks again and again); a folder
-whose weights changed since is loaded again."""
+"""Models stay loaded in a worker between jobs (co-writing asks again and again, the Sketch tab
+paints at every stroke) and from its warm-up; a folder whose weights changed since is loaded
+again."""
 
 from collections import OrderedDict
 from collections.abc import Callable
