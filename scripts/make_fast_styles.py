@@ -51,12 +51,17 @@ def train(run: Path, args: argparse.Namespace) -> None:
     with seeded(0):
         model = MultiStyleModel(config)
     model.set_styles([open_picture(spec, what="style picture") for spec in specs])
+    if args.init_from and not args.resume:  # another run's weights, a new optimiser
+        from artforge.core import checkpoint
+
+        source = checkpoint.resolve(args.init_from)
+        checkpoint.load_weights(model, checkpoint.read_weights(source), source)
     photos = training_photos(args.size)
     train_config = TrainConfig(steps=args.steps, batch_size=args.batch_size, lr=args.lr,
                                minutes=args.minutes, device=args.device, save_every=100,
                                log_every=10, grad_clip=None, schedule=args.schedule)
     note = (f"{PHOTOS} ({len(photos)} photos, every tenth held out) at {args.size}px, "
-            f"{args.crop} px crops")
+            f"{args.crop} px crops" + (f", from {args.init_from}" if args.init_from else ""))
     result = Trainer(model, train_config, run, ImageDataset(photos, low=0.0, crop=args.crop),
                      resume=args.resume, data_note=note).fit()
     print(f"step {result.step} ({result.stopped_by}); model in {result.checkpoint}")
@@ -87,6 +92,7 @@ def main() -> None:
     train_args.add_argument("--lr", type=float, default=1e-3)
     train_args.add_argument("--schedule", default="constant")
     train_args.add_argument("--batch-size", type=int, default=4)
+    train_args.add_argument("--init-from", type=Path, help="start from this run's weights")
     train_args.add_argument("--device", default="auto", help="auto: a GPU when there is one")
     export_args = commands.add_parser("export")
     export_args.add_argument("source", type=Path)
