@@ -138,18 +138,19 @@ class GatysCache:
 
     @staticmethod
     def key(model, photo: torch.Tensor, weight: float, iterations: int) -> str:
-        """The objective (the model's config but its network widths, the style picture), the
-        photo's pixels, the weight and the iterations."""
+        """The objective (the model's config but its network and its style weight; the style
+        picture; the style weight Gatys runs at, `weight` times the model's), the photo's
+        pixels and the iterations."""
         import io
 
         config = {k: v for k, v in model.config.to_dict().items()
-                  if k not in ("channels", "res_blocks", "init_from", "style")}
+                  if k not in ("channels", "res_blocks", "init_from", "style", "style_weight")}
         digest = hashlib.sha256(json.dumps(config, sort_keys=True).encode())
         buffer = io.BytesIO()
         model.style_picture.save(buffer, format="PNG")
         digest.update(buffer.getvalue())
         digest.update(photo.mul(255).round().to(torch.uint8).numpy().tobytes())
-        return f"{digest.hexdigest()[:20]}-{weight}-{iterations}"
+        return f"{digest.hexdigest()[:20]}-{weight * model.config.style_weight:.4g}-{iterations}"
 
     def get(self, key: str, run) -> tuple[float, float]:
         if key not in self.found:
