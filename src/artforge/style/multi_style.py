@@ -17,7 +17,7 @@ import torch
 from PIL import Image
 from torch import nn
 
-from artforge.core.config import Config, require
+from artforge.core.config import require
 from artforge.core.model import ArtModel
 from artforge.core.registry import MODELS
 from artforge.style.encoder import FrozenVGG
@@ -74,44 +74,28 @@ class MultiStyleNet(nn.Module):
 
 
 @dataclasses.dataclass
-class MultiStyleConfig(Config):
+class MultiStyleConfig(FastStyleConfig):
+    """A FastStyleConfig (widths, losses) for several style pictures; its `style` is unused."""
+
+    channels: tuple[int, int, int] = (16, 32, 64)
     styles: tuple[str, ...] = ()
     """The style pictures (notes; the pixels are in style-N.png), one per style, in order."""
     names: tuple[str, ...] = ()
     """A short name per style, for the exported folders (e.g. starry-night)."""
-    channels: tuple[int, int, int] = (16, 32, 64)
-    res_blocks: int = 5
-    style_size: int = 256
-    content_layers: tuple[str, ...] = ("relu2_2",)
-    style_layers: tuple[str, ...] = ("relu1_1", "relu2_1", "relu3_1", "relu4_1")
-    style_layer_weights: tuple[float, ...] = (1.0, 1.0, 1.0, 1.0)
-    content_weight: float = 1.0
-    style_weight: float = 1.0
-    tv_weight: float = 1.0
 
     def validate(self) -> None:
         require([
             (len(self.styles) >= 1, "give at least one style picture"),
             (len(self.names) == len(self.styles), "give one name per style picture"),
             (len(set(self.names)) == len(self.names), "style names must differ"),
-            (len(self.channels) == 3 and min(self.channels) >= 1,
-             "channels takes three positive widths"),
-            (0 <= self.res_blocks <= 16, "res_blocks must be between 0 and 16"),
-            (32 <= self.style_size <= 1024, "--style-size must be between 32 and 1024"),
-            (len(self.style_layers) == len(self.style_layer_weights) and self.style_layers,
-             "give one weight per style layer"),
-            (min(self.content_weight, self.style_weight, self.tv_weight) >= 0,
-             "loss weights must be 0 or more"),
         ])
+        super().validate()
 
     def single(self, index: int) -> FastStyleConfig:
         """The config of the plain Johnson model for style `index`."""
-        return FastStyleConfig(
-            channels=self.channels, res_blocks=self.res_blocks, style=self.styles[index],
-            style_size=self.style_size, content_layers=self.content_layers,
-            style_layers=self.style_layers, style_layer_weights=self.style_layer_weights,
-            content_weight=self.content_weight, style_weight=self.style_weight,
-            tv_weight=self.tv_weight)
+        shared = {field.name: getattr(self, field.name)
+                  for field in dataclasses.fields(FastStyleConfig)}
+        return FastStyleConfig(**shared).replace(style=self.styles[index])
 
 
 @MODELS.register("johnson-styles")
