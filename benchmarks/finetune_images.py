@@ -16,6 +16,18 @@ held-out scores side by side (and the model it started from, untouched).
 - gan (with --gan-from MODEL): fine-tuned on --gan-data (default: the painter's paintings)
   less every third picture, which is held out; `image eval`'s FID-VGG16 and KID
   (artforge.image.gan.evaluate) of --samples samples against the held-out pictures.
+- fast-style: a shipped fast style (--style-from, default builtin:starry-night) fine-tuned
+  (`style train --method johnson --init-from`) for a style picture none of the six was trained
+  on (--style-picture, default builtin:paintings/hokusai-ryogoku-bridge), on 200 photos of
+  builtin:photo-library's training part (all but every tenth, as in
+  scripts/make_fast_styles.py), one 128 px square cut at random from each at 256 px, as that
+  training cut them.
+  Scored on --photos held-out photos (every tenth) at 256 px by the new style's training losses
+  (benchmarks/fast_styles.py's TrainingLosses with the fine-tuned model's style picture,
+  layers and weights: relative content and Gram errors, and the weighted total with TV that
+  the training minimises; lower is better). The shipped model untouched paints its own style:
+  what the fine-tuning has to move away from. --sheet PATH: 3 held-out photos painted by the
+  three (fast_styles.py's contact sheet).
 
 "From nothing" is the same command from a copy of the model with new weights, so the two arms
 differ only in what the trained weights knew. Both arms run at once, one thread each
@@ -26,6 +38,8 @@ differ only in what the trained weights knew. Both arms run at once, one thread 
         [--pix2pix-data DIR]
     .venv/bin/python benchmarks/finetune_images.py gan --gan-from runs/gan|builtin:NAME \
         [--gan-data DIR]
+    .venv/bin/python benchmarks/finetune_images.py fast-style [--style-from builtin:NAME] \
+        [--style-picture PICTURE] [--photos 8] [--sheet PATH]
 """
 
 import argparse
@@ -45,9 +59,14 @@ import torch.nn.functional as F
 from artforge.core import checkpoint
 
 SIDE = 384
-STYLE_CROPS = ["--size", "128", "--batch-size", "4"]
+CROP = 128
+STYLE_CROPS = ["--size", str(CROP), "--batch-size", "4"]
 """A CPU's settings for both style arms: 128 px crops in batches of 4 (the paper's 256 x 8
-makes about 40 s a step, a handful of steps in five minutes)."""
+makes about 40 s a step, a handful of steps in five minutes). They are also `style train
+--method johnson`'s defaults and the crops the shipped fast styles trained on."""
+FAST_PHOTOS, FAST_SIDE = 200, 256
+"""fast-style: the user's photos, and the side of the photos they and the held-out ones are at."""
+SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
 
 
 def painter_paintings(painter: str) -> tuple[list[Path], list[Path]]:
@@ -107,7 +126,7 @@ def style_pairs(styles: list[Path], count: int) -> list[tuple[torch.Tensor, torc
     from artforge.data.pictures import fit_long_side, open_picture, to_array
     from artforge.style.works import to_tensor
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    sys.path.insert(0, str(SCRIPTS))
     from make_instant import held_out_photos
 
     photos = held_out_photos()
@@ -242,9 +261,87 @@ def gan_arms(args, root: Path) -> None:
           f"{tuned['kid'] / max(fresh['kid'], 1e-12):.2f}")
 
 
+# Fast styles -------------------------------------------------------------------------------
+def fast_style_photos(folder: Path, count: int, seed: int = 0) -> Path:
+    """`count` photos of those the shipped fast styles trained on, one CROP px square cut at
+    random from each at FAST_SIDE px, as their training cut them, saved in `folder`."""
+    from PIL import Image
+
+    sys.path.insert(0, str(SCRIPTS))
+    from make_fast_styles import training_photos
+
+    photos = training_photos(FAST_SIDE)
+    generator = torch.Generator().manual_seed(seed)
+    picked = torch.randperm(len(photos), generator=generator)[:count].tolist()
+    corners = torch.randint(0, FAST_SIDE - CROP + 1, (len(picked), 2), generator=generator)
+    folder.mkdir(parents=True)
+    for index, (top, left) in zip(picked, corners.tolist(), strict=True):
+        square = photos[index, :, top:top + CROP, left:left + CROP]
+        Image.fromarray(square.permute(1, 2, 0).numpy()).save(folder / f"{index:03d}.png")
+    return folder
+
+
+def held_out_losses(model, photos: torch.Tensor, losses, config) -> dict[str, float]:
+    """Mean content, style and TV losses of `model`'s paintings of `photos` (as saved: in
+    [0, 1]) by `losses` (a TrainingLosses), and the total weighted by `config`'s weights."""
+    from artforge.style.losses import tv_loss
+
+    found = []
+    for photo in photos.split(1):
+        painting = model.stylize(photo).clamp(0, 1)
+        found.append((*losses(painting, photo), float(tv_loss(painting))))
+    content, style, tv = (statistics.mean(column) for column in zip(*found, strict=True))
+    total = config.content_weight * content + config.style_weight * style + config.tv_weight * tv
+    return {"content": content, "style": style, "tv": tv, "total": total}
+
+
+def fast_style_arms(args, root: Path) -> None:
+    from fast_styles import TrainingLosses, held_out_photos, write_sheet
+
+    from artforge.style.fast_model import FastStyleModel
+    from artforge.style.stylize import load_style_model
+
+    shipped, _ = load_style_model(args.style_from)
+    if not isinstance(shipped, FastStyleModel):
+        raise SystemExit(f"--style-from {args.style_from} is a {shipped.kind!r} model, not a "
+                         "fast style (johnson)")
+    mine = fast_style_photos(root / "fast-mine", FAST_PHOTOS)
+    tuned = f"from {args.style_from}"
+    sources = {tuned: args.style_from, "from nothing": fresh_copy(shipped, root / "fast-fresh")}
+    runs = side_by_side(["style", "train", "--method", "johnson", "--style", args.style_picture,
+                         "--data", str(mine), "--style-weight", str(shipped.config.style_weight),
+                         *STYLE_CROPS], sources, root, args.minutes)
+    objective = load_style_model(runs[tuned][0])[0]  # the new style picture, layers, weights
+    config, losses = objective.config, TrainingLosses(objective)
+    photos = held_out_photos(FAST_SIDE)[:args.photos]
+    folders = {**{label: out for label, (out, _) in runs.items()},
+               f"{args.style_from} untouched": args.style_from}
+    scores = {label: held_out_losses(load_style_model(folder)[0], photos, losses, config)
+              for label, folder in folders.items()}
+    print(f"fast-style: {args.style_picture} by fine-tuning {args.style_from}; {FAST_PHOTOS} "
+          f"photos of builtin:photo-library's training part, a {CROP} px square of each; "
+          f"{args.minutes:g} CPU minutes each, side by side, one thread each, `artforge style "
+          f"train --method johnson --init-from` ({' '.join(STYLE_CROPS)}); {len(photos)} "
+          f"held-out photos at {FAST_SIDE} px, the new style's training losses (content "
+          f"{config.content_weight:g} x {', '.join(config.content_layers)}, style "
+          f"{config.style_weight:g} x Gram at {', '.join(config.style_layers)} of the picture "
+          f"at {config.style_size} px, TV {config.tv_weight:g}; lower is better)")
+    print(f"  {'arm':<36}{'steps':>7}{'content':>9}{'style':>8}{'tv':>9}{'total':>8}")
+    for label, found in scores.items():
+        steps = re.search(r"step (\d+)", runs[label][1]).group(1) if label in runs else "-"
+        print(f"  {label:<36}{steps:>7}{found['content']:9.3f}{found['style']:8.3f}"
+              f"{found['tv']:9.4f}{found['total']:8.3f}")
+    untouched = scores[f"{args.style_from} untouched"]["total"]
+    print(f"held-out total, fine-tuned / from nothing: "
+          f"{scores[tuned]['total'] / scores['from nothing']['total']:.2f}; fine-tuned / "
+          f"untouched: {scores[tuned]['total'] / untouched:.2f}")
+    if args.sheet is not None:
+        write_sheet(args.sheet, folders, FAST_SIDE)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("media", nargs="+", choices=["style", "pix2pix", "gan"])
+    parser.add_argument("media", nargs="+", choices=["style", "pix2pix", "gan", "fast-style"])
     parser.add_argument("--minutes", type=float, default=5.0)
     parser.add_argument("--painter", default="van-gogh",
                         help="the user's kind: a word of the library's file names")
@@ -256,10 +353,18 @@ def main() -> None:
     parser.add_argument("--gan-from", default=None)
     parser.add_argument("--gan-data", default=None)
     parser.add_argument("--samples", type=int, default=200, help="gan: samples scored")
+    parser.add_argument("--style-from", default="builtin:starry-night",
+                        help="fast-style: the shipped fast style (or johnson model) to fine-tune")
+    parser.add_argument("--style-picture", default="builtin:paintings/hokusai-ryogoku-bridge",
+                        help="fast-style: the user's new style picture")
+    parser.add_argument("--photos", type=int, default=8, help="fast-style: held-out photos")
+    parser.add_argument("--sheet", type=Path, default=None,
+                        help="fast-style: a contact sheet of 3 held-out photos painted by each")
     args = parser.parse_args()
-    arms = {"style": style_arms, "pix2pix": pix2pix_arms, "gan": gan_arms}
+    arms = {"style": style_arms, "pix2pix": pix2pix_arms, "gan": gan_arms,
+            "fast-style": fast_style_arms}
     for medium in args.media:
-        if medium != "style" and getattr(args, f"{medium}_from") is None:
+        if medium in ("pix2pix", "gan") and getattr(args, f"{medium}_from") is None:
             raise SystemExit(f"{medium} needs --{medium}-from MODEL: no such model ships yet")
     print(f"finetune_images: {platform.machine()}, torch {torch.__version__}")
     for medium in args.media:
