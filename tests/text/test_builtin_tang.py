@@ -105,3 +105,26 @@ def test_a_poem_catalogued_before_couplets_kept_one_scene_reproduces_as_written(
     now = run("text", "generate", "--model", "builtin:tang", "--form", "jueju5", "--rhyme",
               "--temperature", "0.8", "--top-k", "40", "--seed", "1", "--no-stream")
     assert now.output.startswith("野店寻高树，行人忆故园。\n竹林留宿雨，松院对寒烟。\n"), now.output
+
+
+def test_a_poem_catalogued_before_doubles_kept_to_the_training_text_reproduces_as_written(
+        tmp_path):
+    from artforge.text.forms import FormConfig
+    from artforge.text.generate import GenerationConfig
+    from artforge.text.pipeline import Generation, save_generation
+
+    # Written (雨雨, which no Tang poem in the training text writes) and catalogued before
+    # the rule: no "allow_any_doubles".
+    written = "江南雨雨雪，远近洞庭烟。\n旧隐无人见，新诗未可传。"
+    form = FormConfig("jueju5", rhyme=True).to_dict()
+    del form["allow_any_doubles"]
+    params = {"prompt": "", "control": None, "form": form,
+              "config": GenerationConfig(seed=5).to_dict()}
+    save_generation(Generation("", [written], [None]), params, "builtin:tang",
+                    tmp_path / "old.txt")
+    again = run("catalog", "reproduce", str(records.list_works()[0]["id"]))
+    assert again.exit_code == 0 and "identical" in again.output, again.output
+    now = run("text", "generate", "--model", "builtin:tang", "--form", "jueju5", "--rhyme",
+              "--seed", "5", "--no-stream")
+    assert now.output.startswith("江南雨露绿，远近洞庭深。\n独有孤舟客，谁能问旧人。\n"), \
+        now.output

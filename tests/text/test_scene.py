@@ -115,7 +115,8 @@ def test_the_cli_allows_a_mix_on_request(verse_model, monkeypatch):
 
 def test_a_row_from_before_the_rule_reproduces_without_it():
     before = {"form": "lushi5", "rhyme": True, "candidates": 8, "allow_repeats": False}
-    assert saved_form(before) == FormConfig("lushi5", rhyme=True, allow_scene_mix=True)
+    assert saved_form(before) == FormConfig("lushi5", rhyme=True, allow_scene_mix=True,
+                                            allow_any_doubles=True)
     assert saved_form(FormConfig("lushi5").to_dict()) == FormConfig("lushi5")
     english = {"form": "quatrain", "rhyme": True, "candidates": 8}
     assert saved_form(english) == FormConfig("quatrain", rhyme=True)

@@ -104,12 +104,18 @@ def train(data: str, tokenizer: str, vocab_size: int, preset: str, block_size: i
 @click.option("--allow-repeats", is_flag=True,
               help="Chinese forms: let a character come twice in a poem. By default, where "
                    "couplets are chosen (--candidates above 1), none does but as "
-                   "reduplication (悠悠), as regular verse avoids repeats (忌重字).")
+                   "reduplication (悠悠) of a character the model's training text "
+                   "reduplicates, as regular verse avoids repeats (忌重字).")
 @click.option("--allow-scene-mix", is_flag=True,
               help="Chinese forms: let couplets name different seasons or far-apart times of "
                    "day. By default, where couplets are chosen (--candidates above 1), one at "
                    "odds with the poem so far (春 then 秋, dawn beside dusk) is kept only when "
                    "every candidate is.")
+@click.option("--allow-any-doubles", is_flag=True,
+              help="Chinese forms: let a poem reduplicate any character. By default, where "
+                   "repeats are avoided, a character is written twice running (悠悠) only if "
+                   "the model's training text does so at least 3 times (once in a text under "
+                   "a million characters); a folder without that text allows any.")
 @click.option("--lines", type=click.IntRange(0, 200), default=0,
               help="English forms: number of lines (0: the form's own).")
 @click.option("--syllables", type=click.IntRange(1, 40), default=10, show_default=True,
@@ -128,7 +134,7 @@ def generate(model: str, prompt: str, max_length: int, max_new_tokens: int | Non
              temperature: float, repetition_penalty: float, no_repeat_ngram_size: int,
              num_beams: int, stop: tuple[str, ...], control: str | None, form: str | None,
              rhyme: bool, scheme: str, candidates: int, allow_repeats: bool,
-             allow_scene_mix: bool, lines: int,
+             allow_scene_mix: bool, allow_any_doubles: bool, lines: int,
              syllables: int, known_words: bool,
              stream: bool, out: str | None, seed: int, device: str) -> None:
     """Write text with a trained model, free or in an exact verse form.
@@ -152,7 +158,7 @@ def generate(model: str, prompt: str, max_length: int, max_new_tokens: int | Non
         max_length=max_length, max_new_tokens=max_new_tokens,
         num_return_sequences=num_return_sequences, num_beams=num_beams, seed=seed, stop=stop)
     form_config = FormConfig(form or "", rhyme, lines, syllables, known_words, scheme,
-                             candidates, allow_repeats, allow_scene_mix)
+                             candidates, allow_repeats, allow_scene_mix, allow_any_doubles)
     loaded = load_text_model(model, device=device)
     streaming = stream and num_return_sequences == 1 and num_beams == 1
     if streaming:

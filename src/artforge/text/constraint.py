@@ -7,7 +7,8 @@ text fits the pattern there *and* the rest of the pattern can still be completed
 tokenizer's vocabulary (checked once, backwards, when the template is built). A template
 may stop before the pattern's end (`end`: a poem written a couplet at a time), the whole
 pattern still deciding which rhyme classes can be chosen. With `no_repeats` it writes no
-character twice (`repeats`) wherever the vocabulary leaves a choice.
+character twice (`repeats`) wherever the vocabulary leaves a choice, but as reduplication of
+one of `doubles` (any character when None).
 """
 
 import torch
@@ -23,12 +24,14 @@ def is_han(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
-def repeats(text: str, ch: str) -> bool:
+def repeats(text: str, ch: str, doubles: frozenset[str] | None = None) -> bool:
     """Whether character `ch`, written after `text`, repeats one of its characters as regular
     verse avoids (忌重字): `ch` is in `text` and is not the reduplication (叠字) of the
-    character just before it, one that `text` has only once (悠悠 is reduplication; 悠悠悠
-    and 悠然悠 repeat)."""
-    return ch in text and not (text.endswith(ch) and text.count(ch) == 1)
+    character just before it, one that `text` has only once and that is one of `doubles`, the
+    characters that may be reduplicated (any when None): 悠悠 is reduplication; 悠悠悠 and
+    悠然悠 repeat, and so does 雨雨 where 雨 is not one of `doubles`."""
+    return ch in text and not (text.endswith(ch) and text.count(ch) == 1
+                               and (doubles is None or ch in doubles))
 
 
 class Constraint:
@@ -66,9 +69,10 @@ class Constraint:
 
 class Template(Constraint):
     def __init__(self, tokenizer: TextTokenizer, pattern: str, rhyme_slots: list[int],
-                 start: str = "", end: int | None = None, no_repeats: bool = False) -> None:
+                 start: str = "", end: int | None = None, no_repeats: bool = False,
+                 doubles: frozenset[str] | None = None) -> None:
         self.pattern, self.rhyme_slots = pattern, sorted(rhyme_slots)
-        self.no_repeats = no_repeats
+        self.no_repeats, self.doubles = no_repeats, doubles
         self.end = len(pattern) if end is None else end
         strings = tokenizer.token_strings()
         self.vocab = len(strings)
@@ -184,20 +188,23 @@ class Template(Constraint):
                     mask[i] = False
 
     def _avoid_repeats(self, mask: torch.Tensor) -> None:
-        """Leaves out of `mask` the tokens that would repeat a character of the poem, unless
-        that leaves none: every token of `mask` can complete the form, so the form always
-        holds, and repeats come back only where nothing else fits: a vocabulary too small for
-        the form, or a rhyme class whose unused characters ran out (builtin:tang's smallest
-        has 18 characters; no poem of 56 uses them up)."""
+        """Leaves out of `mask` the tokens that would repeat a character of the poem (a
+        reduplication of one not in `doubles` among them), unless that leaves none: every
+        token of `mask` can complete the form, so the form always holds, and repeats come back
+        only where nothing else fits: a vocabulary too small for the form, or a rhyme class
+        whose unused characters ran out (builtin:tang's smallest has 18 characters; no poem of
+        56 uses them up)."""
         fresh = mask.clone()
         fresh[[i for ch in set(self.text) for i in self.containing.get(ch, ())]] = False
         # Those that may be reduplication, or hold a repeat within themselves, one by one.
         doubtful = mask & (self.han_len > 1)
-        if self.text[-1:] in self.containing:
-            doubtful[self.containing[self.text[-1]]] = True
+        last = self.text[-1:]
+        if last in self.containing and (self.doubles is None or last in self.doubles):
+            doubtful[self.containing[last]] = True
         for i in (doubtful & mask).nonzero().flatten().tolist():
             s = self.strings[i]
-            fresh[i] = not any(repeats(self.text + s[:k], ch) for k, ch in enumerate(s))
+            fresh[i] = not any(repeats(self.text + s[:k], ch, self.doubles)
+                               for k, ch in enumerate(s))
         if fresh.any():
             mask.copy_(fresh)
 

@@ -3,8 +3,9 @@
 Chinese regular verse, one couplet per line as the Tang corpus writes it:
   jueju5 五言绝句 (4 lines of 5), jueju7 七言绝句 (4 of 7), lushi5 五言律诗 (8 of 5),
   lushi7 七言律诗 (8 of 7); with rhyme, the last character of every even line rhymes; where
-  couplets are chosen among candidates, no character comes twice but as reduplication (悠悠),
-  and a couplet keeps to the season and time of day of the poem (artforge.text.scene).
+  couplets are chosen among candidates, no character comes twice but as reduplication (悠悠)
+  of a character the model's training text reduplicates, and a couplet keeps to the season
+  and time of day of the poem (artforge.text.scene).
 English: quatrain (4 lines), couplet (2), sonnet (14), or `lines` (any number), each with
 `syllables` per line (10 by default, give or take one); with rhyme, the line ends rhyme by a
 scheme (`rhyme_scheme`).
@@ -55,6 +56,11 @@ class FormConfig(Config):
     Where couplets are chosen among candidates, one that names a season or time of day at
     odds with the poem so far or with itself (春 then 秋, dawn beside dusk; by
     artforge.text.scene) is kept only when every candidate is."""
+    allow_any_doubles: bool = False
+    """Chinese forms: let a poem reduplicate any character. Where repeats are avoided
+    (`avoids_repeats`), a character is written twice running only if the model's training
+    text does so often enough (artforge.text.lexicon `doubled_characters`: 悠悠 and 萧萧 in
+    builtin:tang, not 雨雨), when its folder has that text, or if nothing else fits."""
 
     def validate(self) -> None:
         letters = self.scheme.replace(" ", "")
@@ -80,6 +86,8 @@ class FormConfig(Config):
              "--allow-repeats is for the Chinese forms"),
             (not self.allow_scene_mix or self.form in CHINESE,
              "--allow-scene-mix is for the Chinese forms"),
+            (not self.allow_any_doubles or self.form in CHINESE,
+             "--allow-any-doubles is for the Chinese forms"),
         ])
 
     def rhymes(self) -> bool:
@@ -103,6 +111,11 @@ class FormConfig(Config):
         """Whether no character may come twice in a poem (`allow_repeats`): Chinese forms
         whose couplets are chosen among candidates."""
         return self.form in CHINESE and self.chooses_lines() and not self.allow_repeats
+
+    def keeps_to_doubles(self) -> bool:
+        """Whether a poem reduplicates only characters its model's training text reduplicates
+        (`allow_any_doubles`): where repeats are avoided."""
+        return self.avoids_repeats() and not self.allow_any_doubles
 
     def keeps_one_scene(self) -> bool:
         """Whether couplets are chosen to keep to the poem's season and time of day
@@ -155,11 +168,12 @@ def rhymed_meter(config: FormConfig, tokenizer: TextTokenizer, start: str, lexic
 
 
 def build_constraints(config: FormConfig, tokenizer: TextTokenizer, prompt_text: str,
-                      count: int, lexicon: Lexicon | None = None, lines: int | None = None
-                      ) -> list[Constraint] | None:
+                      count: int, lexicon: Lexicon | None = None, lines: int | None = None,
+                      doubles: frozenset[str] | None = None) -> list[Constraint] | None:
     """One constraint per sequence, each already past the prompt's text; None for free text.
     Each ends after `lines` lines of text (a Chinese couplet is one; the form's own number by
-    default); English forms keep to `lexicon`'s words when one is given."""
+    default); English forms keep to `lexicon`'s words when one is given, and Chinese forms that
+    avoid repeats reduplicate only the characters of `doubles` when it is given."""
     if not config.form:
         return None
     if config.form in CHINESE:
@@ -167,7 +181,7 @@ def build_constraints(config: FormConfig, tokenizer: TextTokenizer, prompt_text:
         end = _line_end(pattern, lines) if lines else None
         make = lambda: Template(tokenizer, pattern, slots if config.rhyme else [],  # noqa: E731
                                 start=prompt_text, end=end,
-                                no_repeats=config.avoids_repeats())
+                                no_repeats=config.avoids_repeats(), doubles=doubles)
     elif config.rhymes():
         if lexicon is None:
             raise UserError("English rhymes keep to the words of the model's training text, "

@@ -14,7 +14,8 @@ A Chinese form is written a couplet at a time: the two lines are one sentence or
 they are judged together. Its rhyme character is where the mask overrides the model most (one
 rhyme class, none used twice), and the lines it strains end in it (思君犹在非, 为怜秋水又登投).
 Its candidates are written with no character the poem has used but as reduplication (忌重字;
-FormConfig's `allow_repeats`): the likeliest couplet keeps the model's taste for repeats
+FormConfig's `allow_repeats`), and that of a character the training text reduplicates (悠悠,
+not 雨雨; `allow_any_doubles`): the likeliest couplet keeps the model's taste for repeats
 (南风起凉风). Choosing among unmasked candidates by fewest repeats first was tried and read
 worse with builtin:tang (it picks among the few candidates that happen to have none:
 青苔落帽花), and docking 0.5 from the score a repeat read as before, with 3-7 % of the
@@ -50,24 +51,26 @@ follows it."""
 
 def write_chosen_lines(net: GPT, tokenizer: TextTokenizer, prompt_ids: list[int], prompt: str,
                        config: GenerationConfig, form: FormConfig, lexicon: Lexicon | None,
-                       on_text: Callable[[str], None] | None = None) -> list[list[int]]:
+                       on_text: Callable[[str], None] | None = None, *,
+                       doubles: frozenset[str] | None = None) -> list[list[int]]:
     """New token ids for each of `num_return_sequences` poems continuing `prompt` (whose ids
     are `prompt_ids`, after any start token); `on_text` is told each kept line of a single
-    poem."""
+    poem. `lexicon` and `doubles` are `build_constraints`'."""
     generator = torch.Generator().manual_seed(config.seed)
     count = config.num_return_sequences
-    return [_poem(net, tokenizer, prompt_ids, prompt, config, form, lexicon, generator,
-                  on_text if count == 1 else None) for _ in range(count)]
+    return [_poem(net, tokenizer, prompt_ids, prompt, config, form, lexicon, doubles,
+                  generator, on_text if count == 1 else None) for _ in range(count)]
 
 
 def _poem(net: GPT, tokenizer: TextTokenizer, prompt_ids: list[int], prompt: str,
           config: GenerationConfig, form: FormConfig, lexicon: Lexicon | None,
-          generator: torch.Generator, on_text: Callable[[str], None] | None) -> list[int]:
+          doubles: frozenset[str] | None, generator: torch.Generator,
+          on_text: Callable[[str], None] | None) -> list[int]:
     new: list[int] = []
     for line in range(prompt.count("\n") + 1, form.text_lines() + 1):
         written = prompt + tokenizer.decode(new)
         meters = build_constraints(form, tokenizer, written, form.candidates, lexicon,
-                                   lines=line)
+                                   lines=line, doubles=doubles)
         if meters[0].finished():  # the prompt wrote the whole poem
             break
         seed = int(torch.randint(2**62, (1,), generator=generator))

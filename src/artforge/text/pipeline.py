@@ -20,7 +20,7 @@ from artforge.data.text import Corpus, Document, load_corpus
 from artforge.errors import UserError
 from artforge.text.forms import CHINESE, FormConfig, build_constraints
 from artforge.text.generate import GenerationConfig, sample
-from artforge.text.lexicon import lexicon_of
+from artforge.text.lexicon import doubled_characters, lexicon_of
 from artforge.text.medium import MEDIUM
 from artforge.text.model import PRESETS, GPTModel, TokenWindows
 from artforge.text.originality import Originality, originality
@@ -187,7 +187,10 @@ def generate_text(model: GPTModel | str | Path, prompt: str = "",
     # 3. Constraints for the form, then decoding.
     words = (lexicon_of(model.corpus_text) if form.keeps_to_words() and model.corpus_text
              else None)
-    constraints = build_constraints(form, tokenizer, prompt, config.num_return_sequences, words)
+    doubles = (doubled_characters(model.corpus_text)
+               if form.keeps_to_doubles() and model.corpus_text else None)
+    constraints = build_constraints(form, tokenizer, prompt, config.num_return_sequences, words,
+                                    doubles=doubles)
     if config.num_beams > 1:
         from artforge.text.beam import beam_search
 
@@ -195,7 +198,8 @@ def generate_text(model: GPTModel | str | Path, prompt: str = "",
     elif form.chooses_lines():
         from artforge.text.line_choice import write_chosen_lines
 
-        new = write_chosen_lines(model.net, tokenizer, ids, prompt, config, form, words, on_text)
+        new = write_chosen_lines(model.net, tokenizer, ids, prompt, config, form, words, on_text,
+                                 doubles=doubles)
     else:
         new = sample(model.net, tokenizer, ids, config, constraints, on_text)
     # 4. Texts and their originality against the training text.
@@ -257,13 +261,17 @@ def saved_form(saved: dict[str, Any]) -> FormConfig:
     chosen among candidates (no "candidates") was written in one pass, and so was a Chinese
     poem from before the rule against repeated characters (no "allow_repeats"), whatever
     "candidates" it carries: only English rhymes chose their lines then. A Chinese poem from
-    before couplets kept to one scene (no "allow_scene_mix") chose them without it."""
+    before couplets kept to one scene (no "allow_scene_mix") chose them without it, and one
+    from before reduplication kept to the training text's (no "allow_any_doubles") may
+    reduplicate any character."""
     old: dict[str, Any] = {}
     chinese = saved.get("form") in CHINESE
     if "candidates" not in saved or ("allow_repeats" not in saved and chinese):
         old["candidates"] = 1
     if "allow_scene_mix" not in saved and chinese:
         old["allow_scene_mix"] = True
+    if "allow_any_doubles" not in saved and chinese:
+        old["allow_any_doubles"] = True
     return FormConfig.from_dict({**saved, **old})
 
 
