@@ -173,7 +173,8 @@ def test_a_model_built_on_phrases_writes_each_phrase_as_the_short_model_does():
     # The encoder reads the short model's mean code of each phrase.
     targets, spread = long.encoder.phrase_codes(batch)
     assert targets.shape == spread.shape == (3, 3, 4)
-    assert torch.equal(targets[1, 2], short.mean_codes(batch[1:2, 64:96])[0])
+    # (A batch of three and a batch of one may round their sums differently.)
+    assert torch.allclose(targets[1, 2], short.mean_codes(batch[1:2, 64:96])[0], atol=1e-6)
     z = long.prior(2, torch.Generator().manual_seed(4))
     codes = long.decoder.conduct(z, 3)
     assert codes.shape == (2, 3, 4)

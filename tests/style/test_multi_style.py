@@ -114,4 +114,4 @@ def test_a_config_needs_one_name_per_style():
     with pytest.raises(UserError, match="one name per style"):
         TINY.replace(names=("red",))
     with pytest.raises(UserError, match="at least one style"):
-        MultiStyleConfig()
+        TINY.replace(styles=(), names=())

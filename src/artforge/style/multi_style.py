@@ -78,9 +78,9 @@ class MultiStyleConfig(FastStyleConfig):
     """A FastStyleConfig (widths, losses) for several style pictures; its `style` is unused."""
 
     channels: tuple[int, int, int] = (16, 32, 64)
-    styles: tuple[str, ...] = ()
+    styles: tuple[str, ...] = ("builtin:paintings/van-gogh-starry-night",)
     """The style pictures (notes; the pixels are in style-N.png), one per style, in order."""
-    names: tuple[str, ...] = ()
+    names: tuple[str, ...] = ("starry-night",)
     """A short name per style, for the exported folders (e.g. starry-night)."""
 
     def validate(self) -> None:
@@ -171,8 +171,12 @@ class MultiStyleModel(ArtModel):
         return files
 
     def load_extra_files(self, folder: Path) -> None:
-        pictures = []
-        for index in range(len(self.config.styles)):
-            with Image.open(Path(folder) / f"style-{index}.png") as picture:
-                pictures.append(picture.convert("RGB"))
-        self.set_styles(pictures)
+        """The style pictures, when the folder has them (one saved before set_styles has
+        none)."""
+        paths = [Path(folder) / f"style-{i}.png" for i in range(len(self.config.styles))]
+        if all(path.is_file() for path in paths):
+            pictures = []
+            for path in paths:
+                with Image.open(path) as picture:
+                    pictures.append(picture.convert("RGB"))
+            self.set_styles(pictures)
