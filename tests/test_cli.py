@@ -53,6 +53,8 @@ def test_doctor_reports_device_threads_and_torch():
     assert "device (auto)" in result.output and "threads" in result.output
     assert "built-in paintings" in result.output
     assert "ok builtin:adain (an arbitrary-style decoder)" in result.output  # package data
+    assert "ok builtin:starry-night (fast style: Van Gogh, The Starry Night)" in result.output
+    assert "ok builtin:summertime (fast style: Cassatt, Summertime)" in result.output
     assert "ok builtin:abstract-gan (abstract compositions after Mondrian" in result.output
     assert "ok builtin:paintings-gan (painterly pictures" in result.output
     assert "ok builtin:sketch-painting (paintings from line art" in result.output

@@ -17,6 +17,9 @@ from artforge.image.recipes import GAN_SIZES, SKETCH_SIZES
 from artforge.music.recipes import BAND_SIZES, MELODY_SIZES, MUSIC_SIZES
 from artforge.text.recipes import TEXT_SIZES
 
+FAST_STYLES = ("builtin:starry-night", "builtin:great-wave", "builtin:composition-viii",
+               "builtin:auvers", "builtin:moulin", "builtin:summertime")
+
 
 def test_descriptors_name_what_their_media_register():
     def ours(names):  # the test suite registers pipelines of its own ("test.catalog...")
@@ -37,7 +40,7 @@ def test_every_shipped_model_is_a_complete_folder():
         "builtin:tang", "builtin:english-verse", "builtin:bach", "builtin:folk",
         "builtin:bach-melody", "builtin:bach-melody-16", "builtin:folk-band",
         "builtin:abstract-gan", "builtin:paintings-gan", "builtin:sketch-painting",
-        "builtin:adain"]
+        "builtin:adain", *FAST_STYLES]
     for shipped in media.shipped_models():
         folder = shipped_folder(shipped)
         assert {"config.json", "card.md", "model.safetensors"} <= {p.name for p in

@@ -10,6 +10,7 @@ from PIL import Image
 from artforge.catalog import jobs
 from artforge.catalog.db import connect
 from artforge.studio import features
+from tests.media.test_media import FAST_STYLES
 from tests.studio.conftest import canvas_png, midi_bytes, more_tiny_models, png_bytes, upload
 
 
@@ -28,15 +29,17 @@ def test_models_are_listed_by_medium(client, models):
     assert listed[2]["id"] == models["music"]
     everything = client.get("/api/models").json()
     # The models artforge ships first (the Tang and English verse GPTs, the chorale and folk
-    # LSTMs, the two melody VAEs, the folk band, the two GANs, the sketch-to-painting model),
-    # then the three trained here, newest first.
+    # LSTMs, the two melody VAEs, the folk band, the two GANs, the sketch-to-painting model,
+    # the six fast styles), then the three trained here, newest first.
     assert [m["name"] for m in everything] == [
         "builtin:tang", "builtin:english-verse", "builtin:bach", "builtin:folk",
         "builtin:bach-melody", "builtin:bach-melody-16", "builtin:folk-band",
-        "builtin:abstract-gan", "builtin:paintings-gan", "builtin:sketch-painting", "faces",
-        "tune", "verse"]
+        "builtin:abstract-gan", "builtin:paintings-gan", "builtin:sketch-painting",
+        *FAST_STYLES, "faces", "tune", "verse"]
     text = client.get("/api/models", params={"medium": "text"}).json()
     assert [m["name"] for m in text] == ["builtin:tang", "builtin:english-verse", "verse"]
+    style = client.get("/api/models", params={"medium": "style"}).json()
+    assert [(m["kind"], m["name"]) for m in style] == [("johnson", name) for name in FAST_STYLES]
     gan = client.get("/api/models", params={"medium": "gan"}).json()
     assert [(m["kind"], m["name"]) for m in gan] == [
         ("dcgan", "builtin:abstract-gan"), ("dcgan", "builtin:paintings-gan"), ("dcgan", "faces")]
@@ -114,6 +117,24 @@ def test_style_requests_need_real_uploads_and_paintings(client):
     painting = client.get("/api/paintings").json()[0]
     ok = client.post("/api/style/image", json={"content": photo, "style": f"builtin:{painting}"})
     assert ok.status_code == 202 and ok.json()["kind"] == "style.image"
+
+
+def test_a_style_request_takes_a_style_or_a_fast_style_model_one_of_them(client, models):
+    photo = upload(client, "image", png_bytes()).json()["id"]
+    fast = client.get("/api/models", params={"medium": "style"}).json()[0]
+    assert fast["name"] == "builtin:starry-night"  # shipped: usable with nothing trained
+    ok = client.post("/api/style/image", json={"content": photo, "model": fast["id"]})
+    assert ok.status_code == 202 and ok.json()["request"]["model"] == fast["id"]
+    with connect() as conn:
+        params = jobs.get_job(conn, ok.json()["id"])["params"]
+    assert params["model"].endswith("models/starry-night") and params["style"] is None
+    both = client.post("/api/style/image", json={"content": photo, "model": fast["id"],
+                                                  "style": "builtin:hokusai-great-wave"})
+    neither = client.post("/api/style/image", json={"content": photo})
+    for answer in (both, neither):
+        assert answer.status_code == 422 and "or a fast style model" in answer.json()["error"]
+    gan = client.post("/api/style/image", json={"content": photo, "model": models["gan"]})
+    assert gan.status_code == 400 and "does not make style" in gan.json()["error"]
 
 
 def test_training_requests_take_builtin_sets_or_fitting_uploads(client):

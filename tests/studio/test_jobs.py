@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 
 from artforge.catalog import jobs
@@ -42,6 +43,16 @@ def shared(tmp_path_factory):
     models = {**tiny_models(home), **more_tiny_models(home)}
     with environment(ARTFORGE_THREADS="1"), studio_client(home, workers=True) as client:
         yield client, home, models
+
+
+@pytest.fixture(autouse=True)
+def one_thread_as_the_workers():
+    """Works are made again in this process as the workers made them (ARTFORGE_THREADS=1): a
+    convolution summed on two threads can differ in its last bits, a GAN picture by a level."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 def wait(client, job_id: int, until=jobs.ENDED, check=None) -> dict:
@@ -188,6 +199,37 @@ def test_instant_detail_paints_with_the_builtin_decoder_and_remixes(shared):
     conn = connect(home / "catalog.db")
     assert reproduce(work["id"], conn=conn)["identical"]
     conn.close()
+
+
+def test_with_nothing_trained_a_shipped_fast_style_paints_a_photo_and_a_video(shared):
+    import imageio.v3 as iio
+
+    client, home, _ = shared
+    fast = client.get("/api/models", params={"medium": "style"}).json()[0]
+    assert fast["name"] == "builtin:starry-night"  # the first of the six shipped fast styles
+    photo = upload(client, "image", noise_png(6, 48)).json()["id"]
+    done = wait(client, submit(client, "/api/style/image", {"content": photo, "size": 64,
+                                                            "model": fast["id"]})["id"])
+    assert done["status"] == "done", done
+    made = Image.open(io.BytesIO(client.get(
+        f"/api/jobs/{done['id']}/files/{done['result']['image']}").content))
+    assert made.size == (48, 48)  # the photo's own size, under the 64 asked for
+    work = client.get("/api/works", params={"medium": "style"}).json()[0]
+    assert work["pipeline"] == "style.stylize" and work["params"]["styles"] == []
+    assert work["params"]["builtin_model"] == "builtin:starry-night"  # any install has it
+    assert work["remix"] == {"tab": "style", "model": fast["id"], "settings": {
+        "size": 64, "preserve_color": False, "fast": True}}
+    conn = connect(home / "catalog.db")
+    assert reproduce(work["id"], conn=conn)["identical"]
+    conn.close()
+    frames = [iio.imread(noise_png(seed, 48)) for seed in range(2)]
+    clip = iio.imwrite("<bytes>", frames, extension=".mp4", fps=4, macro_block_size=1)
+    video = upload(client, "video", clip, "clip.mp4").json()["id"]
+    done = wait(client, submit(client, "/api/style/video", {"video": video, "size": 64,
+                                                            "model": fast["id"]})["id"])
+    assert done["status"] == "done" and done["result"]["frames"] == 2, done
+    film = client.get("/api/works", params={"medium": "video"}).json()[0]
+    assert film["params"]["model"] == "builtin:starry-night"
 
 
 def test_a_video_is_stylised_frame_by_frame(shared):

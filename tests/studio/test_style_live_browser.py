@@ -1,6 +1,6 @@
 """The Style tab in a real browser (the e2e tests' headless chromium): with the Instant detail,
 dragging the strength slider repaints the result live, one request at a time, and it ends on
-the picture of the slider's last value."""
+the picture of the slider's last value; a shipped fast style paints with nothing trained."""
 
 import json
 import time
@@ -101,5 +101,37 @@ def test_dragging_the_strength_repaints_the_preview_live(browser, home, tmp_path
         expected = asked(studio.url, {**sent[-1]})
         assert np.abs(after - expected).max() <= 1
         assert page.is_hidden("#style-result-download")  # a preview, not a saved work
+        page.context.close()
+    assert errors == []
+
+
+def test_with_nothing_trained_a_shipped_fast_style_paints_the_photo(browser, home,  # noqa: F811
+                                                                    tmp_path):
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(photo_png())
+    sent: list[tuple[str, dict]] = []
+    errors: list[str] = []
+
+    def started(request) -> None:
+        if request.method == "POST" and "/api/style/" in request.url:
+            sent.append((request.url, request.post_data_json))
+
+    with LiveStudio(home) as studio:
+        page = open_page(browser, studio.url, errors)
+        page.on("request", started)
+        page.click("#tab-style")
+        page.select_option("#style-detail", "instant")
+        page.select_option("#style-fast", label="builtin:starry-night")
+        assert page.is_disabled("#style-detail") and page.is_disabled("#style-weight")
+        page.set_input_files("#style-content", str(photo))
+        page.wait_for_selector("#style-preview:not([hidden])")
+        page.click("#style-go")
+        page.wait_for_selector("#style-result-image[src^='/api/jobs/']", timeout=60_000)
+        # A fast style paints its own style: no live preview, and the job names the model.
+        [(url, body)] = sent
+        assert url.endswith("/api/style/image") and "style" not in body
+        assert body["model"] == int(page.input_value("#style-fast"))
+        page.select_option("#style-fast", "")  # back to the painting and the detail
+        assert not page.is_disabled("#style-detail")
         page.context.close()
     assert errors == []

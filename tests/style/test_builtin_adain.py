@@ -88,7 +88,9 @@ def test_an_unknown_builtin_model_is_one_line_and_exit_2(pictures, tmp_path):
                "--style", str(pictures["style"]), "--out", str(tmp_path / "x.png"))
     assert done.exit_code == 2
     assert done.output == ("error: there is no built-in style model builtin:nope; the built-in "
-                           "one is builtin:adain.\n")
+                           "ones are builtin:adain, builtin:starry-night, builtin:great-wave, "
+                           "builtin:composition-viii, builtin:auvers, builtin:moulin, "
+                           "builtin:summertime.\n")
     assert not (tmp_path / "x.png").exists()
 
 
@@ -115,7 +117,9 @@ def test_init_from_fine_tunes_the_builtin_decoder_with_the_papers_learning_rate(
     (["--method", "adain", "--init-from", "builtin:adain", "--layer", "relu3_1"],
      "--init-from keeps its decoder's --layer and --width; leave them out."),
     (["--init-from", "builtin:adain"],
-     "--identity-weight, --layer, --width and --init-from are for --method adain."),
+     "--init-from builtin:adain holds a 'adain' model, not a johnson (fast style) network."),
+    (["--method", "adain", "--init-from", "builtin:starry-night"],
+     "--init-from builtin:starry-night is a johnson model, not an adain decoder."),
     (["--method", "adain", "--init-from", "builtin:nope"],
      "there is no built-in style model builtin:nope"),
     (["--method", "adain", "--init-from", "builtin:adain", "--resume"],

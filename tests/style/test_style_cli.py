@@ -7,7 +7,7 @@ from PIL import Image
 
 from artforge.cli import app
 
-ADAIN_ONLY = "--identity-weight, --layer, --width and --init-from are for --method adain."
+ADAIN_ONLY = "--identity-weight, --layer and --width are for --method adain."
 TINY = ["--size", "40", "--iterations", "2", "--optimizer", "adam", "--device", "cpu"]
 
 

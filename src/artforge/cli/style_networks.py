@@ -1,9 +1,16 @@
 """`artforge style train | stylize | export-onnx`: the trained style networks (johnson's
-per-style networks and AdaIN decoders, builtin:adain among them)."""
+per-style networks, the six fast styles artforge ships among them, and AdaIN decoders,
+builtin:adain among them)."""
 
 import click
 
-from artforge.cli.options import DEVICE_HELP, common_options, trainer_options, training_options
+from artforge.cli.options import (
+    DEVICE_HELP,
+    common_options,
+    refuse_with_init_from,
+    trainer_options,
+    training_options,
+)
 from artforge.cli.style_options import numbers, style_option, warnings_as_lines, weights_option
 
 
@@ -24,8 +31,9 @@ from artforge.cli.style_options import numbers, style_option, warnings_as_lines,
 @click.option("--width", type=float, default=None,
               help="adain: decoder width relative to the paper's [default: 1].")
 @click.option("--init-from", default=None,
-              help="adain: fine-tune this decoder (builtin:adain or a model folder) on your "
-              "paintings instead of starting from nothing.")
+              help="Fine-tune this network instead of starting from nothing: johnson, a fast "
+              "style (builtin:starry-night, builtin:great-wave... or a model folder) for your "
+              "--style; adain, a decoder (builtin:adain or a model folder) on your paintings.")
 @click.option("--style-weight", type=float, default=None, help="Style loss weight.")
 @click.option("--layer", type=click.Choice(["relu4_1", "relu3_1"]), default=None,
               help="adain: the VGG layer whose statistics are swapped [default: relu4_1, "
@@ -44,11 +52,14 @@ def train(method: str, style: str, data: str, size: int | None, count: int, chan
     adain trains with the paper's recipe unless told otherwise: --lr 1e-4, --batch-size 8,
     256 px crops, a full-width decoder. From nothing that takes a GPU (15,000 steps, about
     10 minutes on an H100); --init-from builtin:adain fine-tunes the shipped decoder (on a
-    CPU about 40 s a step at these settings).
+    CPU about 40 s a step at these settings). johnson --init-from builtin:NAME fine-tunes a
+    shipped fast style (keeping its widths and depth) for another style picture.
 
     \b
     Example:
       artforge style train --style builtin:van-gogh-starry-night --out runs/starry --minutes 10
+      artforge style train --style my-painting.jpg --init-from builtin:starry-night \
+        --out runs/mine-fast --minutes 10
       artforge style train --method adain --style my-paintings/ --init-from builtin:adain \
         --out runs/mine --minutes 30
     """
@@ -72,14 +83,14 @@ def train(method: str, style: str, data: str, size: int | None, count: int, chan
 
     with warnings_as_lines():
         if method == "johnson":
-            if identity_weight is not None or layer is not None or width is not None \
-                    or init_from is not None:
-                raise UserError("--identity-weight, --layer, --width and --init-from are for "
-                                "--method adain.")
+            if identity_weight is not None or layer is not None or width is not None:
+                raise UserError("--identity-weight, --layer and --width are for --method "
+                                "adain.")
+            refuse_with_init_from(init_from, "channels", "res_blocks", kept="widths and depth")
             config = FastStyleConfig(channels=tuple(numbers(channels, int) or ()),
                                      res_blocks=res_blocks, **weight)
             result = train_fast(style, data, out, train_cfg, config, **crops, count=count,
-                                resume=resume, on_data=report)
+                                resume=resume, on_data=report, init_from=init_from)
         else:
             if init_from is not None and (layer is not None or width is not None):
                 raise UserError("--init-from keeps its decoder's --layer and --width; leave "
@@ -98,8 +109,10 @@ def train(method: str, style: str, data: str, size: int | None, count: int, chan
 
 @click.command()
 @click.option("--model", required=True, help="A johnson/adain/instant model or run folder, "
-              "builtin:adain (the decoder artforge ships: any --style, no training), or an "
-              "exported .onnx file (runs without torch).")
+              "builtin:adain (the decoder artforge ships: any --style, no training), a fast "
+              "style artforge ships (builtin:starry-night, builtin:great-wave, "
+              "builtin:composition-viii, builtin:auvers, builtin:moulin, builtin:summertime: "
+              "its own style, no --style), or an exported .onnx file (runs without torch).")
 @click.option("--in", "source", required=True, help="A picture or a folder of pictures.")
 @click.option("--out", required=True, help="PNG to write (a folder when --in is a folder).")
 @style_option
@@ -124,6 +137,7 @@ def stylize(model: str, source: str, out: str, styles: tuple[str, ...],
     Example:
       artforge style stylize --model builtin:adain --style builtin:hokusai-great-wave \
         --in photo.jpg --out photo-wave.png
+      artforge style stylize --model builtin:starry-night --in photo.jpg --out starry.png
       artforge style stylize --model runs/starry --in photo.jpg --out photo-starry.png
       artforge style stylize --model starry.onnx --in photos/ --out painted/
     """

@@ -51,13 +51,17 @@ def _style(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _stylized(params: dict[str, Any]) -> dict[str, Any] | None:
-    """Works of the built-in decoder (the tab's instant detail); other models have no tab."""
+    """Works of the built-in decoder (the tab's instant detail) and of fast style models (no
+    style pictures: the work's model is the one to pick); other models have no tab."""
+    common = {"size": params.get("max_side", 384),
+              "preserve_color": params.get("preserve_colour", "none") != "none"}
+    if not params.get("styles"):
+        return {**common, "fast": True}
     if params.get("builtin_model") != INSTANT_MODEL:
         return None
-    return {"style_strength": _slider(params.get("alpha", 1.0) * 5),  # instant_alpha's inverse
-            "size": params.get("max_side", 384), "detail": INSTANT,
-            "painting": _painting([str(s) for s in params.get("styles", [])]),
-            "preserve_color": params.get("preserve_colour", "none") != "none"}
+    strength = params.get("alpha", 1.0) * 5  # instant_alpha's inverse
+    return {**common, "style_strength": _slider(strength), "detail": INSTANT,
+            "painting": _painting([str(s) for s in params["styles"]])}
 
 
 def _slider(strength: float) -> float:

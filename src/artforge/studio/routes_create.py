@@ -142,8 +142,11 @@ def start_training(body: training.TrainRequest, studio: StudioDep
     return studio.submit("train", training.prepare(body, data))
 
 
-def _style_source(studio: StudioDep, spec: str) -> str:
-    """A built-in painting as builtin:NAME, or an uploaded picture's path."""
+def _style_source(studio: StudioDep, spec: str | None) -> str | None:
+    """A built-in painting as builtin:NAME, or an uploaded picture's path (None for none: a
+    fast style model paints its own)."""
+    if spec is None:
+        return None
     if spec.startswith("builtin:"):
         from artforge.data.images import builtin_paintings
 
@@ -161,11 +164,18 @@ def _picture_paths(studio: StudioDep, body: style.StyleRequest | live_style.Live
             "style": _style_source(studio, body.style)}
 
 
+def _fast_style(studio: StudioDep, body: style.StyleOptions) -> str | None:
+    """The folder of the request's fast style model, or None when it has a style instead."""
+    return None if body.model is None else studio.model_path(body.model, "style")
+
+
 @router.post("/style/image", status_code=202, tags=["style"])
 def style_image(body: style.StyleRequest, studio: StudioDep) -> dict[str, Any]:
-    """Paint a photo in a style, where the mask is white; progress streams per iteration."""
+    """Paint a photo in a style, where the mask is white (by optimisation, progress per
+    iteration, or in one pass by the built-in decoder or a fast style model)."""
     features.require("style")
-    return studio.submit("style.image", style.prepare(body, _picture_paths(studio, body)))
+    paths = {**_picture_paths(studio, body), "model": _fast_style(studio, body)}
+    return studio.submit("style.image", style.prepare(body, paths))
 
 
 @router.post("/style/live", tags=["style"], response_class=Response,
@@ -184,5 +194,5 @@ def style_video(body: style.VideoRequest, studio: StudioDep) -> dict[str, Any]:
     """Stylise a video frame by frame, following its motion; progress streams per frame."""
     features.require("style-video")
     paths = {"video": studio.upload(body.video, ("video",))["path"],
-             "style": _style_source(studio, body.style)}
+             "style": _style_source(studio, body.style), "model": _fast_style(studio, body)}
     return studio.submit("style.video", style.prepare(body, paths))

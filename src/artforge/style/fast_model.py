@@ -43,6 +43,9 @@ class FastStyleConfig(Config):
     """The losses are relative (each layer starts near 1), so 1 balances the four style layers
     against the content; 3 and 10 let the style win and the photo drown in streaks."""
     tv_weight: float = 1.0
+    init_from: str | None = None
+    """The network this one was fine-tuned from (--init-from: builtin:NAME or a folder's
+    path); None: trained from nothing."""
 
     def validate(self) -> None:
         require([

