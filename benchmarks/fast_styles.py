@@ -52,7 +52,7 @@ import torch  # noqa: E402
 
 from artforge.core.device import set_threads  # noqa: E402
 from artforge.errors import UserError  # noqa: E402
-from artforge.style.losses import content_loss, style_loss  # noqa: E402
+from artforge.style.fast_model import johnson_losses  # noqa: E402
 
 STYLES = ("starry-night", "great-wave", "composition-viii", "auvers", "moulin", "summertime")
 PHOTOS, HELD_EVERY = "builtin:photo-library", 10
@@ -83,19 +83,21 @@ def held_out_photos(size: int) -> torch.Tensor:
 
 
 class TrainingLosses:
-    """A fast style's content and style losses, as its training measured them."""
+    """A fast style's losses, as its training measured them (fast_model.johnson_losses)."""
 
     def __init__(self, model) -> None:
-        config = model.config
-        self.vgg, self.layers = model._vgg, config.content_layers
+        self.vgg, self.config = model._vgg, model.config
         self.grams = model._style_grams(CPU)  # the Gram matrices it was trained towards
-        self.weights = dict(zip(config.style_layers, config.style_layer_weights, strict=True))
 
     @torch.no_grad()
+    def terms(self, made: torch.Tensor, photo: torch.Tensor) -> dict[str, float]:
+        """Content, style, tv and their weighted sum ("loss")."""
+        found = johnson_losses(self.vgg, self.config, photo, made, self.grams)
+        return {name: float(value) for name, value in found.items()}
+
     def __call__(self, made: torch.Tensor, photo: torch.Tensor) -> tuple[float, float]:
-        found, target = self.vgg(made), self.vgg(photo)
-        return (float(content_loss(found, target, self.layers)),
-                float(style_loss(found, self.grams, self.weights)))
+        found = self.terms(made, photo)
+        return found["content"], found["style"]
 
 
 def gatys_options(config, size: int, weight: float, iterations: int):

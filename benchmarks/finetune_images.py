@@ -281,18 +281,13 @@ def fast_style_photos(folder: Path, count: int, seed: int = 0) -> Path:
     return folder
 
 
-def held_out_losses(model, photos: torch.Tensor, losses, config) -> dict[str, float]:
+def held_out_losses(model, photos: torch.Tensor, losses) -> dict[str, float]:
     """Mean content, style and TV losses of `model`'s paintings of `photos` (as saved: in
-    [0, 1]) by `losses` (a TrainingLosses), and the total weighted by `config`'s weights."""
-    from artforge.style.losses import tv_loss
-
-    found = []
-    for photo in photos.split(1):
-        painting = model.stylize(photo).clamp(0, 1)
-        found.append((*losses(painting, photo), float(tv_loss(painting))))
-    content, style, tv = (statistics.mean(column) for column in zip(*found, strict=True))
-    total = config.content_weight * content + config.style_weight * style + config.tv_weight * tv
-    return {"content": content, "style": style, "tv": tv, "total": total}
+    [0, 1]) by `losses` (a TrainingLosses), and their total as its objective weighs them."""
+    found = [losses.terms(model.stylize(photo).clamp(0, 1), photo) for photo in photos.split(1)]
+    mean = {name: statistics.mean(terms[name] for terms in found) for name in found[0]}
+    return {"content": mean["content"], "style": mean["style"], "tv": mean["tv"],
+            "total": mean["loss"]}
 
 
 def fast_style_arms(args, root: Path) -> None:
@@ -316,7 +311,7 @@ def fast_style_arms(args, root: Path) -> None:
     photos = held_out_photos(FAST_SIDE)[:args.photos]
     folders = {**{label: out for label, (out, _) in runs.items()},
                f"{args.style_from} untouched": args.style_from}
-    scores = {label: held_out_losses(load_style_model(folder)[0], photos, losses, config)
+    scores = {label: held_out_losses(load_style_model(folder)[0], photos, losses)
               for label, folder in folders.items()}
     print(f"fast-style: {args.style_picture} by fine-tuning {args.style_from}; {FAST_PHOTOS} "
           f"photos of builtin:photo-library's training part, a {CROP} px square of each; "

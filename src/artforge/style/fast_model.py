@@ -60,6 +60,36 @@ class FastStyleConfig(Config):
         ])
 
 
+def picture_grams(vgg: FrozenVGG, picture: Image.Image, config: FastStyleConfig,
+                  device: torch.device) -> dict[str, torch.Tensor]:
+    """(1, C, C) Gram matrices of a style picture at its config's style layers, its longer
+    side config.style_size (which sets the strokes' size)."""
+    from artforge.data.pictures import fit_long_side
+    from artforge.style.works import to_tensor
+
+    with torch.no_grad():
+        found = vgg(to_tensor(fit_long_side(picture, config.style_size)).to(device))
+    return {name: gram(found[name]) for name in config.style_layers}
+
+
+def johnson_losses(vgg: FrozenVGG, config: FastStyleConfig, photos: torch.Tensor,
+                   made: torch.Tensor, grams: dict[str, torch.Tensor]
+                   ) -> dict[str, torch.Tensor]:
+    """A Johnson network's training losses for `made`, its paintings of `photos`: content
+    (against the photos' features), style (against `grams`, one per picture or one for all)
+    and total variation, and their weighted sum as "loss"."""
+    with torch.no_grad():
+        targets = vgg(photos)
+    found = vgg(made)
+    weights = dict(zip(config.style_layers, config.style_layer_weights, strict=True))
+    content = content_loss(found, targets, config.content_layers)
+    style = style_loss(found, grams, weights)
+    tv = tv_loss(made)
+    loss = config.content_weight * content + config.style_weight * style + config.tv_weight * tv
+    return {"loss": loss, "content": content.detach(), "style": style.detach(),
+            "tv": tv.detach()}
+
+
 @MODELS.register("johnson")
 class FastStyleModel(ArtModel):
     kind = "johnson"
@@ -86,30 +116,14 @@ class FastStyleModel(ArtModel):
     # Training ---------------------------------------------------------------------------
     def _style_grams(self, device: torch.device) -> dict[str, torch.Tensor]:
         if self._grams is None:
-            from artforge.data.pictures import fit_long_side
-            from artforge.style.works import to_tensor
-
             if self.style_picture is None:
                 raise RuntimeError("set_style() must be called before training")
-            picture = fit_long_side(self.style_picture, self.config.style_size)
-            with torch.no_grad():
-                found = self._vgg(to_tensor(picture).to(device))
-                self._grams = {n: gram(found[n]) for n in self.config.style_layers}
+            self._grams = picture_grams(self._vgg, self.style_picture, self.config, device)
         return {name: value.to(device) for name, value in self._grams.items()}
 
     def training_step(self, batch: torch.Tensor, *args) -> dict[str, torch.Tensor]:
-        cfg = self.config
-        made = self.net(batch)
-        with torch.no_grad():
-            targets = self._vgg(batch)
-        found = self._vgg(made)
-        weights = dict(zip(cfg.style_layers, cfg.style_layer_weights, strict=True))
-        content = content_loss(found, targets, cfg.content_layers)
-        style = style_loss(found, self._style_grams(batch.device), weights)
-        tv = tv_loss(made)
-        loss = cfg.content_weight * content + cfg.style_weight * style + cfg.tv_weight * tv
-        return {"loss": loss, "content": content.detach(), "style": style.detach(),
-                "tv": tv.detach()}
+        return johnson_losses(self._vgg, self.config, batch, self.net(batch),
+                              self._style_grams(batch.device))
 
     # Folder -------------------------------------------------------------------------------
     def extra_files(self) -> dict[str, bytes]:

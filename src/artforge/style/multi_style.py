@@ -21,8 +21,12 @@ from artforge.core.config import require
 from artforge.core.model import ArtModel
 from artforge.core.registry import MODELS
 from artforge.style.encoder import FrozenVGG
-from artforge.style.fast_model import FastStyleConfig, FastStyleModel
-from artforge.style.losses import content_loss, gram, style_loss, tv_loss
+from artforge.style.fast_model import (
+    FastStyleConfig,
+    FastStyleModel,
+    johnson_losses,
+    picture_grams,
+)
 from artforge.style.networks import TransformerNet
 
 
@@ -119,37 +123,20 @@ class MultiStyleModel(ArtModel):
     def _style_grams(self, device: torch.device) -> dict[str, torch.Tensor]:
         """(styles, C, C) Gram matrices per style layer."""
         if self._grams is None:
-            from artforge.data.pictures import fit_long_side
-            from artforge.style.works import to_tensor
-
             if not self.pictures:
                 raise RuntimeError("set_styles() must be called before training")
-            found: dict[str, list[torch.Tensor]] = {n: [] for n in self.config.style_layers}
-            with torch.no_grad():
-                for picture in self.pictures:
-                    features = self._vgg(to_tensor(fit_long_side(
-                        picture, self.config.style_size)).to(device))
-                    for name in found:
-                        found[name].append(gram(features[name])[0])
-            self._grams = {name: torch.stack(value) for name, value in found.items()}
+            each = [picture_grams(self._vgg, picture, self.config, device)
+                    for picture in self.pictures]
+            self._grams = {name: torch.cat([grams[name] for grams in each])
+                           for name in self.config.style_layers}
         return {name: value.to(device) for name, value in self._grams.items()}
 
     def training_step(self, batch: torch.Tensor, *args) -> dict[str, torch.Tensor]:
         """Each picture of the batch gets a style drawn at random (torch's seeded RNG)."""
-        cfg = self.config
-        styles = torch.randint(len(cfg.styles), (len(batch),))
+        styles = torch.randint(len(self.config.styles), (len(batch),))
         made = self.net(batch, styles.to(batch.device))
-        with torch.no_grad():
-            targets = self._vgg(batch)
-        found = self._vgg(made)
         grams = {name: value[styles] for name, value in self._style_grams(batch.device).items()}
-        weights = dict(zip(cfg.style_layers, cfg.style_layer_weights, strict=True))
-        content = content_loss(found, targets, cfg.content_layers)
-        style = style_loss(found, grams, weights)
-        tv = tv_loss(made)
-        loss = cfg.content_weight * content + cfg.style_weight * style + cfg.tv_weight * tv
-        return {"loss": loss, "content": content.detach(), "style": style.detach(),
-                "tv": tv.detach()}
+        return johnson_losses(self._vgg, self.config, batch, made, grams)
 
     def export(self, index: int) -> FastStyleModel:
         """Style `index` as a plain Johnson model (same pixels as this network's); its style
