@@ -37,6 +37,21 @@ def test_two_gloo_processes_end_with_the_same_weights(mode, tmp_path):
     assert len(state["rng"]) == 2
 
 
+def test_patience_and_keep_best_stop_every_rank_together(tmp_path):
+    """Only rank 0 validates; its patience stop and its best-weights save must be every rank's."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
+               str(ROOT / "tests/core/ddp_driver.py"), str(tmp_path), "patience"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = sorted(line for line in done.stdout.splitlines() if line.startswith("rank "))
+    assert len(lines) == 2 and lines[0].endswith("by patience"), lines
+    assert lines[0].split(" step ")[1] == lines[1].split(" step ")[1]
+    final = checkpoint.latest_checkpoint(tmp_path / "run")
+    assert int(final.name.split("-")[1]) < 40
+    assert "best_step" in (final / "card.md").read_text()
+
+
 def test_demo_under_torchrun_writes_once(tmp_path):
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",

@@ -1,11 +1,15 @@
 """torchrun support: process group set-up, rank queries and the collectives the Trainer needs."""
 
 import io
+import itertools
 import os
 from typing import Any
 
 import torch
 import torch.distributed as dist
+
+_finishes = itertools.count()
+"""Numbers each finish_together in this process, so that its store keys are new each time."""
 
 
 def world_size() -> int:
@@ -58,6 +62,24 @@ def max_over_ranks(values: list[float], device: torch.device) -> list[float]:
 def barrier() -> None:
     if dist.is_initialized():
         dist.barrier()
+
+
+def finish_together() -> None:
+    """Return once every rank is through with every collective, so that the group can be left.
+
+    A barrier alone does not promise that: it returns on a rank once the others' messages have
+    reached it, while its own message may still be on its way to a rank that waits in the
+    barrier; that rank then sees gloo's sockets closed under it when the first one destroys
+    the group. So after the barrier each rank also signs off at the rendezvous store, which is
+    reached outside the group's sockets (torchrun's agent holds it), and waits there for all.
+    """
+    if not dist.is_initialized():
+        return
+    dist.barrier()
+    store = dist.distributed_c10d._get_default_store()  # torch offers no public way to it
+    prefix = f"artforge/finished/{next(_finishes)}"
+    store.set(f"{prefix}/{rank()}", "1")
+    store.wait([f"{prefix}/{other}" for other in range(world_size())])
 
 
 def gather_states(state: dict[str, Any]) -> list[dict[str, Any]]:

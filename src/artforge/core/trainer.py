@@ -3,7 +3,8 @@
 A model fills in `training_step` (and optionally `validation_step`, `configure_optimizer`);
 the Trainer does the rest: device and AMP, gradient accumulation and clipping, EMA, step and
 wall-clock budgets, JSONL metrics, a progress bar, periodic and signal-triggered atomic
-checkpoints, bit-for-bit resume, and DDP under torchrun (only rank 0 writes).
+checkpoints, bit-for-bit resume (artforge.core.run_checkpoints), and DDP under torchrun (only
+rank 0 writes).
 """
 
 import contextlib
@@ -22,7 +23,6 @@ from torch.utils.data import Dataset
 from artforge.core import checkpoint, distributed
 from artforge.core.batches import Batches, to_device
 from artforge.core.best import BestValidation
-from artforge.core.card import training_card
 from artforge.core.device import pick_device, set_threads
 from artforge.core.ema import EMA
 from artforge.core.evaluate import evaluate
@@ -30,7 +30,8 @@ from artforge.core.metrics_log import MetricsLog
 from artforge.core.model import ArtModel
 from artforge.core.optimizers import Optimizers
 from artforge.core.progress import Progress
-from artforge.core.seeding import rng_state, seed_everything, set_rng_state
+from artforge.core.run_checkpoints import RunCheckpoints
+from artforge.core.seeding import seed_everything
 from artforge.core.signals import stop_on_signals
 from artforge.core.train_config import TrainConfig
 from artforge.errors import UserError
@@ -58,7 +59,7 @@ class _StepModule(nn.Module):
         return self.model.training_step(batch)
 
 
-class Trainer:
+class Trainer(RunCheckpoints):
     def __init__(self, model: ArtModel, config: TrainConfig, run_dir: Path, train_data: Dataset,
                  val_data: Dataset | None = None, *, resume: bool = False,
                  data_note: str = "") -> None:
@@ -93,10 +94,7 @@ class Trainer:
         self.optimizers = Optimizers(
             self.model.configure_optimizer(cfg.lr, cfg.weight_decay, cfg.betas), cfg,
             self.scaler, sync_gradients=manual)
-        saved = self._restore() if self.resume else None
-        if saved is None and checkpoint.latest_checkpoint(self.run_dir) is not None:
-            raise UserError(f"{self.run_dir} already holds a training run; pass --resume to "
-                            "continue it or choose another --out.")
+        saved = self._restore_or_start()
         # The EMA starts from the restored weights, and takes over a saved average if any.
         decay = self.model.ema_decay if cfg.ema_decay is None else cfg.ema_decay
         self.ema = EMA(self.model, decay) if decay else None
@@ -112,36 +110,6 @@ class Trainer:
             return None
         return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
 
-    def _restore(self) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
-        """Load the newest checkpoint; return its training state and its saved weights."""
-        folder = checkpoint.latest_checkpoint(self.run_dir)
-        if folder is None:
-            raise UserError(f"nothing to resume in {self.run_dir}: it has no checkpoints yet.")
-        state = checkpoint.read_training_state(folder)
-        self._check_same_run(state)
-        saved = checkpoint.read_weights(folder)
-        checkpoint.load_weights(self.model, state["model"] or saved, source=folder)
-        self.optimizers.load_state_dict(state["optimizers"])
-        if state.get("scaler"):
-            self.scaler.load_state_dict(state["scaler"])
-        self.step = state["step"]
-        self.batches.load_state_dict(state["batches"])
-        rngs = state["rng"]
-        set_rng_state(rngs[distributed.rank() % len(rngs)])
-        if distributed.is_main():
-            self.metrics.truncate_after(self.step)
-        return state, saved
-
-    def _check_same_run(self, state: dict[str, Any]) -> None:
-        """Resuming must continue the same data with the same number of processes."""
-        old_note, old_world = state.get("data_note", ""), state.get("world_size", 1)
-        if old_note and self.data_note and old_note != self.data_note:
-            raise UserError(f"{self.run_dir} was trained on {old_note}, not {self.data_note}; "
-                            "choose another --out for a new run.")
-        if old_world != distributed.world_size():
-            raise UserError(f"{self.run_dir} was trained by {old_world} process(es); resume it "
-                            f"with the same number (torchrun --nproc_per_node={old_world}).")
-
     # The loop --------------------------------------------------------------------------------
     def fit(self) -> TrainResult:
         """Train until --steps, the --minutes budget or a stop request; save and report."""
@@ -149,8 +117,8 @@ class Trainer:
         try:
             self._setup()
             stopped_by = self._loop()
-            distributed.barrier()
             world = distributed.world_size()
+            distributed.finish_together()
         finally:
             if self._owns_group:
                 torch.distributed.destroy_process_group()
@@ -194,13 +162,14 @@ class Trainer:
         minutes, since = self.config.minutes, self.config.budget_from
         spent = time.time() - since if since is not None else time.monotonic() - started
         share = spent / (minutes * 60) if minutes is not None else 0.0
-        signal_seen, share = distributed.max_over_ranks(
-            [1.0 if self._stop_requested.is_set() else 0.0, share], self.device)
+        patience = self.config.patience
+        out_of_patience = bool(patience) and self._best.stale >= patience  # rank 0 validates
+        signal_seen, share, out_of_patience = distributed.max_over_ranks(
+            [float(self._stop_requested.is_set()), share, float(out_of_patience)], self.device)
         self.optimizers.time_spent = share  # the cosine schedule falls by the budget's end
         if signal_seen or share > 1.0:
             return "signal" if signal_seen else "minutes"
-        patience = self.config.patience
-        return "patience" if patience and self._best.stale >= patience else "steps"
+        return "patience" if out_of_patience else "steps"
 
     def _amp(self) -> contextlib.AbstractContextManager:
         return torch.autocast(self.device.type, dtype=self._amp_dtype,
@@ -269,8 +238,11 @@ class Trainer:
         """With keep_best: put back the weights of the best validation if the last ones are
         worse; the final checkpoint then holds them (its card says from which step)."""
         best = self._best
-        if not best.replaces(self.step):
-            return False
+        # Only rank 0 validates; every rank takes its decision, as the save that follows is
+        # collective (rank 0's weights are the ones written).
+        (replaces,) = distributed.max_over_ranks([float(best.replaces(self.step))], self.device)
+        if not replaces or not best.weights:  # no weights: a rank that does not validate
+            return bool(replaces)
         self.model.load_state_dict(best.weights)
         if self.ema is not None:
             self.ema = EMA(self.model, self.ema.decay)
@@ -278,30 +250,3 @@ class Trainer:
         if distributed.is_main():
             self.metrics.append({"step": self.step, "best_step": best.step, **best.metrics})
         return True
-
-    # Saving ----------------------------------------------------------------------------------
-    def _save(self) -> None:
-        rngs = distributed.gather_states(rng_state())
-        if distributed.is_main():
-            self._write_checkpoint(rngs)
-        distributed.barrier()
-
-    def _write_checkpoint(self, rngs: list[dict[str, Any]]) -> None:
-        state = {
-            "step": self.step,
-            "optimizers": self.optimizers.state_dict(),
-            "batches": self.batches.state_dict(),
-            "rng": rngs,
-            "ema": self.ema.state_dict() if self.ema else None,
-            "model": self.model.state_dict() if self.ema else None,
-            "scaler": self.scaler.state_dict() if self.scaler.is_enabled() else None,
-            "train_config": self.config.to_dict(),
-            "data_note": self.data_note,
-            "world_size": distributed.world_size(),
-        }
-        card = training_card(self.model, self.config, self.step, self.last_metrics, self.data_note)
-        weights = self.ema.shadow if self.ema else None
-        target = checkpoint.checkpoint_dir(self.run_dir, self.step)
-        checkpoint.save(self.model, target, card=card, weights=weights, training_state=state)
-        self.model.on_checkpoint(target, self.model.state_dict() if weights is None else weights)
-        checkpoint.prune(self.run_dir, self.config.keep_checkpoints)
