@@ -72,7 +72,7 @@ def train_tiny_models(home: Path) -> None:
     from artforge.music.train import train_music
     from artforge.music.vae.model import MelodyVAEConfig
     from artforge.music.vae.train import train_vae
-    from artforge.text.pipeline import TextTrainOptions, train_text
+    from artforge.text.train import TextTrainOptions, train_text
     from tests.music.fixtures import write_song_folder
 
     threads = torch.get_num_threads()

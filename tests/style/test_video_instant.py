@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from artforge.cli import app
 from artforge.core.seeding import seeded
 from artforge.data.pictures import open_picture
-from artforge.style import video
+from artforge.style import video, video_frames
 from artforge.style.instant_model import InstantConfig, InstantModel
 from artforge.style.video import stylize_video
 from artforge.style.video_io import read_provenance, read_video, write_video
@@ -57,7 +57,7 @@ def test_the_instant_painter_paints_as_stylize_with_weights_and_strength(instant
                                                                          pictures):
     model = InstantModel.load(instant_folder)
     styles = [str(pictures["style"]), "builtin:durer-lion"]
-    paint = video._network_painter(instant_folder, "cpu", styles, [3.0, 1.0], 0.5)
+    paint = video_frames.network_painter(instant_folder, "cpu", styles, [3.0, 1.0], 0.5)
     frame = np.asarray(gradient_picture(40, 24), np.float32) / 255
     tensors = [to_tensor(open_picture(spec)) for spec in styles]
     expected = to_numpy(model.stylize(to_tensor(frame), tensors, [3.0, 1.0], alpha=0.5))

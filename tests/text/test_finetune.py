@@ -8,8 +8,8 @@ from click.testing import CliRunner
 from artforge.cli import app
 from artforge.core import checkpoint
 from artforge.text.model import GPTModel
-from artforge.text.pipeline import MAX_UNKNOWN_SHARE
 from artforge.text.tokenizer import TextTokenizer
+from artforge.text.train import MAX_UNKNOWN_SHARE
 from tests.text.conftest import ENGLISH, tiny_gpt
 
 

@@ -48,8 +48,8 @@ def train(data: str, tokenizer: str, vocab_size: int, preset: str, block_size: i
       artforge text train --data my-poems/ --tokenizer bpe --vocab-size 2000 --out runs/mine
       artforge text train --data my-poems/ --init-from builtin:tang --out runs/mine --minutes 5
     """
-    from artforge.text.pipeline import TextTrainOptions, train_text
     from artforge.text.recipes import text_train_config
+    from artforge.text.train import TextTrainOptions, train_text
 
     chosen = trainer_options(options)
     config = text_train_config(**(fine_tuned(chosen) if init_from else chosen))

@@ -8,7 +8,7 @@ Two methods paint the frames (`method`):
   less time on a CPU than the default layout);
 - "optimise": Gatys optimisation on each frame — minutes, every control of `style transfer`.
 Per-frame style transfer flickers: each frame finds its own strokes. Both methods follow the
-motion that optical flow measures on the input clip (flow.py):
+motion that optical flow measures on the input clip (flow.py; the painters: video_frames.py):
 - optimisation (Ruder, Dosovitskiy & Brox 2016): each frame starts from the previous
   stylised frame warped onto it, and a temporal loss holds it there wherever the flow is
   reliable; the first frame gets the full coarse-to-fine transfer;
@@ -30,15 +30,13 @@ import numpy as np
 
 from artforge.core.registry import PIPELINES
 from artforge.errors import UserError
+from artforge.style.video_frames import FrameFn, gatys_frames, network_frames, network_painter
 
 VIDEO_PIPELINE = "style.video"
 METHODS = ("network", "optimise")
 DEFAULT_MODEL = "builtin:adain"
 """The network of `method="network"` when no model is named. builtin:instant (12-15 frames/s
 at 512x288 for a network of its size) takes its place once a trained one ships."""
-"""What `method="network"` paints with when no model is given."""
-FrameFn = Callable[[int, np.ndarray, Any, np.ndarray | None], np.ndarray]
-"""(index, frame, Motion from the previous frame or None, previous result or None)."""
 
 
 @dataclasses.dataclass
@@ -54,89 +52,6 @@ class VideoResult:
     flicker metric along it), stylise (the network or optimisation, and the blend), write."""
 
 
-def _gatys_frames(styles: list[tuple[str, float]], options: dict[str, Any], frame_iterations: int,
-                  temporal: bool, device, seed: int, vgg: str | Path | None) -> FrameFn:
-    """Frame 0: the full transfer; later frames: `frame_iterations` at full size, from the
-    warped previous result (temporal) or from the frame itself."""
-    from artforge.data.pictures import open_picture
-    from artforge.encoders.vgg16 import load_vgg
-    from artforge.style.gatys import GatysTransfer, Temporal
-    from artforge.style.options import PRESETS
-    from artforge.style.pipeline import _options
-    from artforge.style.works import to_numpy, to_tensor
-
-    if "iterations" not in options and "preset" not in options:
-        # The first frame keeps the quick coarse-to-fine schedule (the pictures' default
-        # takes minutes at full size), as before the presets.
-        options = {**options, "iterations": PRESETS["quick"]}
-    first = _options(options)
-    if first.preserve_colour != "none":
-        raise UserError("--preserve-colour is for pictures; it is not supported for video.")
-    later = first.replace(iterations=(frame_iterations,))
-    if temporal and later.temporal_weight == 0:
-        later = later.replace(temporal_weight=50.0)
-    if not temporal:
-        later = later.replace(temporal_weight=0.0)
-    layers = tuple(dict.fromkeys(first.content_layers + first.style_layers))
-    engine = GatysTransfer(first, device, load_vgg(layers, vgg, first.pool) if vgg else None)
-    follow = GatysTransfer(later, device, encoder=engine.vgg)
-    paintings = [(to_tensor(open_picture(spec, what="style picture")), w) for spec, w in styles]
-
-    def frame_fn(index: int, frame: np.ndarray, motion, previous: np.ndarray | None):
-        if index == 0:
-            return to_numpy(engine.run(to_tensor(frame), paintings, seed=seed))
-        if motion is None:
-            return to_numpy(follow.run(to_tensor(frame), paintings, seed=seed))
-        reliable = motion.reliable[..., None]
-        warped = motion.warp(previous)
-        start = reliable * warped + (1.0 - reliable) * frame
-        hold = Temporal(to_tensor(warped), to_tensor(motion.reliable[..., None]))
-        return to_numpy(follow.run(to_tensor(frame), paintings, init=to_tensor(start),
-                                   temporal=hold, seed=seed))
-
-    return frame_fn
-
-
-def _network_painter(model: str | Path, device: str, styles: Sequence[str],
-                     style_weights: Sequence[float] | None, alpha: float
-                     ) -> Callable[[np.ndarray], np.ndarray]:
-    """Frame -> stylised frame with the model at `model`: an instant model with its style
-    code computed once, on the frame's own memory; other models through `make_stylizer`."""
-    import torch
-
-    from artforge.data.pictures import open_picture
-    from artforge.style.stylize import load_style_model, make_stylizer, style_pairs
-    from artforge.style.works import to_numpy, to_tensor
-
-    network, _ = load_style_model(model, device)
-    on = next(network.parameters()).device
-    if not hasattr(network, "style_code"):
-        stylizer = make_stylizer(network, styles, style_weights, alpha)
-        return lambda frame: to_numpy(stylizer(to_tensor(frame).to(on)))
-    pairs = style_pairs(network.kind, styles, style_weights, alpha)
-    code = network.style_code([to_tensor(open_picture(spec, what="style picture"))
-                               for spec, _ in pairs], [weight for _, weight in pairs])
-    network.to(memory_format=torch.channels_last)
-
-    def paint(frame: np.ndarray) -> np.ndarray:
-        # (H, W, 3) seen as (1, 3, H, W) is already channels-last: no copy.
-        images = torch.from_numpy(frame).permute(2, 0, 1)[None].to(on)
-        return to_numpy(network.render(network.encode(images), code, alpha))
-
-    return paint
-
-
-def _network_frames(paint: Callable[[np.ndarray], np.ndarray], blend: float) -> FrameFn:
-    def frame_fn(index: int, frame: np.ndarray, motion, previous: np.ndarray | None):
-        made = paint(frame)
-        if motion is None or previous is None:
-            return made
-        keep = blend * motion.reliable[..., None]
-        return made + keep * (motion.warp(previous) - made)
-
-    return frame_fn
-
-
 def _model_for(method: str | None, model: str | Path | None) -> str | Path | None:
     """The model folder that paints the frames, or None to optimise."""
     if method is None:  # callers from before `method`: optimisation unless given a model
@@ -147,6 +62,29 @@ def _model_for(method: str | None, model: str | Path | None) -> str | Path | Non
         raise UserError("--model is for --method network; --method optimise paints with the "
                         "--style pictures alone.")
     return None if method == "optimise" else model or DEFAULT_MODEL
+
+
+def _checked_flow(model: str | Path | None, flow: str | None, blend: float,
+                  frame_iterations: int, size: int | None, options: dict[str, Any],
+                  vgg: str | Path | None) -> str:
+    """The optical flow method (dis-fast for networks, dis for optimisation, whose frames take
+    seconds each anyway, unless `flow` names one), once the other options are checked."""
+    from artforge.style.flow import FLOW_METHODS
+
+    if model is not None:
+        from artforge.style.stylize import style_model_folder
+
+        style_model_folder(model)  # an unknown builtin:NAME is refused before the clip is read
+    flow = flow or ("dis" if model is None else "dis-fast")
+    if flow not in FLOW_METHODS or not 0.0 <= blend < 1.0 or frame_iterations < 1:
+        raise UserError(f"--flow must be one of {', '.join(FLOW_METHODS)}, --blend in [0, 1) "
+                        "and --frame-iterations at least 1.")
+    if size is not None and not 32 <= size <= 4096:
+        raise UserError(f"--size must be between 32 and 4096 pixels, not {size}.")
+    if model is not None and (options or vgg):
+        extra = [*options, *(["vgg"] if vgg else [])]
+        raise UserError(f"options {', '.join(extra)} are for --method optimise, not a network.")
+    return flow
 
 
 def _recorded_model(model: str | Path) -> str:
@@ -207,7 +145,6 @@ def stylize_video(source: str | Path, out: str | Path, *, styles: Sequence[str] 
     keywords); None: "network" if a model is given, else "optimise". `flow` None: dis-fast
     for networks, dis for optimisation (whose frames take seconds each anyway)."""
     from artforge.core.device import pick_device, set_threads
-    from artforge.style.flow import FLOW_METHODS
     from artforge.style.pipeline import parse_styles
     from artforge.style.video_io import read_video, write_video
 
@@ -216,28 +153,16 @@ def stylize_video(source: str | Path, out: str | Path, *, styles: Sequence[str] 
     if out.suffix.lower() != ".mp4":
         raise UserError(f"--out must end in .mp4, not {out.name}.")
     model = _model_for(method, model)
-    if model is not None:
-        from artforge.style.stylize import style_model_folder
-
-        style_model_folder(model)  # an unknown builtin:NAME is refused before the clip is read
-    flow = flow or ("dis" if model is None else "dis-fast")
-    if flow not in FLOW_METHODS or not 0.0 <= blend < 1.0 or frame_iterations < 1:
-        raise UserError(f"--flow must be one of {', '.join(FLOW_METHODS)}, --blend in [0, 1) "
-                        "and --frame-iterations at least 1.")
-    if size is not None and not 32 <= size <= 4096:
-        raise UserError(f"--size must be between 32 and 4096 pixels, not {size}.")
-    if model is not None and (options or vgg):
-        extra = [*options, *(["vgg"] if vgg else [])]
-        raise UserError(f"options {', '.join(extra)} are for --method optimise, not a network.")
+    flow = _checked_flow(model, flow, blend, frame_iterations, size, options, vgg)
     set_threads()
     stages = dict.fromkeys(("read", "flow", "stylise", "write"), 0.0)
     frames, fps = _timed(stages, "read", read_video, Path(source), size, max_frames)
     if model is None:
         options = {"size": size or 384, **options}
-        frame_fn = _gatys_frames(parse_styles(list(styles), style_weights), options,
+        frame_fn = gatys_frames(parse_styles(list(styles), style_weights), options,
                                  frame_iterations, temporal, pick_device(device), seed, vgg)
     else:
-        frame_fn = _network_frames(_network_painter(model, device, styles, style_weights,
+        frame_fn = network_frames(network_painter(model, device, styles, style_weights,
                                                     alpha), blend)
     # 2. Stylise frame by frame, following the motion.
     made, score = _stylise(frames, frame_fn, flow, temporal, stages, show_progress, progress)

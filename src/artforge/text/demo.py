@@ -57,8 +57,9 @@ def trained_poem(out_dir: Path, *, seed: int = 0, device: str = "auto",
     """Train (or continue) a tiny GPT for about a minute, then write a poem with it."""
     from artforge.text.forms import FormConfig
     from artforge.text.generate import GenerationConfig
-    from artforge.text.pipeline import TextTrainOptions, generate_text, save_generation, train_text
+    from artforge.text.pipeline import generate_text, save_generation
     from artforge.text.recipes import text_train_config
+    from artforge.text.train import TextTrainOptions, train_text
 
     # 1. Pick the corpus: Tang verse when it can be had, else the sonnets.
     data, form, prompt = "builtin:tang/wuyan", FormConfig("jueju5", rhyme=True), "春"

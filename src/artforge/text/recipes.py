@@ -41,7 +41,7 @@ TEXT_SIZES: dict[str, tuple[str, int | None]] = {
 def fit_text(data: str, run: Path, config: TrainConfig, size: str, *, resume: bool = False,
              report: Report = None) -> "TrainResult":
     """Train a GPT of `size` (TEXT_SIZES) on `data` into the run folder `run`."""
-    from artforge.text.pipeline import TextTrainOptions, train_text
+    from artforge.text.train import TextTrainOptions, train_text
 
     preset, block = TEXT_SIZES[size]
     return train_text(data, run, config, TextTrainOptions(preset=preset, block_size=block),
