@@ -29,52 +29,102 @@ class EqualLinear(nn.Module):
 
 
 class EqualConv(nn.Module):
-    def __init__(self, cin: int, cout: int, kernel: int, bias: bool = True) -> None:
+    """A convolution with an equalised learning rate. `gain` multiplies its output, folded into
+    the run-time scale: a positive gain commutes with a leaky ReLU (gain * lrelu(v) =
+    lrelu(gain * v)), so the activation's gain costs no pass over the feature maps."""
+
+    def __init__(self, cin: int, cout: int, kernel: int, bias: bool = True, gain: float = 1.0
+                 ) -> None:
         super().__init__()
         self.weight = nn.Parameter(torch.randn(cout, cin, kernel, kernel))
         self.bias = nn.Parameter(torch.zeros(cout)) if bias else None
-        self.scale = 1 / math.sqrt(cin * kernel * kernel)
+        self.scale, self.gain = gain / math.sqrt(cin * kernel * kernel), gain
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return F.conv2d(x, self.weight * self.scale, self.bias, padding=self.weight.shape[-1] // 2)
+        bias = None if self.bias is None else self.bias * self.gain
+        return F.conv2d(x, self.weight * self.scale, bias, padding=self.weight.shape[-1] // 2)
+
+
+def upsample(x: torch.Tensor) -> torch.Tensor:
+    return F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False)
+
+
+def cpu_channels_last(x: torch.Tensor) -> torch.Tensor:
+    """Feature maps stored channels-last on a CPU, where oneDNN's convolutions, pooling and
+    upsampling over these few channels run markedly faster so (benchmarks/gan_step_speed.py).
+    Other devices keep their default layout: no measurement here speaks for them."""
+    return x.contiguous(memory_format=torch.channels_last) if x.device.type == "cpu" else x
 
 
 class ModulatedConv(nn.Module):
     """Scale the kernel's input channels by the style, then (optionally) renormalise each
-    output channel to unit expected variance: demodulation, which replaces AdaIN."""
+    output channel to unit expected variance: demodulation, which replaces AdaIN.
 
-    def __init__(self, cin: int, cout: int, kernel: int, w_dim: int, demodulate: bool = True
-                 ) -> None:
+    Computed in StyleGAN2's non-fused form: the input scaled by the style, one ordinary
+    convolution with the shared kernel, the output scaled by the demodulation coefficients.
+    `up` doubles the resolution in between: it commutes with the style scaling, which then
+    covers a quarter of the pixels. `gain` multiplies the output, through the kernel."""
+
+    fused = False
+    """True: per-sample kernels in one grouped convolution (StyleGAN2's fused form). The same
+    function, but the generator trains at less than half the speed on a CPU; the equivalence
+    tests and benchmarks/gan_step_speed.py set it on instances."""
+
+    def __init__(self, cin: int, cout: int, kernel: int, w_dim: int, demodulate: bool = True,
+                 up: bool = False, gain: float = 1.0) -> None:
         super().__init__()
         self.weight = nn.Parameter(torch.randn(cout, cin, kernel, kernel))
         self.affine = EqualLinear(w_dim, cin, bias_init=1.0)
         self.scale, self.demodulate = 1 / math.sqrt(cin * kernel * kernel), demodulate
+        self.up, self.gain = up, gain
 
     def forward(self, x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
-        batch, cin, height, width = x.shape
         style = self.affine(w)
+        if self.fused:
+            return self._fused(upsample(x) if self.up else x, style)
+        x = x * style[:, :, None, None]
+        weight = self.weight * self.scale
+        out = F.conv2d(upsample(x) if self.up else x, weight * self.gain,
+                       padding=weight.shape[-1] // 2)
+        if self.demodulate:
+            out = out * self.demodulation(weight, style)[:, :, None, None]
+        return out
+
+    @staticmethod
+    def demodulation(weight: torch.Tensor, style: torch.Tensor) -> torch.Tensor:
+        """(N, cout): 1 / the norm of each sample's modulated kernel, which is never built:
+        sum_i,k,l (w[o,i,k,l] s[n,i])^2 = sum_i s[n,i]^2 sum_k,l w[o,i,k,l]^2."""
+        return torch.rsqrt(style.square() @ weight.square().sum(dim=[2, 3]).T + 1e-8)
+
+    def _fused(self, x: torch.Tensor, style: torch.Tensor) -> torch.Tensor:
+        batch, cin, height, width = x.shape
         weight = self.weight[None] * self.scale * style[:, None, :, None, None]
         if self.demodulate:
             weight = weight * torch.rsqrt(weight.square().sum(dim=[2, 3, 4]) + 1e-8)[..., None,
                                                                                      None, None]
         cout, kernel = weight.shape[1], weight.shape[-1]
         out = F.conv2d(x.reshape(1, batch * cin, height, width),
-                       weight.reshape(batch * cout, cin, kernel, kernel),
+                       (weight * self.gain).reshape(batch * cout, cin, kernel, kernel),
                        padding=kernel // 2, groups=batch)
         return out.reshape(batch, cout, height, width)
 
 
 class StyleLayer(nn.Module):
-    def __init__(self, cin: int, cout: int, w_dim: int) -> None:
+    """Modulated 3x3 convolution, per-pixel noise, bias, leaky ReLU times GAIN; the gain is
+    applied before the activation (lrelu(v) * GAIN = lrelu(v * GAIN)), by the convolution and
+    to the noise strength and bias, which spares a pass over the feature maps."""
+
+    def __init__(self, cin: int, cout: int, w_dim: int, up: bool = False) -> None:
         super().__init__()
-        self.conv = ModulatedConv(cin, cout, 3, w_dim)
+        self.conv = ModulatedConv(cin, cout, 3, w_dim, up=up, gain=GAIN)
         self.noise_strength = nn.Parameter(torch.zeros(()))
         self.bias = nn.Parameter(torch.zeros(cout))
 
     def forward(self, x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
         x = self.conv(x, w)
         noise = torch.randn(x.shape[0], 1, x.shape[2], x.shape[3], device=x.device, dtype=x.dtype)
-        return F.leaky_relu(x + self.noise_strength * noise + self.bias[:, None, None], 0.2) * GAIN
+        shift = (self.bias * GAIN)[:, None, None]
+        return F.leaky_relu(x + (self.noise_strength * GAIN) * noise + shift, 0.2)
 
 
 class ToRGB(nn.Module):
@@ -115,7 +165,8 @@ class StyleGenerator(nn.Module):
         channels = first
         for step in range(steps):
             out = channels_at(8 << step, size, base, most)
-            self.layers.extend([StyleLayer(channels, out, w_dim), StyleLayer(out, out, w_dim)])
+            self.layers.extend([StyleLayer(channels, out, w_dim, up=True),
+                                StyleLayer(out, out, w_dim)])
             self.to_rgbs.append(ToRGB(out, w_dim))
             channels = out
         self.num_ws = len(self.layers)
@@ -134,15 +185,13 @@ class StyleGenerator(nn.Module):
         return ws
 
     def synthesis(self, ws: torch.Tensor) -> torch.Tensor:
-        x = self.const.expand(ws.shape[0], -1, -1, -1)
+        x = cpu_channels_last(self.const.expand(ws.shape[0], -1, -1, -1))
         x = self.layers[0](x, ws[:, 0])
         rgb = self.to_rgbs[0](x, ws[:, 0])
         for index, to_rgb in enumerate(self.to_rgbs[1:]):
-            first = 1 + 2 * index
-            x = F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False)
+            first = 1 + 2 * index  # layers[first] doubles the resolution
             x = self.layers[first + 1](self.layers[first](x, ws[:, first]), ws[:, first + 1])
-            rgb = F.interpolate(rgb, scale_factor=2, mode="bilinear", align_corners=False)
-            rgb = rgb + to_rgb(x, ws[:, first + 1])
+            rgb = upsample(rgb) + to_rgb(x, ws[:, first + 1])
         return rgb
 
     def forward(self, z: torch.Tensor, truncation: float = 1.0, mix_z: torch.Tensor | None = None,
@@ -151,15 +200,19 @@ class StyleGenerator(nn.Module):
 
 
 class ResidualDown(nn.Module):
+    """StyleGAN2's residual block, y = lrelu(conv1(x)) * GAIN, out = (pool(lrelu(conv2(y)) *
+    GAIN) + pool(skip(x))) / sqrt(2), rearranged without changing the function: the gains go
+    into the convolutions (conv2's GAIN / sqrt(2) = 1), and the 1x1 skip convolution, linear
+    and without bias like the pooling, runs after it on a quarter of the pixels."""
+
     def __init__(self, cin: int, cout: int) -> None:
         super().__init__()
-        self.conv1, self.conv2 = EqualConv(cin, cin, 3), EqualConv(cin, cout, 3)
-        self.skip = EqualConv(cin, cout, 1, bias=False)
+        self.conv1, self.conv2 = EqualConv(cin, cin, 3, gain=GAIN), EqualConv(cin, cout, 3)
+        self.skip = EqualConv(cin, cout, 1, bias=False, gain=1 / math.sqrt(2))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        y = F.leaky_relu(self.conv1(x), 0.2) * GAIN
-        y = F.avg_pool2d(F.leaky_relu(self.conv2(y), 0.2) * GAIN, 2)
-        return (y + F.avg_pool2d(self.skip(x), 2)) / math.sqrt(2)
+        y = F.avg_pool2d(F.leaky_relu(self.conv2(F.leaky_relu(self.conv1(x), 0.2)), 0.2), 2)
+        return y + self.skip(F.avg_pool2d(x, 2))
 
 
 class StyleDiscriminator(nn.Module):
@@ -167,7 +220,7 @@ class StyleDiscriminator(nn.Module):
         super().__init__()
         steps = resolution_steps(size, "stylegan")
         channels = channels_at(size, size, base, most)
-        self.from_rgb = EqualConv(3, channels, 1)
+        self.from_rgb = EqualConv(3, channels, 1, gain=GAIN)
         blocks = []
         for step in range(steps):
             out = channels_at(size >> (step + 1), size, base, most)
@@ -175,7 +228,7 @@ class StyleDiscriminator(nn.Module):
             channels = out
         self.blocks = nn.Sequential(*blocks)
         self.group = group
-        self.final_conv = EqualConv(channels + 1, channels, 3)
+        self.final_conv = EqualConv(channels + 1, channels, 3, gain=GAIN)
         self.final = nn.Sequential(EqualLinear(channels * 16, channels), nn.LeakyReLU(0.2),
                                    EqualLinear(channels, 1))
 
@@ -188,7 +241,7 @@ class StyleDiscriminator(nn.Module):
         return torch.cat([x, feature], 1)
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
-        x = F.leaky_relu(self.from_rgb(images), 0.2) * GAIN
+        x = F.leaky_relu(self.from_rgb(cpu_channels_last(images)), 0.2)
         x = self.minibatch_std(self.blocks(x))
-        x = F.leaky_relu(self.final_conv(x), 0.2) * GAIN
+        x = F.leaky_relu(self.final_conv(x), 0.2)
         return self.final(x.flatten(1)).flatten()
