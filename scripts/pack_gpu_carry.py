@@ -1,0 +1,196 @@
+"""Pack `.devcarry/`, what `scripts/gpu-train.sh` needs on a lent GPU machine besides the working
+tree: that machine has python3 and torch but no network, and takes at most 64 MiB of tree and
+carried folders together.
+
+    .venv/bin/python scripts/pack_gpu_carry.py [--side 256] [--quality 90] [--whole]
+        [--vgg-blocks 4]
+
+It writes, replacing what an earlier pack wrote (`resume/` is left as it is):
+  wheels/                    the packages artforge imports there that the machine's image
+                             lacks (device README: KINDS.md lists the image's), for Python 3.12
+  vgg16-fp16.safetensors     the converted VGG16 conv weights in float16, blocks 1 to
+                             `--vgg-blocks` (the three jobs look no deeper than relu4_1; block 5
+                             alone is 13.5 MiB; gpu-train.sh fills what is left out with NaN)
+  libraries/{photos,paintings}/  the picture libraries, each file re-encoded as a JPEG under
+                             its own name, so builtin:photo-library / art-library, the held-out
+                             pictures and split_library.py's split by name are the same as here:
+                             its centre square at `--side` px, what the trainers read of it
+                             (load_image_set), or with `--whole` all of it, short side `--side`;
+                             never enlarged
+  fast-styles-start/         the six shipped fast styles as one johnson-styles model in float16,
+                             for make_fast_styles.py --init-from
+and prints each part's size, then the tree that would travel (tracked and untracked files git
+does not ignore, plus `.devcarry/`) against the 64 MiB limit.
+"""
+
+import argparse
+import importlib.metadata
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import torch
+from PIL import Image
+
+from artforge.data.image_folders import square
+
+ROOT = Path(__file__).resolve().parents[1]
+CARRY = ROOT / ".devcarry"
+TRAVEL_LIMIT = 64 * 2**20
+WHEELS = ("miditok", "mido", "symusic", "pySmartDL", "platformdirs")
+"""Imported by the trainers there (loading a shipped model lists every medium, music too) and
+missing from the machine's image; their other needs (numpy, tokenizers, huggingface-hub, tqdm,
+packaging) are in it. Pinned to the versions installed here."""
+PIP_PLATFORMS = ("manylinux_2_28_x86_64", "manylinux_2_27_x86_64", "manylinux_2_17_x86_64",
+                 "manylinux2014_x86_64", "manylinux1_x86_64")
+LIBRARIES = ("builtin:photo-library", "builtin:art-library")
+"""What the three trainers read (the folders photos and paintings of the libraries' cache)."""
+
+
+def ensure_ignored(folder: Path) -> None:
+    """Have git ignore `folder` (through .git/info/exclude, which is not shared)."""
+    relative = folder.relative_to(ROOT)
+    probe = subprocess.run(["git", "check-ignore", "-q", f"{relative}/"], cwd=ROOT, check=False)
+    if probe.returncode != 0:
+        exclude = ROOT / ".git" / "info" / "exclude"
+        exclude.parent.mkdir(parents=True, exist_ok=True)
+        with open(exclude, "a", encoding="utf-8") as handle:
+            handle.write(f"/{relative}/\n")
+
+
+def fresh(folder: Path) -> Path:
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def download_wheels(target: Path) -> None:
+    pins = [f"{name}=={importlib.metadata.version(name)}" for name in WHEELS]
+    platforms = [arg for platform in PIP_PLATFORMS for arg in ("--platform", platform)]
+    subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                    "--only-binary=:all:", "--python-version", "3.12", "--implementation", "cp",
+                    *platforms, "-d", str(fresh(target)), *pins], check=True)
+
+
+def pack_vgg(target: Path, blocks: int) -> None:
+    from safetensors.torch import save_file
+
+    from artforge.encoders.vgg16 import load_vgg16_weights
+
+    weights = load_vgg16_weights()
+    save_file({name: value.half().contiguous() for name, value in weights.items()
+               if int(name[4]) <= blocks}, str(target))  # conv{b}_{c}.weight|bias
+
+
+def smaller(picture: Image.Image, side: int, whole: bool) -> Image.Image:
+    """The centre square of `picture` at `side` px as the trainers cut it, or with `whole` all
+    of it with that short side; never enlarged (the loaders skip pictures below their size)."""
+    side = min(side, *picture.size)
+    if not whole:
+        return Image.fromarray(square(picture, side).transpose(1, 2, 0))
+    scale = side / min(picture.size)
+    size = tuple(side if length == min(picture.size) else round(length * scale)
+                 for length in picture.size)
+    return picture.resize(size, Image.Resampling.LANCZOS)
+
+
+def pack_library(source: Path, target: Path, side: int, quality: int, whole: bool) -> None:
+    """Every picture of `source` as a JPEG in `target` under the same name (`smaller`)."""
+    fresh(target)
+    for path in sorted(source.iterdir()):
+        if not path.is_file():
+            continue
+        with Image.open(path) as picture:
+            picture = picture.convert("RGB")
+        smaller(picture, side, whole).save(target / path.name, "JPEG", quality=quality,
+                                           optimize=True)
+
+
+def pack_fast_styles_start(target: Path) -> None:
+    """One johnson-styles model holding the six shipped fast styles: they were exported from one
+    network, so their convolutions are the same and each brings its norms' scale and shift."""
+    from make_fast_styles import STYLES
+
+    from artforge.core import checkpoint
+    from artforge.data.shipped_models import model_folder
+    from artforge.style.medium import MEDIUM
+    from artforge.style.multi_style import MultiStyleConfig, MultiStyleModel
+
+    folders = [model_folder(f"builtin:{name}", MEDIUM.shipped, "style") for name in STYLES]
+    singles = [checkpoint.read_weights(folder) for folder in folders]
+    shipped = json.loads((folders[0] / "config.json").read_text())["config"]
+    config = MultiStyleConfig(
+        styles=tuple(f"builtin:paintings/{painting}" for painting in STYLES.values()),
+        names=tuple(STYLES), channels=tuple(shipped["channels"]),
+        res_blocks=shipped["res_blocks"], style_weight=shipped["style_weight"])
+    model = MultiStyleModel(config)
+    weights = {}
+    for key, value in model.state_dict().items():
+        rows = [single[key.removeprefix("net.")] for single in singles]
+        if value.dim() == rows[0].dim() + 1:
+            weights[key] = torch.stack(rows)
+        elif all(torch.equal(row, rows[0]) for row in rows):
+            weights[key] = rows[0]
+        else:
+            raise SystemExit(f"the shipped fast styles differ in {key}: not one network")
+    checkpoint.load_weights(model, weights, folders[0])
+    if target.exists():
+        shutil.rmtree(target)
+    checkpoint.save(model, target, weights=weights,
+                    card="# johnson-styles\n\nThe six shipped fast styles as one model.\n")
+
+
+def size_of(path: Path) -> int:
+    files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
+    return sum(p.stat().st_size for p in files)
+
+
+def travelling_tree() -> int:
+    """Bytes of the files that travel without `carry`: tracked, and untracked but not ignored."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                            cwd=ROOT, check=True, capture_output=True).stdout
+    paths = {ROOT / name for name in listed.decode().split("\0") if name}
+    return sum(p.stat().st_size for p in paths if p.is_file())
+
+
+def report(parts: list[Path]) -> None:
+    mib = 2**20
+    for part in parts:
+        print(f"{size_of(part) / mib:8.2f} MiB  {part.relative_to(ROOT)}")
+    carried, tree = size_of(CARRY), travelling_tree()
+    print(f"{carried / mib:8.2f} MiB  .devcarry in all")
+    print(f"{tree / mib:8.2f} MiB  working tree (tracked and untracked-not-ignored files)")
+    verdict = "fits" if carried + tree <= TRAVEL_LIMIT else "is OVER"
+    print(f"{(carried + tree) / mib:8.2f} MiB  travels with carry ['.devcarry']: {verdict} "
+          f"the {TRAVEL_LIMIT // mib} MiB limit")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--side", type=int, default=256, help="pictures' short side, px")
+    parser.add_argument("--quality", type=int, default=90, help="JPEG quality")
+    parser.add_argument("--whole", action="store_true",
+                        help="whole pictures, not the centre squares the trainers read")
+    parser.add_argument("--vgg-blocks", type=int, choices=(4, 5), default=4,
+                        help="VGG16 blocks to carry (5: all, 13.5 MiB more)")
+    args = parser.parse_args()
+    from artforge.data.libraries import library_folder
+
+    sources = [library_folder(spec) for spec in LIBRARIES]
+    CARRY.mkdir(exist_ok=True)
+    ensure_ignored(CARRY)
+    download_wheels(CARRY / "wheels")
+    pack_vgg(CARRY / "vgg16-fp16.safetensors", args.vgg_blocks)
+    libraries = [CARRY / "libraries" / source.name for source in sources]
+    for source, target in zip(sources, libraries, strict=True):
+        pack_library(source, target, args.side, args.quality, args.whole)
+    pack_fast_styles_start(CARRY / "fast-styles-start")
+    report([CARRY / "wheels", CARRY / "vgg16-fp16.safetensors", *libraries,
+            CARRY / "fast-styles-start"])
+
+
+if __name__ == "__main__":
+    main()
