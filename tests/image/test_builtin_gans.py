@@ -121,8 +121,8 @@ def test_style_mixing_and_unknown_names_are_one_sentence(tmp_path):
     mix = run("gan", "sample", "--model", "builtin:abstract-gan", "--mix", "--out",
               str(tmp_path / "mix.png"))
     assert mix.exit_code == 2
-    assert mix.output == ("error: style mixing needs a stylegan model; builtin:abstract-gan "
-                          "is a dcgan.\n")
+    assert mix.output == ("error: style mixing needs a stylegan or stylegan-lite model; "
+                          "builtin:abstract-gan is a dcgan.\n")
     unknown = run("gan", "sample", "--model", "builtin:nope", "--out", str(tmp_path / "x.png"))
     assert unknown.exit_code == 2
     assert unknown.output == ("error: there is no built-in GAN model builtin:nope; the "

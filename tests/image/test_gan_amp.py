@@ -17,7 +17,7 @@ def _optimizers(model, scaler: torch.amp.GradScaler) -> Optimizers:
                       sync_gradients=True)
 
 
-@pytest.mark.parametrize("arch", ["dcgan", "stylegan", "fastgan"])
+@pytest.mark.parametrize("arch", ["dcgan", "stylegan", "stylegan-lite", "fastgan"])
 def test_a_bfloat16_autocast_step_trains_both_networks_and_keeps_fp32_weights(arch):
     torch.manual_seed(0)
     model = gan_class(arch).from_config(TINY_GAN.replace(r1_gamma=1.0, r1_every=1))

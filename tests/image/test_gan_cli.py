@@ -75,7 +75,7 @@ def test_bad_input_is_one_line_and_writes_nothing(tmp_path):
     assert mix.exit_code == 0
     refused = runner.invoke(app, ["image", "gan", "sample", "--model", str(tmp_path / "dc"),
                                   "--mix", "--out", str(tmp_path / "mix.png")])
-    assert refused.exit_code == 2 and "style mixing needs a stylegan model" in refused.output
+    assert refused.exit_code == 2 and "style mixing needs a stylegan" in refused.output
 
 
 def test_kill_9_then_resume_through_the_cli(tmp_path):

@@ -31,7 +31,7 @@ def one_line_error(done, message: str) -> None:
     assert done.output == f"error: {message}\n"
 
 
-@pytest.mark.parametrize("arch", ["dcgan", "stylegan", "fastgan"])
+@pytest.mark.parametrize("arch", ["dcgan", "stylegan", "stylegan-lite", "fastgan"])
 def test_one_step_starts_from_both_networks_with_its_own_step_count(arch, picture_folder,
                                                                     tmp_path):
     source = saved_gan(tmp_path / "source", arch, loss="minimax")
@@ -97,7 +97,7 @@ def test_a_model_of_another_kind_is_one_sentence_and_writes_nothing(picture_fold
     run = tmp_path / "run"
     done = invoke("--data", str(picture_folder), "--out", str(run), "--init-from", str(painter))
     one_line_error(done, f"--init-from {painter} holds a 'pix2pix' model, not a GAN (dcgan, "
-                         "stylegan or fastgan).")
+                         "stylegan, stylegan-lite or fastgan).")
     done = invoke("--data", str(picture_folder), "--out", str(run), "--init-from",
                   "builtin:adain")
     one_line_error(done, "there is no built-in GAN model builtin:adain; the built-in ones are "

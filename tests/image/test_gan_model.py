@@ -11,7 +11,7 @@ from artforge.image.gan.sampling import generate, seeded_latents
 from artforge.image.gan.train import gan_class
 from tests.image.conftest import TINY_GAN
 
-ARCHS = ["dcgan", "stylegan", "fastgan"]
+ARCHS = ["dcgan", "stylegan", "stylegan-lite", "fastgan"]
 
 
 def tiny(arch: str, **changes):
@@ -58,14 +58,15 @@ def test_sizes_that_are_not_a_power_of_two_of_16_or_more_are_refused(arch, size,
         gan_class(arch).from_config(TINY_GAN.replace(size=size))
 
 
-def test_resume_continues_bit_for_bit_and_writes_sample_grids(tmp_path):
-    straight = tiny("dcgan")
+@pytest.mark.parametrize("arch", ["dcgan", "stylegan-lite"])
+def test_resume_continues_bit_for_bit_and_writes_sample_grids(arch, tmp_path):
+    straight = tiny(arch)
     straight.grid_dir = tmp_path / "a" / "samples"
     fit(straight, tmp_path / "a", 4)
-    halves = tiny("dcgan")
+    halves = tiny(arch)
     halves.grid_dir = tmp_path / "b" / "samples"
     fit(halves, tmp_path / "b", 2)
-    resumed = tiny("dcgan")
+    resumed = tiny(arch)
     resumed.grid_dir = tmp_path / "b" / "samples"
     fit(resumed, tmp_path / "b", 4, resume=True)
     for key, value in straight.state_dict().items():

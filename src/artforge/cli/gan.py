@@ -11,7 +11,7 @@ from artforge.cli.options import (
     training_options,
 )
 
-ARCHS = ("dcgan", "stylegan", "fastgan")
+ARCHS = ("dcgan", "stylegan", "stylegan-lite", "fastgan")
 # The recipe's defaults, spelled here so `--help` starts without importing torch; a test
 # checks them against GANConfig and GAN_TRAIN_DEFAULTS.
 DEFAULT_CHANNELS = 8
@@ -104,7 +104,8 @@ def train(data: str, arch: str, size: int, count: int, loss: str, r1_gamma: floa
 @click.option("--truncation", type=float, default=1.0, show_default=True,
               help="ψ in [0, 1]: lower is more typical, less varied.")
 @click.option("--interpolate", is_flag=True, help="Write a looping latent walk (GIF or MP4).")
-@click.option("--mix", is_flag=True, help="Style-mixing sheet (stylegan only).")
+@click.option("--mix", is_flag=True,
+              help="Style-mixing sheet (stylegan and stylegan-lite only).")
 @DEVICE
 def sample(model: str, out: str, n: int, seed: int, truncation: float, interpolate: bool,
            mix: bool, device: str) -> None:

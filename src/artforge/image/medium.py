@@ -102,8 +102,8 @@ def _library_checks() -> list[Check]:
 
 PAINTINGS = ("builtin:paintings", "Crops of 19 classic paintings")
 FEATURES = (
-    Feature("gan", "GAN pictures", _sample, model_kinds=("dcgan", "stylegan", "fastgan"),
-            noun="pictures",
+    Feature("gan", "GAN pictures", _sample,
+            model_kinds=("dcgan", "stylegan", "stylegan-lite", "fastgan"), noun="pictures",
             training=Training("Pictures", (("builtin:abstract", "Abstract compositions"),
                                            PAINTINGS,
                                            ("builtin:digits", "Handwritten digits (a quick test)")),
@@ -119,7 +119,8 @@ MEDIUM = Medium(
     label="Pictures",
     summary="GAN images, sketch-to-painting translation, line art and the neural field",
     register=register,
-    model_kinds=("field", "dcgan", "stylegan", "fastgan", "pix2pix", "pix2pixhd"),
+    model_kinds=("field", "dcgan", "stylegan", "stylegan-lite", "fastgan", "pix2pix",
+                 "pix2pixhd"),
     pipelines=("field.render", "gan.sample", "gan.interpolate", "gan.mix", "studio.gan.vary",
                "studio.gan.blend", "image.sketch", "pix2pix.translate"),
     datasets=("builtin:paintings", "builtin:abstract", "builtin:photos", "builtin:digits",

@@ -1,4 +1,4 @@
-"""The registered GAN architectures: `dcgan`, `stylegan` and `fastgan`."""
+"""The registered GAN architectures: `dcgan`, `stylegan`, `stylegan-lite` and `fastgan`."""
 
 from typing import Any
 
@@ -10,6 +10,7 @@ from artforge.image.gan.model import GANConfig, GANModel
 from artforge.image.gan.networks.dcgan import DCGANDiscriminator, DCGANGenerator
 from artforge.image.gan.networks.fastgan import FastDiscriminator, FastGenerator
 from artforge.image.gan.networks.stylegan import StyleDiscriminator, StyleGenerator
+from artforge.image.gan.networks.stylegan_lite import StridedDown
 
 
 @MODELS.register("dcgan")
@@ -64,6 +65,22 @@ class StyleGANModel(GANModel):
                              crossover=crossover)
             tiles += [left[row:row + 1], *mixed]
         return grid_image(torch.cat([t.reshape(-1, *top.shape[1:]) for t in tiles]), n + 1)
+
+
+@MODELS.register("stylegan-lite")
+class StyleGANLiteModel(StyleGANModel):
+    """StyleGAN2 cut to near DCGAN's cost on a CPU: one modulated convolution per resolution
+    in G (the upsampling one; one w each, so fewer styles to mix), one strided convolution
+    per halving in D, straight from the pixels. Trained and sampled as stylegan: style
+    mixing, truncation in w, the mixing sheet."""
+
+    kind = "stylegan-lite"
+
+    def build_networks(self, config: GANConfig) -> tuple[nn.Module, nn.Module]:
+        return (StyleGenerator(config.z_dim, config.w_dim, config.mapping_layers, config.size,
+                               config.channels, config.max_channels, convs_per_resolution=1),
+                StyleDiscriminator(config.size, config.channels, config.max_channels,
+                                   block=StridedDown, from_rgb=False))
 
 
 @MODELS.register("fastgan")

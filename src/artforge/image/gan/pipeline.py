@@ -133,7 +133,8 @@ def mix_gan(model_path: Path, out: Path, *, seed: int = 0, n: int = 4, crossover
         raise UserError(f"--n must be between 1 and 16 for style mixing, not {n}.")
     model, folder = load_gan(model_path, device)
     if not hasattr(model, "mixing_sheet"):
-        raise UserError(f"style mixing needs a stylegan model; {model_path} is a {model.kind}.")
+        raise UserError(f"style mixing needs a stylegan or stylegan-lite model; {model_path} "
+                        f"is a {model.kind}.")
     params = {"n": n, "crossover": crossover, "truncation": truncation,
               **builtin_params(model_path)}
     _write_mix(model, Path(out), params, seed, folder)

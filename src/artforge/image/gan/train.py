@@ -15,7 +15,7 @@ from artforge.errors import UserError
 from artforge.image.gan.model import GANConfig, GANModel
 
 SAMPLES_DIR = "samples"
-ARCHITECTURES = ("dcgan", "stylegan", "fastgan")
+ARCHITECTURES = ("dcgan", "stylegan", "stylegan-lite", "fastgan")
 
 
 def gan_class(arch: str) -> type[GANModel]:
@@ -105,4 +105,4 @@ def _init_model(spec: str | Path) -> InitModel:
     from artforge.image.gan.pipeline import gan_model_folder
 
     return read_init_model(spec, gan_model_folder(spec), ARCHITECTURES,
-                           "a GAN (dcgan, stylegan or fastgan)")
+                           f"a GAN ({', '.join(ARCHITECTURES[:-1])} or {ARCHITECTURES[-1]})")

@@ -4,6 +4,7 @@ equalised learning rate, style mixing and truncation around the tracked mean w; 
 discriminator with a minibatch standard-deviation layer."""
 
 import math
+from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
@@ -33,16 +34,17 @@ class EqualConv(nn.Module):
     the run-time scale: a positive gain commutes with a leaky ReLU (gain * lrelu(v) =
     lrelu(gain * v)), so the activation's gain costs no pass over the feature maps."""
 
-    def __init__(self, cin: int, cout: int, kernel: int, bias: bool = True, gain: float = 1.0
-                 ) -> None:
+    def __init__(self, cin: int, cout: int, kernel: int, bias: bool = True, gain: float = 1.0,
+                 stride: int = 1) -> None:
         super().__init__()
         self.weight = nn.Parameter(torch.randn(cout, cin, kernel, kernel))
         self.bias = nn.Parameter(torch.zeros(cout)) if bias else None
-        self.scale, self.gain = gain / math.sqrt(cin * kernel * kernel), gain
+        self.scale, self.gain, self.stride = gain / math.sqrt(cin * kernel * kernel), gain, stride
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         bias = None if self.bias is None else self.bias * self.gain
-        return F.conv2d(x, self.weight * self.scale, bias, padding=self.weight.shape[-1] // 2)
+        return F.conv2d(x, self.weight * self.scale, bias, stride=self.stride,
+                        padding=self.weight.shape[-1] // 2)
 
 
 def upsample(x: torch.Tensor) -> torch.Tensor:
@@ -152,8 +154,12 @@ class MappingNetwork(nn.Module):
 
 
 class StyleGenerator(nn.Module):
+    """`convs_per_resolution` modulated 3x3 convolutions above 4x4 (StyleGAN2: 2), the first
+    one doubling the resolution; one w per convolution (num_ws), the last of each resolution's
+    also feeding its to-RGB."""
+
     def __init__(self, z_dim: int, w_dim: int, mapping_layers: int, size: int, base: int,
-                 most: int) -> None:
+                 most: int, convs_per_resolution: int = 2) -> None:
         super().__init__()
         steps = resolution_steps(size, "stylegan")
         self.mapping = MappingNetwork(z_dim, w_dim, mapping_layers)
@@ -165,10 +171,12 @@ class StyleGenerator(nn.Module):
         channels = first
         for step in range(steps):
             out = channels_at(8 << step, size, base, most)
-            self.layers.extend([StyleLayer(channels, out, w_dim, up=True),
-                                StyleLayer(out, out, w_dim)])
+            self.layers.append(StyleLayer(channels, out, w_dim, up=True))
+            self.layers.extend(StyleLayer(out, out, w_dim)
+                               for _ in range(convs_per_resolution - 1))
             self.to_rgbs.append(ToRGB(out, w_dim))
             channels = out
+        self.convs_per_resolution = convs_per_resolution
         self.num_ws = len(self.layers)
 
     def styles(self, z: torch.Tensor, truncation: float = 1.0, mix_z: torch.Tensor | None = None,
@@ -188,10 +196,12 @@ class StyleGenerator(nn.Module):
         x = cpu_channels_last(self.const.expand(ws.shape[0], -1, -1, -1))
         x = self.layers[0](x, ws[:, 0])
         rgb = self.to_rgbs[0](x, ws[:, 0])
+        per = self.convs_per_resolution
         for index, to_rgb in enumerate(self.to_rgbs[1:]):
-            first = 1 + 2 * index  # layers[first] doubles the resolution
-            x = self.layers[first + 1](self.layers[first](x, ws[:, first]), ws[:, first + 1])
-            rgb = upsample(rgb) + to_rgb(x, ws[:, first + 1])
+            first = 1 + per * index  # layers[first] doubles the resolution
+            for layer in range(first, first + per):
+                x = self.layers[layer](x, ws[:, layer])
+            rgb = upsample(rgb) + to_rgb(x, ws[:, first + per - 1])
         return rgb
 
     def forward(self, z: torch.Tensor, truncation: float = 1.0, mix_z: torch.Tensor | None = None,
@@ -216,15 +226,21 @@ class ResidualDown(nn.Module):
 
 
 class StyleDiscriminator(nn.Module):
-    def __init__(self, size: int, base: int, most: int, group: int = 4) -> None:
+    """A 1x1 from-RGB convolution (unless `from_rgb` is False: the first block then reads the
+    pixels), one `block` (cin, cout) per halving down to 4x4, then the minibatch standard
+    deviation, a 3x3 convolution and two dense layers."""
+
+    def __init__(self, size: int, base: int, most: int, group: int = 4,
+                 block: Callable[[int, int], nn.Module] = ResidualDown, from_rgb: bool = True
+                 ) -> None:
         super().__init__()
         steps = resolution_steps(size, "stylegan")
-        channels = channels_at(size, size, base, most)
-        self.from_rgb = EqualConv(3, channels, 1, gain=GAIN)
+        channels = channels_at(size, size, base, most) if from_rgb else 3
+        self.from_rgb = EqualConv(3, channels, 1, gain=GAIN) if from_rgb else None
         blocks = []
         for step in range(steps):
             out = channels_at(size >> (step + 1), size, base, most)
-            blocks.append(ResidualDown(channels, out))
+            blocks.append(block(channels, out))
             channels = out
         self.blocks = nn.Sequential(*blocks)
         self.group = group
@@ -241,7 +257,9 @@ class StyleDiscriminator(nn.Module):
         return torch.cat([x, feature], 1)
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
-        x = F.leaky_relu(self.from_rgb(cpu_channels_last(images)), 0.2)
+        x = cpu_channels_last(images)
+        if self.from_rgb is not None:
+            x = F.leaky_relu(self.from_rgb(x), 0.2)
         x = self.minibatch_std(self.blocks(x))
         x = F.leaky_relu(self.final_conv(x), 0.2)
         return self.final(x.flatten(1)).flatten()
