@@ -2,6 +2,8 @@
 
 import math
 
+import torch
+
 from artforge.errors import UserError
 
 
@@ -16,3 +18,10 @@ def resolution_steps(size: int, arch: str, smallest: int = 16) -> int:
 def channels_at(resolution: int, size: int, base: int, most: int) -> int:
     """Feature maps at `resolution`: `base` at the output size, doubling per halving."""
     return min(most, base * size // resolution)
+
+
+def cpu_channels_last(x: torch.Tensor) -> torch.Tensor:
+    """Feature maps stored channels-last on a CPU, where oneDNN's convolutions, pooling and
+    upsampling over these few channels run markedly faster so (benchmarks/gan_step_speed.py).
+    Other devices keep their default layout: no measurement here speaks for them."""
+    return x.contiguous(memory_format=torch.channels_last) if x.device.type == "cpu" else x

@@ -4,6 +4,8 @@ discriminator trained as a self-supervised auto-encoder: small decoders must reb
 real image, and a random quarter of it, from D's 8x8 and 16x16 features (the model scores
 the rebuilt pictures with a perceptual distance, artforge.image.gan.perceptual)."""
 
+from collections import OrderedDict
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -13,11 +15,46 @@ from artforge.image.gan.networks import channels_at, resolution_steps
 DECODED = 32
 """Side of the images the discriminator's decoders rebuild."""
 
+_TAPS_REACHING = torch.tensor([[0.0, 0.0, 1.0], [0.0, 1.0, 1.0], [1.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
+"""Row k: which taps of a 3x3 kernel over a map upsampled 2x (nearest) reach the source pixel
+that tap k of a stride-2, padding-1 4x4 transposed convolution reads, along one axis."""
 
-def _glu_block(cin: int, cout: int) -> nn.Sequential:
-    return nn.Sequential(nn.Upsample(scale_factor=2, mode="nearest"),
-                         nn.Conv2d(cin, cout * 2, 3, 1, 1, bias=False), nn.BatchNorm2d(cout * 2),
-                         nn.GLU(dim=1))
+
+def upsampling_kernel(weight: torch.Tensor) -> torch.Tensor:
+    """The stride-2, padding-1 transposed-convolution kernel (cin, cout, 4, 4) that gives the
+    3x3 convolution `weight` (cout, cin, 3, 3), padding 1, of its input upsampled 2x (nearest).
+    Output row 2m sees upsampled rows 2m-1, 2m, 2m+1, that is source rows m-1, m, m; row 2m+1
+    sees m, m, m+1: each output pixel reads 2x2 source pixels, with the taps that fall on the
+    same one summed: 4/9 of the multiply-adds, and no upsampled map."""
+    taps = _TAPS_REACHING.to(weight)
+    return torch.einsum("kp,lq,oipq->iokl", taps, taps, weight)
+
+
+class UpBlock(nn.Sequential):
+    """FastGAN's up block: nearest 2x upsampling, a 3x3 convolution, batch norm, GLU; the first
+    two computed as one transposed convolution (upsampling_kernel). Its maps take the default
+    layout: on a CPU, batch norm sums the statistics of channels-last ones (the
+    discriminator's, as DiffAugment's translation leaves them) with a float32 error 20-200
+    times larger, and its backward after F.glu's runs many times slower. Its layers are named
+    "1" and "2", as when an nn.Upsample was "0", so checkpoints load."""
+
+    plain = False
+    """True: upsample, then convolve, in the layout the maps come in: the same function, up to
+    twice as slow on a CPU. benchmarks/gan_step_speed.py sets it on instances for its before
+    arm."""
+
+    def __init__(self, cin: int, cout: int) -> None:
+        super().__init__(OrderedDict([("1", nn.Conv2d(cin, cout * 2, 3, 1, 1, bias=False)),
+                                      ("2", nn.BatchNorm2d(cout * 2))]))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        conv, norm = self
+        if self.plain:
+            x = conv(F.interpolate(x, scale_factor=2, mode="nearest"))
+        else:
+            x = F.conv_transpose2d(x.contiguous(), upsampling_kernel(conv.weight), stride=2,
+                                   padding=1)
+        return F.glu(norm(x), dim=1)
 
 
 class SkipExcitation(nn.Module):
@@ -40,7 +77,7 @@ class FastGenerator(nn.Module):
         width = {r: channels_at(r, size, base, most) for r in self.resolutions}
         self.init = nn.Sequential(nn.ConvTranspose2d(z_dim, width[4] * 2, 4, 1, 0, bias=False),
                                   nn.BatchNorm2d(width[4] * 2), nn.GLU(dim=1))
-        self.ups = nn.ModuleList(_glu_block(width[r // 2], width[r]) for r in self.resolutions[1:])
+        self.ups = nn.ModuleList(UpBlock(width[r // 2], width[r]) for r in self.resolutions[1:])
         targets = [r for r in self.resolutions if r >= 32][-3:]
         self.excite = nn.ModuleDict({str(t): SkipExcitation(width[t // 8], width[t])
                                      for t in targets})
@@ -57,16 +94,22 @@ class FastGenerator(nn.Module):
         return torch.tanh(self.to_rgb(x))
 
 
+def _leaky_relu() -> nn.LeakyReLU:
+    """In place: what it rewrites (a convolution's or batch norm's output) is not needed for
+    their gradients, and a fresh map per activation costs time on a CPU."""
+    return nn.LeakyReLU(0.2, inplace=True)
+
+
 class DownBlock(nn.Module):
     """Strided conv path plus an average-pool shortcut (FastGAN's DownBlockComp, simplified)."""
 
     def __init__(self, cin: int, cout: int) -> None:
         super().__init__()
         self.main = nn.Sequential(nn.Conv2d(cin, cout, 4, 2, 1, bias=False), nn.BatchNorm2d(cout),
-                                  nn.LeakyReLU(0.2), nn.Conv2d(cout, cout, 3, 1, 1, bias=False),
-                                  nn.BatchNorm2d(cout), nn.LeakyReLU(0.2))
+                                  _leaky_relu(), nn.Conv2d(cout, cout, 3, 1, 1, bias=False),
+                                  nn.BatchNorm2d(cout), _leaky_relu())
         self.skip = nn.Sequential(nn.AvgPool2d(2), nn.Conv2d(cin, cout, 1, bias=False),
-                                  nn.BatchNorm2d(cout), nn.LeakyReLU(0.2))
+                                  nn.BatchNorm2d(cout), _leaky_relu())
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return (self.main(x) + self.skip(x)) / 2
@@ -77,7 +120,7 @@ def _decoder(cin: int, levels: int) -> nn.Sequential:
     channels = cin
     for _ in range(levels):
         out = max(16, channels // 2)
-        layers.append(_glu_block(channels, out))
+        layers.append(UpBlock(channels, out))
         channels = out
     return nn.Sequential(*layers, nn.Conv2d(channels, 3, 3, 1, 1), nn.Tanh())
 
@@ -88,11 +131,11 @@ class FastDiscriminator(nn.Module):
         steps = resolution_steps(size, "fastgan")
         resolutions = [size >> i for i in range(steps)]  # size ... 8
         width = {r: channels_at(r, size, base, most) for r in resolutions}
-        self.stem = nn.Sequential(nn.Conv2d(3, width[size], 3, 1, 1), nn.LeakyReLU(0.2))
+        self.stem = nn.Sequential(nn.Conv2d(3, width[size], 3, 1, 1), _leaky_relu())
         self.downs = nn.ModuleList(DownBlock(width[r], width[r // 2]) for r in resolutions[:-1])
         self.resolutions = resolutions
         self.logits = nn.Sequential(nn.Conv2d(width[8], width[8], 1, bias=False),
-                                    nn.BatchNorm2d(width[8]), nn.LeakyReLU(0.2),
+                                    nn.BatchNorm2d(width[8]), _leaky_relu(),
                                     nn.Conv2d(width[8], 1, 4, 1, 0))
         self.decode_whole = _decoder(width[8], 2)  # 8 -> 32
         self.decode_part = _decoder(width[16] if 16 in width else width[8], 2)

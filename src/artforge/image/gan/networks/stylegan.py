@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from artforge.image.gan.networks import channels_at, resolution_steps
+from artforge.image.gan.networks import channels_at, cpu_channels_last, resolution_steps
 
 GAIN = math.sqrt(2.0)
 
@@ -49,13 +49,6 @@ class EqualConv(nn.Module):
 
 def upsample(x: torch.Tensor) -> torch.Tensor:
     return F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False)
-
-
-def cpu_channels_last(x: torch.Tensor) -> torch.Tensor:
-    """Feature maps stored channels-last on a CPU, where oneDNN's convolutions, pooling and
-    upsampling over these few channels run markedly faster so (benchmarks/gan_step_speed.py).
-    Other devices keep their default layout: no measurement here speaks for them."""
-    return x.contiguous(memory_format=torch.channels_last) if x.device.type == "cpu" else x
 
 
 class ModulatedConv(nn.Module):
