@@ -24,22 +24,23 @@
 #
 # From a session that is lent a GPU:
 #   1. here, once: .venv/bin/python scripts/pack_gpu_carry.py    (builds .devcarry/, ~33 MiB,
-#      git-ignored; it prints what would travel: the working tree and .devcarry together must
-#      stay under 64 MiB, or the call is refused)
-#      The shipped models alone are ~110 MiB of tracked files, so as the tree stands a call is
-#      refused (checked 2026-12-07, not yet tried with a device): before the call move every
-#      model folder but adain and paintings-gan out of the tree
-#        mkdir -p /tmp/held && for m in src/artforge/assets/models/*/; do case $m in
-#          */adain/|*/paintings-gan/) ;; *) mv "$m" /tmp/held/ ;; esac; done
-#      and back afterwards (mv /tmp/held/* src/artforge/assets/models/; `git status` clean);
-#      whether the tool then sends the slimmer tree is untested
+#      git-ignored; it prints its parts and what would travel with it)
 #   2. check it here: DEV=cpu MINUTES=1 OUT=/tmp/gpuout bash scripts/gpu-train.sh (on a CPU
 #      instant's teacher needs more time: JOBS=instant MINUTES=3 runs its three steps)
-#   3. the device tool's run, with carry [".devcarry"] and timeout_s 600 (MINUTES 8 ends by
-#      9 minutes; start-up counts against the 15 device minutes too):
-#        OUT=$OUT MINUTES=8 bash scripts/gpu-train.sh
+#   3. the call: the device tool refuses one whose tree and carry pass 64 MiB together, and the
+#      shipped models alone are ~110 MiB, so hold out of the tree those this script does not
+#      load (all but adain and paintings-gan) and docs/images, call, and put them back at once
+#      (while they are held, their deletion is staged: commit nothing, test nothing):
+#        python3 scripts/device_tree.py hold       (to ../held-models; 100 MiB on 2026-12-07)
+#        python3 scripts/device_tree.py size --carry .devcarry    (53 MiB then: it fits)
+#        the device tool's run, with carry [".devcarry"] and timeout_s 600 (MINUTES 8 ends by
+#        9 minutes; start-up counts against the 15 device minutes too):
+#          OUT=$OUT MINUTES=8 bash scripts/gpu-train.sh
+#        python3 scripts/device_tree.py restore    (`git status` as it was before the hold)
 #   4. read summary.txt; to go on in a later call or session, copy the returned JOB.tar files
-#      to .devcarry/resume/ and run again;
+#      to .devcarry/resume/ and run again. They travel too: fast-styles.tar (~10 MiB) just
+#      fits; paintings-gan.tar (~15 MiB) only with `hold --keep adain` (a resumed GAN does not
+#      load builtin:paintings-gan) and without the fast-styles one; `size` says.
 #   5. ship: tar -xf instant.tar -C runs/gpu && .venv/bin/python scripts/ship_model.py
 #      runs/gpu/instant instant; the same for paintings-gan (ship_model.py runs/gpu/paintings-gan
 #      paintings-gan); fast styles: make_fast_styles.py export runs/gpu/fast-styles
@@ -49,7 +50,8 @@
 # three, or some: "instant fast-styles paintings-gan"), R (scratch,
 # /tmp/artforge-gpu-train), PY (.venv/bin/python when there is one, else python3),
 # ARTFORGE_THREADS (4 a job on cuda, 1 on cpu), TEACH_COUNT, INSTANT_BATCH, FS_CROP, FS_BATCH,
-# FS_LR, GAN_BATCH, GAN_SAVE.
+# FS_LR, FS_SAVE, GAN_BATCH, GAN_SAVE (FS_SAVE and GAN_SAVE: steps between checkpoints; each job
+# also saves when it stops).
 set -u
 cd "$(dirname "$0")/.."
 : "${OUT:?set OUT: the folder whose files come back}"
@@ -63,10 +65,11 @@ if [ -z "${PY:-}" ]; then
 fi
 if [ "$DEV" = cpu ]; then  # a check of the script: the smallest loads that still run each step
   : "${ARTFORGE_THREADS:=1}" "${TEACH_COUNT:=8}" "${INSTANT_BATCH:=2}" "${FS_CROP:=128}"
-  : "${FS_BATCH:=4}" "${GAN_SAVE:=20}"
-else
+  : "${FS_BATCH:=4}" "${FS_SAVE:=20}" "${GAN_SAVE:=20}"
+else  # FS_SAVE 1000: a checkpoint every 1-3 minutes on an H100 (not measured there; guessed
+      # from builtin:adain's 24 steps a second, 2/3 of the work of a fast-styles step)
   : "${ARTFORGE_THREADS:=4}" "${TEACH_COUNT:=4096}" "${INSTANT_BATCH:=16}" "${FS_CROP:=256}"
-  : "${FS_BATCH:=16}" "${GAN_SAVE:=1000}"
+  : "${FS_BATCH:=16}" "${FS_SAVE:=1000}" "${GAN_SAVE:=1000}"
 fi
 FS_LR=${FS_LR:-5e-4}
 GAN_BATCH=${GAN_BATCH:-16}
@@ -193,7 +196,7 @@ fast_styles_job() {
   step fast-styles "$R/fast-styles" $(($(left) + GRACE)) \
     $PY scripts/make_fast_styles.py train "$R/fast-styles" --minutes "$(minutes "$(left)")" \
     --schedule wsd --style-weight 3 --lr "$FS_LR" --crop "$FS_CROP" --batch-size "$FS_BATCH" \
-    --init-from "$CARRY/fast-styles-start" --device "$DEV" "${from[@]}"
+    --save-every "$FS_SAVE" --init-from "$CARRY/fast-styles-start" --device "$DEV" "${from[@]}"
 }
 gan_job() {
   local from=(--init-from builtin:paintings-gan)

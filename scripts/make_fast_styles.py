@@ -5,7 +5,8 @@ a scale and shift per style) on the photos of builtin:photo-library but every te
 for evaluation, as for builtin:instant): 256 px squares, flipped at random, of which 128 px
 squares are cut at random (four times the steps of whole ones; the strokes' size is set by
 --style-size); each photo of a batch gets one of the styles at random. Core Trainer:
-resumable (--resume), checkpoints every 100 steps. `export`: each style of a checkpoint as a
+resumable (--resume), a checkpoint every --save-every steps (100; each is 24 MB with the
+optimiser's state) and at the end. `export`: each style of a checkpoint as a
 plain `johnson` model folder, OUT/NAME.
 
     .venv/bin/python scripts/make_fast_styles.py train RUN --minutes 120 [--resume]
@@ -58,7 +59,8 @@ def train(run: Path, args: argparse.Namespace) -> None:
         checkpoint.load_weights(model, checkpoint.read_weights(source), source)
     photos = training_photos(args.size)
     train_config = TrainConfig(steps=args.steps, batch_size=args.batch_size, lr=args.lr,
-                               minutes=args.minutes, device=args.device, save_every=100,
+                               minutes=args.minutes, device=args.device,
+                               save_every=args.save_every,
                                log_every=10, grad_clip=None, schedule=args.schedule)
     note = (f"{PHOTOS} ({len(photos)} photos, every tenth held out) at {args.size}px, "
             f"{args.crop} px crops" + (f", from {args.init_from}" if args.init_from else ""))
@@ -92,6 +94,8 @@ def main() -> None:
     train_args.add_argument("--lr", type=float, default=1e-3)
     train_args.add_argument("--schedule", default="constant")
     train_args.add_argument("--batch-size", type=int, default=4)
+    train_args.add_argument("--save-every", type=int, default=100,
+                            help="steps between checkpoints (one is also saved at the end)")
     train_args.add_argument("--init-from", type=Path, help="start from this run's weights")
     train_args.add_argument("--device", default="auto", help="auto: a GPU when there is one")
     export_args = commands.add_parser("export")

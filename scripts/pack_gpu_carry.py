@@ -17,28 +17,26 @@ It writes, replacing what an earlier pack wrote (`resume/` is left as it is):
                              its centre square at `--side` px, what the trainers read of it
                              (load_image_set), or with `--whole` all of it, short side `--side`;
                              never enlarged
-  fast-styles-start/         the six shipped fast styles as one johnson-styles model in float16,
-                             for make_fast_styles.py --init-from
-and prints each part's size, then the tree that would travel (tracked and untracked files git
-does not ignore, plus `.devcarry/`) against the 64 MiB limit.
+  fast-styles-start/         the six shipped fast styles as one johnson-styles model in float16
+                             (MultiStyleModel.from_singles), for make_fast_styles.py --init-from
+and prints each part's size, then what would travel with it (tracked and untracked files git
+does not ignore, plus `.devcarry/`: device_tree.py size) against the 64 MiB limit; it fits
+only with the shipped models the run does not load held out (device_tree.py hold).
 """
 
 import argparse
 import importlib.metadata
-import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import torch
 from PIL import Image
 
 from artforge.data.image_folders import square
 
 ROOT = Path(__file__).resolve().parents[1]
 CARRY = ROOT / ".devcarry"
-TRAVEL_LIMIT = 64 * 2**20
 WHEELS = ("miditok", "mido", "symusic", "pySmartDL", "platformdirs")
 """Imported by the trainers there (loading a shipped model lists every medium, music too) and
 missing from the machine's image; their other needs (numpy, tokenizers, huggingface-hub, tqdm,
@@ -110,62 +108,31 @@ def pack_library(source: Path, target: Path, side: int, quality: int, whole: boo
 
 
 def pack_fast_styles_start(target: Path) -> None:
-    """One johnson-styles model holding the six shipped fast styles: they were exported from one
-    network, so their convolutions are the same and each brings its norms' scale and shift."""
+    """One johnson-styles model holding the six shipped fast styles (they were exported from
+    one network), its weights in float16 as they are shipped."""
     from make_fast_styles import STYLES
 
     from artforge.core import checkpoint
-    from artforge.data.shipped_models import model_folder
-    from artforge.style.medium import MEDIUM
-    from artforge.style.multi_style import MultiStyleConfig, MultiStyleModel
+    from artforge.style.multi_style import MultiStyleModel
+    from artforge.style.stylize import style_model_folder
 
-    folders = [model_folder(f"builtin:{name}", MEDIUM.shipped, "style") for name in STYLES]
-    singles = [checkpoint.read_weights(folder) for folder in folders]
-    shipped = json.loads((folders[0] / "config.json").read_text())["config"]
-    config = MultiStyleConfig(
-        styles=tuple(f"builtin:paintings/{painting}" for painting in STYLES.values()),
-        names=tuple(STYLES), channels=tuple(shipped["channels"]),
-        res_blocks=shipped["res_blocks"], style_weight=shipped["style_weight"])
-    model = MultiStyleModel(config)
-    weights = {}
-    for key, value in model.state_dict().items():
-        rows = [single[key.removeprefix("net.")] for single in singles]
-        if value.dim() == rows[0].dim() + 1:
-            weights[key] = torch.stack(rows)
-        elif all(torch.equal(row, rows[0]) for row in rows):
-            weights[key] = rows[0]
-        else:
-            raise SystemExit(f"the shipped fast styles differ in {key}: not one network")
-    checkpoint.load_weights(model, weights, folders[0])
+    model = MultiStyleModel.from_singles(
+        {name: checkpoint.load(style_model_folder(f"builtin:{name}")) for name in STYLES})
     if target.exists():
         shutil.rmtree(target)
-    checkpoint.save(model, target, weights=weights,
+    checkpoint.save(model, target,
+                    weights={name: value.half() for name, value in model.state_dict().items()},
                     card="# johnson-styles\n\nThe six shipped fast styles as one model.\n")
 
 
-def size_of(path: Path) -> int:
-    files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
-    return sum(p.stat().st_size for p in files)
-
-
-def travelling_tree() -> int:
-    """Bytes of the files that travel without `carry`: tracked, and untracked but not ignored."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                            cwd=ROOT, check=True, capture_output=True).stdout
-    paths = {ROOT / name for name in listed.decode().split("\0") if name}
-    return sum(p.stat().st_size for p in paths if p.is_file())
-
-
 def report(parts: list[Path]) -> None:
+    """Each part's size, then what would travel with `.devcarry` (device_tree.py size)."""
+    from device_tree import file_sizes, report_size
+
     mib = 2**20
-    for part in parts:
-        print(f"{size_of(part) / mib:8.2f} MiB  {part.relative_to(ROOT)}")
-    carried, tree = size_of(CARRY), travelling_tree()
-    print(f"{carried / mib:8.2f} MiB  .devcarry in all")
-    print(f"{tree / mib:8.2f} MiB  working tree (tracked and untracked-not-ignored files)")
-    verdict = "fits" if carried + tree <= TRAVEL_LIMIT else "is OVER"
-    print(f"{(carried + tree) / mib:8.2f} MiB  travels with carry ['.devcarry']: {verdict} "
-          f"the {TRAVEL_LIMIT // mib} MiB limit")
+    for part in [*parts, CARRY]:
+        print(f"{sum(file_sizes(part).values()) / mib:8.2f} MiB  {part.relative_to(ROOT)}")
+    report_size(ROOT, [str(CARRY.relative_to(ROOT))])
 
 
 def main() -> None:

@@ -115,3 +115,55 @@ def test_a_config_needs_one_name_per_style():
         TINY.replace(names=("red",))
     with pytest.raises(UserError, match="at least one style"):
         TINY.replace(styles=(), names=())
+
+
+def _exports(tmp_path) -> tuple[MultiStyleModel, dict[str, FastStyleModel]]:
+    """Each style of the tiny model, its rows made to differ, saved and loaded again."""
+    model = _model()
+    with torch.no_grad():
+        for norm in (m for m in model.net.modules() if isinstance(m, StyleNorm)):
+            norm.bias.copy_(torch.randn(norm.bias.shape, generator=torch.Generator()
+                                        .manual_seed(4)))
+    folders = {name: model.export(index).save(tmp_path / name)
+               for index, name in enumerate(TINY.names)}
+    return model, {name: checkpoint.load(folder) for name, folder in folders.items()}
+
+
+def test_the_exported_styles_join_into_the_same_model_again(tmp_path):
+    model, singles = _exports(tmp_path)
+    joint = MultiStyleModel.from_singles(singles)
+    assert joint.config == TINY
+    before, after = model.state_dict(), joint.state_dict()
+    assert before.keys() == after.keys()
+    assert all(torch.equal(before[key], after[key]) for key in before)
+    # The style pictures as the exports carry them: their longer side at style_size.
+    assert [p.size for p in joint.pictures] == [(32, 26), (32, 32), (32, 32)]
+
+
+def test_the_six_shipped_fast_styles_join_and_export_as_shipped():
+    from artforge.style.stylize import style_model_folder
+    from tests.style.test_builtin_fast_styles import PAINTINGS
+
+    folders = {name.removeprefix("builtin:"): style_model_folder(name) for name in PAINTINGS}
+    joint = MultiStyleModel.from_singles({name: checkpoint.load(folder)
+                                          for name, folder in folders.items()})
+    assert joint.config.names == tuple(folders) and len(joint.pictures) == 6
+    for index, folder in enumerate(folders.values()):
+        shipped = checkpoint.read_weights(folder)
+        exported = joint.export(index).state_dict()
+        assert exported.keys() == shipped.keys()
+        assert all(torch.equal(exported[key], shipped[key].float()) for key in shipped)
+
+
+def test_models_not_from_one_network_are_refused(tmp_path):
+    model, singles = _exports(tmp_path)
+    state = singles["blue"].net.state_dict()  # its tensors are the network's own
+    shared = sorted(state.keys() - model.net.style_rows())
+    state[shared[3]].view(-1)[0] += 1e-3
+    with pytest.raises(UserError, match=rf"red and blue differ in 1 of the weights their "
+                                        rf"styles would share \(the first: {shared[3]}\)"):
+        MultiStyleModel.from_singles(singles)
+    _, singles = _exports(tmp_path)
+    singles["lion"] = FastStyleModel(singles["lion"].config.replace(res_blocks=2))
+    with pytest.raises(UserError, match=r"red and lion differ in their config \(res_blocks\)"):
+        MultiStyleModel.from_singles(singles)

@@ -10,6 +10,7 @@ a Johnson network (ONNX, video, the studio) uses it unchanged.
 
 import dataclasses
 import io
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -20,6 +21,7 @@ from torch import nn
 from artforge.core.config import require
 from artforge.core.model import ArtModel
 from artforge.core.registry import MODELS
+from artforge.errors import UserError
 from artforge.style.encoder import FrozenVGG
 from artforge.style.fast_model import (
     FastStyleConfig,
@@ -66,15 +68,25 @@ class MultiStyleNet(nn.Module):
                 module.styles = styles
         return self.net(images)
 
-    def single(self, index: int) -> dict[str, torch.Tensor]:
-        """The state dict of a plain TransformerNet painting style `index`."""
-        state = {}
+    def style_rows(self) -> set[str]:
+        """The keys of the TransformerNet's state dict that hold one row per style (the
+        StyleNorms' scale and shift); every other weight is shared by the styles."""
         norms = {name for name, module in self.net.named_modules()
                  if isinstance(module, StyleNorm)}
-        for key, value in self.net.state_dict().items():
-            owner = key.rpartition(".")[0]
-            state[key] = value[index].clone() if owner in norms else value.clone()
-        return state
+        return {key for key in self.net.state_dict() if key.rpartition(".")[0] in norms}
+
+    def single(self, index: int) -> dict[str, torch.Tensor]:
+        """The state dict of a plain TransformerNet painting style `index`."""
+        rows = self.style_rows()
+        return {key: value[index].clone() if key in rows else value.clone()
+                for key, value in self.net.state_dict().items()}
+
+    def join(self, singles: Sequence[dict[str, torch.Tensor]]) -> dict[str, torch.Tensor]:
+        """The inverse of `single`: the TransformerNet's state dict painting style i as the
+        plain TransformerNet `singles[i]` does; its shared weights are the first one's."""
+        rows = self.style_rows()
+        return {key: torch.stack([single[key] for single in singles]) if key in rows
+                else singles[0][key].clone() for key in self.net.state_dict()}
 
 
 @dataclasses.dataclass
@@ -147,6 +159,49 @@ class MultiStyleModel(ArtModel):
         single.net.load_state_dict(self.net.single(index))
         single.set_style(fit_long_side(self.pictures[index], self.config.style_size))
         return single
+
+    @classmethod
+    def from_singles(cls, singles: Mapping[str, FastStyleModel]) -> "MultiStyleModel":
+        """The inverse of `export`: one model whose style NAME paints as singles[NAME] does, for
+        plain Johnson models exported from one network (the same config and convolutions, each
+        its own norms' scale and shift), as the six shipped fast styles were; their style
+        pictures when every model has one."""
+        # 1. Check that the models are one network's styles.
+        names, models = list(singles), list(singles.values())
+        if not models:
+            raise UserError("give at least one johnson model to join.")
+        for name, model in singles.items():
+            if not isinstance(model, FastStyleModel):
+                raise UserError(f"{name} is a {model.kind} model; only johnson models join.")
+        shared_fields = [field.name for field in dataclasses.fields(FastStyleConfig)
+                         if field.name != "style"]
+        first = models[0]
+        for name, model in zip(names[1:], models[1:], strict=True):
+            differ = [field for field in shared_fields
+                      if getattr(model.config, field) != getattr(first.config, field)]
+            if differ:
+                raise UserError(f"the johnson models {names[0]} and {name} differ in their "
+                                f"config ({', '.join(differ)}): only styles exported from one "
+                                f"network join.")
+        # 2. The joint model, its weights and its style pictures.
+        config = MultiStyleConfig(**{field: getattr(first.config, field)
+                                     for field in shared_fields},
+                                  styles=tuple(model.config.style for model in models),
+                                  names=tuple(names))
+        joint = cls(config)
+        states = [model.net.state_dict() for model in models]
+        shared = states[0].keys() - joint.net.style_rows()
+        for name, state in zip(names[1:], states[1:], strict=True):
+            differ = sorted(key for key in shared if not torch.equal(state[key], states[0][key]))
+            if differ:
+                raise UserError(f"the johnson models {names[0]} and {name} differ in "
+                                f"{len(differ)} of the weights their styles would share (the "
+                                f"first: {differ[0]}): only styles exported from one network "
+                                f"join.")
+        joint.net.net.load_state_dict(joint.net.join(states))
+        if all(model.style_picture is not None for model in models):
+            joint.set_styles([model.style_picture for model in models])
+        return joint
 
     # Folder -------------------------------------------------------------------------------
     def extra_files(self) -> dict[str, bytes]:
