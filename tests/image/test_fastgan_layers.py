@@ -8,12 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from artforge.image.gan.networks.fastgan import (
-    FastDiscriminator,
-    FastGenerator,
-    UpBlock,
-    upsampling_kernel,
-)
+from artforge.image.gan.networks.fastgan import FastDiscriminator, FastGenerator, UpBlock
 
 
 def _reference_up_block(x: torch.Tensor, block: UpBlock) -> torch.Tensor:
@@ -30,16 +25,6 @@ def _outputs_and_gradients(forward, x: torch.Tensor, module: nn.Module) -> list[
     out = forward(x)
     (out * torch.linspace(-1, 1, out.numel(), dtype=out.dtype).reshape(out.shape)).sum().backward()
     return [out.detach(), x.grad] + [p.grad.clone() for p in module.parameters()]
-
-
-def test_the_upsampling_kernel_sums_the_taps_that_reach_each_source_pixel():
-    weight = torch.arange(9.0).reshape(1, 1, 3, 3)  # rows [0, 1, 2], [3, 4, 5], [6, 7, 8]
-    # Along each axis, taps 0-3 of the 4x4 kernel take the 3x3 taps (2), (1, 2), (0, 1), (0).
-    assert upsampling_kernel(weight)[0, 0].tolist() == [
-        [8, 7 + 8, 6 + 7, 6],
-        [5 + 8, 4 + 5 + 7 + 8, 3 + 4 + 6 + 7, 3 + 6],
-        [2 + 5, 1 + 2 + 4 + 5, 0 + 1 + 3 + 4, 0 + 3],
-        [2, 1 + 2, 0 + 1, 0]]
 
 
 @pytest.mark.parametrize("channels_last", [False, True])

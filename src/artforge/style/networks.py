@@ -16,6 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from artforge.core.folded_upsampling import upsample_conv_phases
 from artforge.style.losses import mean_std
 
 
@@ -99,36 +100,16 @@ class AdaINDecoder(nn.Module):
         return self.body(features)
 
 
-FOLDS = (((1.0, 0.0, 0.0), (0.0, 1.0, 1.0)), ((1.0, 1.0, 0.0), (0.0, 0.0, 1.0)))
-"""How the 3x3 taps fall on the low-resolution rows after a nearest 2x upsampling: an even
-output row reads rows i-1, i, i of the picture (taps 0 | 1+2), an odd one rows i, i, i+1
-(taps 0+1 | 2)."""
-
-
 class NearestUpConv(nn.Conv2d):
-    """A nearest 2x upsampling then this 3x3 convolution, computed without upsampling: each
-    of the four output phases (even/odd row and column) is a 2x2 convolution of the small
-    picture whose taps are sums of the 3x3 taps, all four as one convolution. Exactly the
-    same result for 2.25x fewer multiplications. Reflection padding of the upsampled picture
-    is replicate padding of the small one (its first two rows are the same row)."""
+    """A nearest 2x upsampling then this 3x3 convolution, computed on the small picture as
+    four 2x2 convolutions, one per output phase (upsample_conv_phases): the same result for
+    2.25x fewer multiplications."""
 
     def __init__(self, cin: int, cout: int, padding: str = "reflect") -> None:
         super().__init__(cin, cout, 3, 1, padding=1, padding_mode=padding)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        cout, folds = self.out_channels, self.weight.new_tensor(FOLDS)
-        kernels = torch.einsum("apk,oikl,bql->oabipq", folds, self.weight, folds)
-        padded = F.pad(x, (1, 1, 1, 1),
-                       mode="replicate" if self.padding_mode == "reflect" else "constant")
-        found = F.conv2d(padded, kernels.reshape(4 * cout, -1, 2, 2),
-                         self.bias.repeat_interleave(4))  # (B, 4 cout, h + 1, w + 1)
-        batch, _, h, w = found.shape
-        found = found.view(batch, cout, 2, 2, h, w)
-        h, w = h - 1, w - 1  # phase (a, b) reads the windows from (a, b) on
-        phases = torch.stack([found[:, :, a, b, a:a + h, b:b + w]
-                              for a in (0, 1) for b in (0, 1)], dim=2)
-        return (phases.view(batch, cout, 2, 2, h, w).permute(0, 1, 4, 2, 5, 3)
-                .reshape(batch, cout, 2 * h, 2 * w))
+        return upsample_conv_phases(x, self.weight, self.bias, self.padding_mode)
 
 
 def pad_to_multiple(images: torch.Tensor, multiple: int) -> tuple[torch.Tensor, int, int]:

@@ -10,33 +10,19 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from artforge.core.folded_upsampling import upsample_conv_transposed
 from artforge.image.gan.networks import channels_at, resolution_steps
 
 DECODED = 32
 """Side of the images the discriminator's decoders rebuild."""
 
-_TAPS_REACHING = torch.tensor([[0.0, 0.0, 1.0], [0.0, 1.0, 1.0], [1.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
-"""Row k: which taps of a 3x3 kernel over a map upsampled 2x (nearest) reach the source pixel
-that tap k of a stride-2, padding-1 4x4 transposed convolution reads, along one axis."""
-
-
-def upsampling_kernel(weight: torch.Tensor) -> torch.Tensor:
-    """The stride-2, padding-1 transposed-convolution kernel (cin, cout, 4, 4) that gives the
-    3x3 convolution `weight` (cout, cin, 3, 3), padding 1, of its input upsampled 2x (nearest).
-    Output row 2m sees upsampled rows 2m-1, 2m, 2m+1, that is source rows m-1, m, m; row 2m+1
-    sees m, m, m+1: each output pixel reads 2x2 source pixels, with the taps that fall on the
-    same one summed: 4/9 of the multiply-adds, and no upsampled map."""
-    taps = _TAPS_REACHING.to(weight)
-    return torch.einsum("kp,lq,oipq->iokl", taps, taps, weight)
-
-
 class UpBlock(nn.Sequential):
     """FastGAN's up block: nearest 2x upsampling, a 3x3 convolution, batch norm, GLU; the first
-    two computed as one transposed convolution (upsampling_kernel). Its maps take the default
-    layout: on a CPU, batch norm sums the statistics of channels-last ones (the
-    discriminator's, as DiffAugment's translation leaves them) with a float32 error 20-200
-    times larger, and its backward after F.glu's runs many times slower. Its layers are named
-    "1" and "2", as when an nn.Upsample was "0", so checkpoints load."""
+    two computed as one transposed convolution (artforge.core.folded_upsampling). Its maps
+    take the default layout: on a CPU, batch norm sums the statistics of channels-last ones
+    (the discriminator's, as DiffAugment's translation leaves them) with a float32 error
+    20-200 times larger, and its backward after F.glu's runs many times slower. Its layers are
+    named "1" and "2", as when an nn.Upsample was "0", so checkpoints load."""
 
     plain = False
     """True: upsample, then convolve, in the layout the maps come in: the same function, up to
@@ -52,8 +38,7 @@ class UpBlock(nn.Sequential):
         if self.plain:
             x = conv(F.interpolate(x, scale_factor=2, mode="nearest"))
         else:
-            x = F.conv_transpose2d(x.contiguous(), upsampling_kernel(conv.weight), stride=2,
-                                   padding=1)
+            x = upsample_conv_transposed(x.contiguous(), conv.weight)
         return F.glu(norm(x), dim=1)
 
 
