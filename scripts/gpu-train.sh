@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Train the shipped models on a lent GPU machine (the `device` tool) in one command: three jobs
+# Train the shipped models on a lent GPU machine (the `device` tool) in one command: four jobs
 # at once on the one GPU (small models leave an H100 mostly idle), each stopping by the clock
 # so that the command ends within MINUTES + 1 minutes:
 #   instant        builtin:instant (scripts/train-instant.sh's recipe): builtin:adain paints
@@ -10,53 +10,88 @@
 #                  FS_CROP px crops, batch FS_BATCH, rate FS_LR, wsd
 #   paintings-gan  builtin:paintings-gan continued (--init-from) on the training part of
 #                  builtin:art-library (split_library.py, the recipe's split), wsd
+#   tang           a new Tang verse model larger than builtin:tang's `mini` (4 layers, 5.1M
+#                  parameters): `mini-deep`, 7 layers 256 wide, 7.5M parameters, dropout 0.2,
+#                  64-character context (builtin:tang's, so `text eval` scores the same windows),
+#                  on builtin:tang/regular --simplified (train-tang.sh's data and held-out
+#                  poems, from .devcarry/tang; a first step checks that its digest is the one
+#                  packed here, and trains nothing when it is not), batch TANG_BATCH, rate
+#                  TANG_LR, wsd to TANG_STEPS steps or the clock, whichever ends first, bfloat16
+#                  autocast, validation every TANG_EVAL steps (val_loss in metrics.jsonl).
+#                  The corpus is small for a GPU (2.6M training characters): guessed, NOT
+#                  measured on a GPU, an H100 shared with the three other jobs does 10-40
+#                  steps a second of 256 x 64 characters, so 8 minutes of clock alone would
+#                  pass over the text 30 to 120 times and could overfit; TANG_STEPS 10,000 is
+#                  63 passes (a guess too: metrics.jsonl's val_loss says whether it rose
+#                  before the end). 7.5M parameters is the most the returned tar holds: 15 MB
+#                  in float16 (the shipped folder, with its 4 MB training text: 19 MB)
 # Back in $OUT (at most 8 files, 16 MiB each): summary.txt (each step's exit code, seconds,
 # steps and last line; each tar's size), log.txt (device, then each step's log tail), JOB.tar
-# for each job (its newest checkpoint and metrics; when a tar would pass 16 MiB, without the
-# optimiser's moments (a resumed run starts them anew), then with its weights in float16 (as
-# they are shipped): fast-styles needs the first, paintings-gan both) and
-# paintings-gan-samples.png (the newest sample grid).
+# for each job (its newest checkpoint and metrics; when a tar would pass 16 MiB, without a text
+# model's training text (corpus.txt.gz, 4 MB for tang: --resume makes it again), then without
+# the optimiser's moments (a resumed run starts them anew), then with its weights in float16
+# (as they are shipped): fast-styles needs the moments' step, paintings-gan two, tang all
+# three, ending near 15 MiB) and paintings-gan-samples.png (the newest sample grid).
 #
 # Resume: a tar put back as .devcarry/resume/JOB.tar makes that job continue its run (instant
 # at the stage it had reached, with as many teacher pairs as before); a wsd run goes on from
 # its saved weights and optimiser with the rate back at its level and falls again by the end,
-# so every returned checkpoint has had its cool-down.
+# so every returned checkpoint has had its cool-down (tang: TANG_STEPS more steps).
 #
 # From a session that is lent a GPU:
-#   1. here, once: .venv/bin/python scripts/pack_gpu_carry.py    (builds .devcarry/, ~33 MiB,
+#   1. here, once: .venv/bin/python scripts/pack_gpu_carry.py    (builds .devcarry/, ~39 MiB,
 #      git-ignored; it prints its parts and what would travel with it)
 #   2. check it here: DEV=cpu MINUTES=1 OUT=/tmp/gpuout bash scripts/gpu-train.sh (on a CPU
-#      instant's teacher needs more time: JOBS=instant MINUTES=3 runs its three steps)
+#      instant's teacher needs more time: JOBS=instant MINUTES=3 runs its three steps; tang
+#      trains its real shape at batch 4)
 #   3. the call: the device tool refuses one whose tree and carry pass 64 MiB together, and the
 #      shipped models alone are ~110 MiB, so hold out of the tree those this script does not
 #      load (all but adain and paintings-gan) and docs/images, call, and put them back at once
 #      (while they are held, their deletion is staged: commit nothing, test nothing):
 #        python3 scripts/device_tree.py hold       (to ../held-models; 100 MiB on 2026-12-07)
-#        python3 scripts/device_tree.py size --carry .devcarry    (53 MiB then: it fits)
+#        python3 scripts/device_tree.py size --carry .devcarry    (58.8 MiB then: it fits)
 #        the device tool's run, with carry [".devcarry"] and timeout_s 600 (MINUTES 8 ends by
 #        9 minutes; start-up counts against the 15 device minutes too):
 #          OUT=$OUT MINUTES=8 bash scripts/gpu-train.sh
 #        python3 scripts/device_tree.py restore    (`git status` as it was before the hold)
 #   4. read summary.txt; to go on in a later call or session, copy the returned JOB.tar files
-#      to .devcarry/resume/ and run again. They travel too: fast-styles.tar (~10 MiB) just
-#      fits; paintings-gan.tar (~15 MiB) only with `hold --keep adain` (a resumed GAN does not
-#      load builtin:paintings-gan) and without the fast-styles one; `size` says.
+#      to .devcarry/resume/ and run again. They travel too, and leave room for few jobs: hold
+#      every model the call's JOBS do not load (`hold --keep` with none: a resumed GAN, fast
+#      styles and tang load none; instant loads adain, a new GAN paintings-gan) and name in
+#      JOBS only what is resumed or fits beside it. fast-styles.tar is ~10 MiB,
+#      paintings-gan.tar and tang.tar ~15 MiB each: JOBS=tang (or "tang fast-styles" with no
+#      fast-styles.tar) and `hold --keep` carry 58.9 MiB with tang.tar (measured on a clone,
+#      2026-12-07); two 15 MiB tars do not fit together. `size` says.
 #   5. ship: tar -xf instant.tar -C runs/gpu && .venv/bin/python scripts/ship_model.py
 #      runs/gpu/instant instant; the same for paintings-gan (ship_model.py runs/gpu/paintings-gan
 #      paintings-gan); fast styles: make_fast_styles.py export runs/gpu/fast-styles
 #      runs/gpu/fast-styles-out, then ship_model.py each style, as train-fast-styles.sh does.
+#      tang, only if it beats builtin:tang on the held-out poems of both forms. The tar leaves
+#      out corpus.txt.gz, the training text a shipped text model keeps for its originality
+#      reports (ship_model.py copies a run's files as they are): when summary.txt's tang-data
+#      line says the poems are those packed here, it is builtin:tang's own file, byte for byte.
+#        tar -xf tang.tar -C runs/gpu
+#        cp src/artforge/assets/models/tang/corpus.txt.gz runs/gpu/tang/checkpoints/step-*/
+#        .venv/bin/artforge text eval --model runs/gpu/tang --data builtin:tang/wuyan \
+#            --simplified          (builtin:tang: 4.193 nats/token; the same 64-token windows)
+#        .venv/bin/artforge text eval --model runs/gpu/tang --data builtin:tang/qiyan \
+#            --simplified          (builtin:tang: 4.282)
+#        .venv/bin/python scripts/ship_model.py runs/gpu/tang tang    (19 MB: under 25)
+#      then card.md by hand (shape, steps, figures, poems, benchmarks/tang_lines.py) and
+#      train-tang.sh's recipe, as for any re-shipped model.
 #
 # Environment: MINUTES (8), DEV (cuda; cpu checks the script here), OUT (required), JOBS (all
-# three, or some: "instant fast-styles paintings-gan"), R (scratch,
+# four, or some: "instant fast-styles paintings-gan tang"), R (scratch,
 # /tmp/artforge-gpu-train), PY (.venv/bin/python when there is one, else python3),
 # ARTFORGE_THREADS (4 a job on cuda, 1 on cpu), TEACH_COUNT, INSTANT_BATCH, FS_CROP, FS_BATCH,
-# FS_LR, FS_SAVE, GAN_BATCH, GAN_SAVE (FS_SAVE and GAN_SAVE: steps between checkpoints; each job
-# also saves when it stops).
+# FS_LR, FS_SAVE, GAN_BATCH, GAN_SAVE, TANG_BATCH (256; 4 on cpu), TANG_LR (1e-3), TANG_STEPS
+# (10000), TANG_SAVE, TANG_EVAL (FS_SAVE, GAN_SAVE and TANG_SAVE: steps between checkpoints;
+# each job also saves when it stops; TANG_EVAL: steps between validations).
 set -u
 cd "$(dirname "$0")/.."
 : "${OUT:?set OUT: the folder whose files come back}"
 MINUTES=${MINUTES:-8}
-JOBS=${JOBS:-instant fast-styles paintings-gan}
+JOBS=${JOBS:-instant fast-styles paintings-gan tang}
 DEV=${DEV:-cuda}
 R=${R:-/tmp/artforge-gpu-train}
 CARRY=.devcarry
@@ -65,14 +100,18 @@ if [ -z "${PY:-}" ]; then
 fi
 if [ "$DEV" = cpu ]; then  # a check of the script: the smallest loads that still run each step
   : "${ARTFORGE_THREADS:=1}" "${TEACH_COUNT:=8}" "${INSTANT_BATCH:=2}" "${FS_CROP:=128}"
-  : "${FS_BATCH:=4}" "${FS_SAVE:=20}" "${GAN_SAVE:=20}"
+  : "${FS_BATCH:=4}" "${FS_SAVE:=20}" "${GAN_SAVE:=20}" "${TANG_BATCH:=4}" "${TANG_SAVE:=20}"
+  : "${TANG_EVAL:=40}"
 else  # FS_SAVE 1000: a checkpoint every 1-3 minutes on an H100 (not measured there; guessed
       # from builtin:adain's 24 steps a second, 2/3 of the work of a fast-styles step)
   : "${ARTFORGE_THREADS:=4}" "${TEACH_COUNT:=4096}" "${INSTANT_BATCH:=16}" "${FS_CROP:=256}"
-  : "${FS_BATCH:=16}" "${FS_SAVE:=1000}" "${GAN_SAVE:=1000}"
+  : "${FS_BATCH:=16}" "${FS_SAVE:=1000}" "${GAN_SAVE:=1000}" "${TANG_BATCH:=256}"
+  : "${TANG_SAVE:=1000}" "${TANG_EVAL:=500}"
 fi
 FS_LR=${FS_LR:-5e-4}
 GAN_BATCH=${GAN_BATCH:-16}
+TANG_LR=${TANG_LR:-1e-3}
+TANG_STEPS=${TANG_STEPS:-10000}
 STARTUP=15  # seconds a trainer spends before its --minutes start counting (data, model, VGG)
 GRACE=25    # past the deadline, a step is sent SIGTERM (it saves and stops); 15 s later, KILL
 CKPT=step-[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]  # a checkpoint folder's name
@@ -94,7 +133,7 @@ LOG=$R/logs/setup.log
 {
   date -u; echo "MINUTES=$MINUTES DEV=$DEV threads=$ARTFORGE_THREADS"
   ls "$CARRY/resume" 2>/dev/null | sed 's/^/resume: /'
-  if ! $PY -c "import miditok, symusic" 2>/dev/null; then
+  if ! $PY -c "import miditok, symusic, opencc" 2>/dev/null; then
     $PY -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade \
       --target /tmp/site "$CARRY"/wheels/*.whl
   fi
@@ -207,12 +246,41 @@ gan_job() {
     --steps 1000000 --save-every "$GAN_SAVE" --schedule wsd --batch-size "$GAN_BATCH" \
     --seed 0 --out "$R/paintings-gan" --device "$DEV" "${from[@]}"
 }
+tang_job() {
+  local run=$R/tang steps=$TANG_STEPS from=() packed here
+  if unpack tang; then
+    from=(--resume); restart_schedule "$run"; steps=$(($(step_of "$run") + TANG_STEPS))
+  fi
+  if [ ! -f "$CARRY/tang/digest.txt" ]; then
+    printf '%-15s no %s/tang: run pack_gpu_carry.py\n' tang-data "$CARRY" \
+      > "$R/logs/tang-data.summary"
+    return
+  fi
+  # The carried poems as the cache file builtin:tang reads, then the check that they are.
+  $PY -c 'import lzma, sys; open(sys.argv[2], "wb").write(lzma.open(sys.argv[1]).read())' \
+    "$CARRY/tang/poems.json.xz" "$R/home/cache/tang-poems.json" > "$R/logs/tang-data.log" 2>&1
+  $PY scripts/pack_gpu_carry.py --tang-digest >> "$R/logs/tang-data.log" 2>&1
+  packed=$(cat "$CARRY/tang/digest.txt"); here=$(tail -1 "$R/logs/tang-data.log")
+  if [ "$here" != "$packed" ]; then
+    printf '%-15s DIFFERENT from the packed poems, not trained: %s\n' tang-data \
+      "$(echo "$here" | cut -c1-120)" > "$R/logs/tang-data.summary"
+    return
+  fi
+  printf '%-15s the poems and held-out split packed here (sha256 %s)\n' tang-data \
+    "${here:0:16}" > "$R/logs/tang-data.summary"
+  step tang "$run" $(($(left) + GRACE)) \
+    $PY -m artforge text train --data builtin:tang/regular --simplified --preset mini-deep \
+    --block-size 64 --batch-size "$TANG_BATCH" --lr "$TANG_LR" --schedule wsd \
+    --steps "$steps" --minutes "$(minutes "$(left)" 0)" --save-every "$TANG_SAVE" \
+    --eval-every "$TANG_EVAL" --seed 0 --out "$run" --device "$DEV" "${from[@]}"
+}
 for job in $JOBS; do
   case $job in
     instant) instant_job & ;;
     fast-styles) fast_styles_job & ;;
     paintings-gan) gan_job & ;;
-    *) echo "unknown job $job (instant, fast-styles, paintings-gan)" >&2 ;;
+    tang) tang_job & ;;
+    *) echo "unknown job $job (instant, fast-styles, paintings-gan, tang)" >&2 ;;
   esac
 done
 wait
@@ -249,6 +317,10 @@ if not folders:
     sys.exit()
 
 
+def drop_training_text(folder):
+    (folder / "corpus.txt.gz").unlink(missing_ok=True)
+
+
 def drop_moments(folder):
     state = torch.load(folder / "training_state.pt", map_location="cpu", weights_only=True)
     for optimizer in state["optimizers"]["optimizers"].values():
@@ -275,8 +347,10 @@ def write():
 
 
 size, slimmed = write(), []
-for what, slim in (("without the optimiser's moments", drop_moments),
-                   ("weights in float16", halve_weights)):
+slims = [("without the optimiser's moments", drop_moments), ("weights in float16", halve_weights)]
+if any((folder / "corpus.txt.gz").is_file() for folder in folders):  # a text model's
+    slims.insert(0, ("without corpus.txt.gz (the training text)", drop_training_text))
+for what, slim in slims:
     if size <= LIMIT:
         break
     for folder in folders:
@@ -289,7 +363,7 @@ EOF
 newest_stage=instant-pixels
 [ "$(step_of "$R/instant")" -gt 0 ] && newest_stage=instant
 {
-  for name in instant-teach instant-pixels instant fast-styles paintings-gan; do
+  for name in instant-teach instant-pixels instant fast-styles paintings-gan tang-data tang; do
     cat "$R/logs/$name.summary" 2>/dev/null
   done
   for job in $JOBS; do

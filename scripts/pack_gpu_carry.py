@@ -4,6 +4,7 @@ carried folders together.
 
     .venv/bin/python scripts/pack_gpu_carry.py [--side 256] [--quality 90] [--whole]
         [--vgg-blocks 4]
+    python3 scripts/pack_gpu_carry.py --tang-digest    (gpu-train.sh's check of tang/)
 
 It writes, replacing what an earlier pack wrote (`resume/` is left as it is):
   wheels/                    the packages artforge imports there that the machine's image
@@ -19,13 +20,26 @@ It writes, replacing what an earlier pack wrote (`resume/` is left as it is):
                              never enlarged
   fast-styles-start/         the six shipped fast styles as one johnson-styles model in float16
                              (MultiStyleModel.from_singles), for make_fast_styles.py --init-from
+  tang/poems.json.xz         the regular verse of the Tang poems' cache (tang-poems.json, made
+                             from the 85 MB npm tarball), in traditional characters as cached:
+                             each poem whose lines are all 五言 or all 七言 couplets, in the
+                             cache's order, so builtin:tang/wuyan, /qiyan and /regular (not
+                             builtin:tang, all poems) are the same poems with the same held-out
+                             split there (gpu-train.sh writes it as its home's cache file; OpenCC
+                             makes them simplified, from its wheel)
+  tang/digest.txt            `--tang-digest` here: the SHA-256 of builtin:tang/regular
+                             --simplified's training and held-out text, which gpu-train.sh
+                             checks there before it trains
 and prints each part's size, then what would travel with it (tracked and untracked files git
 does not ignore, plus `.devcarry/`: device_tree.py size) against the 64 MiB limit; it fits
 only with the shipped models the run does not load held out (device_tree.py hold).
 """
 
 import argparse
+import hashlib
 import importlib.metadata
+import json
+import lzma
 import shutil
 import subprocess
 import sys
@@ -37,10 +51,11 @@ from artforge.data.image_folders import square
 
 ROOT = Path(__file__).resolve().parents[1]
 CARRY = ROOT / ".devcarry"
-WHEELS = ("miditok", "mido", "symusic", "pySmartDL", "platformdirs")
-"""Imported by the trainers there (loading a shipped model lists every medium, music too) and
-missing from the machine's image; their other needs (numpy, tokenizers, huggingface-hub, tqdm,
-packaging) are in it. Pinned to the versions installed here."""
+WHEELS = ("miditok", "mido", "symusic", "pySmartDL", "platformdirs", "opencc")
+"""Imported by the trainers there (loading a shipped model lists every medium, music too;
+opencc: builtin:tang --simplified) and missing from the machine's image; their other needs
+(numpy, tokenizers, huggingface-hub, tqdm, packaging) are in it. Pinned to the versions
+installed here (OpenCC's dictionaries come with its version: the same simplified text)."""
 PIP_PLATFORMS = ("manylinux_2_28_x86_64", "manylinux_2_27_x86_64", "manylinux_2_17_x86_64",
                  "manylinux2014_x86_64", "manylinux1_x86_64")
 LIBRARIES = ("builtin:photo-library", "builtin:art-library")
@@ -125,6 +140,31 @@ def pack_fast_styles_start(target: Path) -> None:
                     card="# johnson-styles\n\nThe six shipped fast styles as one model.\n")
 
 
+def tang_digest() -> str:
+    """SHA-256 of the training and the held-out text of builtin:tang/regular --simplified."""
+    from artforge.data.text import load_corpus
+
+    corpus = load_corpus("builtin:tang/regular", simplified=True)
+    held_out = "\n\n".join(document.text for document in corpus.validation)
+    return hashlib.sha256(f"{corpus.train_text()}\0{held_out}".encode()).hexdigest()
+
+
+def pack_tang(target: Path) -> None:
+    """The regular verse of the Tang poems' cache, xz-compressed, and its digest."""
+    from artforge.data.cache import cache_path
+    from artforge.data.tang import CACHE_FILE, VARIANTS
+
+    digest = tang_digest()  # reads the cache file, made from the npm tarball when missing
+    patterns = [VARIANTS["wuyan"], VARIANTS["qiyan"]]
+    poems = json.loads(cache_path(CACHE_FILE).read_text())
+    regular = [lines for lines in poems
+               if lines and any(all(map(pattern.match, lines)) for pattern in patterns)]
+    fresh(target)
+    (target / "poems.json.xz").write_bytes(lzma.compress(
+        json.dumps(regular, ensure_ascii=False).encode(), preset=9 | lzma.PRESET_EXTREME))
+    (target / "digest.txt").write_text(digest + "\n")
+
+
 def report(parts: list[Path]) -> None:
     """Each part's size, then what would travel with `.devcarry` (device_tree.py size)."""
     from device_tree import file_sizes, report_size
@@ -143,7 +183,13 @@ def main() -> None:
                         help="whole pictures, not the centre squares the trainers read")
     parser.add_argument("--vgg-blocks", type=int, choices=(4, 5), default=4,
                         help="VGG16 blocks to carry (5: all, 13.5 MiB more)")
+    parser.add_argument("--tang-digest", action="store_true",
+                        help="only print tang/digest.txt's digest as this machine reads "
+                             "builtin:tang/regular --simplified")
     args = parser.parse_args()
+    if args.tang_digest:
+        print(tang_digest())
+        return
     from artforge.data.libraries import library_folder
 
     sources = [library_folder(spec) for spec in LIBRARIES]
@@ -155,8 +201,9 @@ def main() -> None:
     for source, target in zip(sources, libraries, strict=True):
         pack_library(source, target, args.side, args.quality, args.whole)
     pack_fast_styles_start(CARRY / "fast-styles-start")
+    pack_tang(CARRY / "tang")
     report([CARRY / "wheels", CARRY / "vgg16-fp16.safetensors", *libraries,
-            CARRY / "fast-styles-start"])
+            CARRY / "fast-styles-start", CARRY / "tang"])
 
 
 if __name__ == "__main__":

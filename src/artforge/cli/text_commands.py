@@ -22,10 +22,11 @@ FORMS = ("jueju5", "jueju7", "lushi5", "lushi7", "quatrain", "couplet", "sonnet"
               show_default=True, help="Characters (best for Chinese verse) or byte-level BPE.")
 @click.option("--vocab-size", type=click.IntRange(min=260), default=4096, show_default=True,
               help="BPE vocabulary size.")
-@click.option("--preset", type=click.Choice(["tiny", "mini", "small", "base"]), default="tiny",
-              show_default=True,
+@click.option("--preset", type=click.Choice(["tiny", "mini", "mini-deep", "small", "base"]),
+              default="tiny", show_default=True,
               help="Model size: tiny (CPU minutes), mini (the shipped verse models' size), "
-                   "small (CPU hours), base (GPU).")
+                   "mini-deep (mini with 7 layers: GPU minutes), small (CPU hours), base "
+                   "(GPU).")
 @click.option("--block-size", type=click.IntRange(min=2), default=None,
               help="Context length in tokens (default: the preset's).")
 @click.option("--init-from", type=click.Path(), default=None,

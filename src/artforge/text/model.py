@@ -48,6 +48,12 @@ PRESETS: dict[str, GPTConfig] = {
     # the embedding, 10 MB or less in float16 with a few thousand characters.
     "mini": GPTConfig(block_size=128, n_layer=4, n_head=4, n_embd=256, dropout=0.1,
                       activation="gelu"),
+    # mini's width, nearly twice its depth and more dropout: minutes on a GPU, which passes
+    # over a corpus the size of builtin:tang's tens of times. About 5.5M parameters besides
+    # the embedding; with 7,679 characters, 15 MB in float16 (under the 16 MiB a file that
+    # comes back from a lent GPU machine may have: scripts/gpu-train.sh).
+    "mini-deep": GPTConfig(block_size=128, n_layer=7, n_head=4, n_embd=256, dropout=0.2,
+                           activation="gelu"),
     # Hours on a CPU (nanoGPT's Shakespeare-char size, about 10M parameters).
     "small": GPTConfig(block_size=256, n_layer=6, n_head=6, n_embd=384, dropout=0.2,
                        activation="gelu"),
