@@ -7,7 +7,7 @@
 # from those weights with style weight 3, the rate held then falling to 1e-4 over the last
 # fifth (wsd); each style is then exported as a plain johnson model and shipped as float16.
 # About 30 + 95 minutes on one CPU thread. Needs the picture libraries:
-# python scripts/fetch_training_images.py
+# artforge data fetch-libraries
 #
 #     bash scripts/train-fast-styles.sh [RUN_DIR]
 set -euo pipefail

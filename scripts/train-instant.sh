@@ -5,7 +5,7 @@
 # them the same (L1 of pixels and of their differences). Stage 2 goes on from it with the VGG
 # terms on 128 px crops: the teacher's painting in VGG features and the painting's channel
 # statistics (InstantModel's perceptual and style weights). Then it ships as float16.
-# Needs the picture libraries: python scripts/fetch_training_images.py. On a CPU, one thread
+# Needs the picture libraries: artforge data fetch-libraries. On a CPU, one thread
 # each; with a GPU (--device auto finds it) the same commands run as they are.
 #
 #     bash scripts/train-instant.sh [DATA_DIR] [RUN_DIR]

@@ -7,7 +7,7 @@
 # CPU thread, then a continuation of about 170 minutes (wsd: the rate falls over its last fifth;
 # the shipped model took the second stage in two sittings, 1,717 + 11,574 steps) (with colour and translation alone, the discriminator told the 93 pictures from
 # the generator's with certainty within 2,000 steps and the samples were dotted); then ship it as float16. Needs the picture libraries:
-# python scripts/fetch_training_images.py
+# artforge data fetch-libraries
 #
 #     bash scripts/train-paintings-gan.sh [RUN_DIR]
 set -euo pipefail

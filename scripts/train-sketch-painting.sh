@@ -5,7 +5,7 @@
 # library), line art drawn by HED, each crop's line art varied as a hand draws it
 # (--canvas-strokes), 115 minutes on one CPU thread with the learning rate falling to a tenth
 # over the last fifth (wsd), then ship it as float16. Needs the picture libraries:
-# python scripts/fetch_training_images.py
+# artforge data fetch-libraries
 #
 #     bash scripts/train-sketch-painting.sh [RUN_DIR]
 set -euo pipefail

@@ -7,9 +7,9 @@ from artforge.errors import UserError
 from artforge.image.pix2pix.pairs import load_pairs
 
 
-def test_a_library_not_built_yet_names_the_script_that_builds_it():
+def test_a_library_not_built_yet_names_the_command_that_builds_it():
     with pytest.raises(UserError, match=r"builtin:photo-library is not on this machine yet; "
-                                        r"build it once .*scripts/fetch_training_images.py"):
+                                        r"build it once .*`artforge data fetch-libraries`"):
         load_image_set("builtin:photo-library", 32)
 
 

