@@ -1,6 +1,7 @@
 """Build the picture libraries: fetch the Debian packages, pick and write the pictures and
-SOURCES.md into a staging folder next to the libraries, then move them into place, so that
-a failed or interrupted run leaves the previous libraries (or none) but never half of one."""
+SOURCES.md into a staging folder next to the libraries, then move them into place with
+core.atomic.replace_entries, so that a failed or interrupted run leaves the previous libraries
+(or none) but never half of one."""
 
 import shutil
 import tempfile
@@ -8,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from artforge.core.atomic import recover_entries, replace_entries
 from artforge.data.fetch_libraries.apt import check_apt
 from artforge.data.fetch_libraries.package import KINDS, SourceContext
 from artforge.data.fetch_libraries.selection import PictureSelection
@@ -59,7 +61,7 @@ def fetch_libraries(out: Path | None = None, cache: Path | None = None, keep_cac
         (stage / "SOURCES.md").write_text(
             sources_md(selection.entries, selection.skipped, titles, selection.packages),
             encoding="utf-8")
-        _move_into_place(stage, out)
+        replace_entries(stage, out, (*KINDS, "SOURCES.md"))
     finally:
         shutil.rmtree(stage, ignore_errors=True)
         if own_cache and not keep_cache:
@@ -103,24 +105,14 @@ def _make_folder(folder: Path, what: str) -> None:
 
 
 def _staging_folder(out: Path) -> Path:
-    """A new empty folder beside `out`, on the same file system so that moves are renames."""
+    """A new empty folder beside `out`, on the same file system so that moves are renames
+    (after recovering `out` from an earlier run that was killed while moving into it)."""
     if out.exists() and not out.is_dir():
         raise UserError(f"cannot write the picture libraries to {out}: it is a file.")
     try:
+        recover_entries(out)
         out.parent.mkdir(parents=True, exist_ok=True)
         return Path(tempfile.mkdtemp(prefix=f".{out.name}-partial-", dir=out.parent))
     except OSError as exc:
         raise UserError(f"cannot write the picture libraries to {out} "
                         f"({_os_reason(exc)}).") from None
-
-
-def _move_into_place(stage: Path, out: Path) -> None:
-    """Replace out's KINDS folders and SOURCES.md by the staged ones (the old ones go into the
-    staging folder, deleted after)."""
-    out.mkdir(parents=True, exist_ok=True)
-    replaced = stage / ".replaced"
-    replaced.mkdir()
-    for name in (*KINDS, "SOURCES.md"):
-        if (out / name).exists():
-            (out / name).rename(replaced / name)
-        (stage / name).rename(out / name)
