@@ -47,7 +47,8 @@ def train(run: Path, args: argparse.Namespace) -> None:
 
     specs = [f"builtin:paintings/{painting}" for painting in STYLES.values()]
     config = MultiStyleConfig(styles=tuple(specs), names=tuple(STYLES),
-                              channels=tuple(args.channels), style_size=args.style_size,
+                              channels=tuple(args.channels), norm=args.norm,
+                              style_size=args.style_size,
                               style_weight=args.style_weight)
     with seeded(0):
         model = MultiStyleModel(config)
@@ -91,6 +92,9 @@ def main() -> None:
     train_args.add_argument("--style-size", type=int, default=256)
     train_args.add_argument("--style-weight", type=float, default=1.0)
     train_args.add_argument("--channels", type=int, nargs=3, default=(32, 64, 128))
+    train_args.add_argument("--norm", default="instance", choices=("instance", "robust"),
+                            help="robust: the norms' statistics from clipped features (no "
+                                 "blots); a run --init-from an instance run can switch")
     train_args.add_argument("--lr", type=float, default=1e-3)
     train_args.add_argument("--schedule", default="constant")
     train_args.add_argument("--batch-size", type=int, default=4)

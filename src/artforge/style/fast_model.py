@@ -18,7 +18,7 @@ from artforge.core.model import ArtModel
 from artforge.core.registry import MODELS
 from artforge.style.encoder import FrozenVGG
 from artforge.style.losses import content_loss, gram, style_loss, tv_loss
-from artforge.style.networks import TransformerNet, pad_to_multiple
+from artforge.style.networks import NORMS, TransformerNet, pad_to_multiple
 
 STYLE_FILE = "style.png"
 
@@ -31,6 +31,9 @@ class FastStyleConfig(Config):
     16, 32, 64 costs 2.5 times as much per picture (a training step only a fifth more: the
     VGG that scores it dominates) and takes on more of the painting's colour and texture."""
     res_blocks: int = 5
+    norm: str = "instance"
+    """The instance norms: "instance" (Ulyanov et al.) or "robust" (statistics of clipped
+    features, networks.robust_instance_norm: no round blots to steer them)."""
     style: str = ""
     """The style picture it was trained on (a note; the pixels are in style.png)."""
     style_size: int = 256
@@ -52,6 +55,7 @@ class FastStyleConfig(Config):
             (len(self.channels) == 3 and min(self.channels) >= 1,
              "channels takes three positive widths"),
             (0 <= self.res_blocks <= 16, "res_blocks must be between 0 and 16"),
+            (self.norm in NORMS, f"norm must be one of {', '.join(NORMS)}"),
             (32 <= self.style_size <= 1024, "--style-size must be between 32 and 1024"),
             (len(self.style_layers) == len(self.style_layer_weights) and self.style_layers,
              "give one weight per style layer"),
@@ -98,7 +102,7 @@ class FastStyleModel(ArtModel):
 
     def __init__(self, config: FastStyleConfig) -> None:
         super().__init__(config)
-        self.net = TransformerNet(tuple(config.channels), config.res_blocks)
+        self.net = TransformerNet(tuple(config.channels), config.res_blocks, config.norm)
         layers = tuple(dict.fromkeys(config.content_layers + config.style_layers))
         self._vgg = FrozenVGG(layers)
         self.style_picture: Image.Image | None = None

@@ -29,38 +29,43 @@ from artforge.style.fast_model import (
     johnson_losses,
     picture_grams,
 )
-from artforge.style.networks import TransformerNet
+from artforge.style.networks import RobustInstanceNorm2d, TransformerNet, robust_instance_norm
 
 
 class StyleNorm(nn.Module):
-    """Instance normalisation whose scale and shift are rows of a (styles, channels) table,
-    one row per example: `styles` (B,) is set on the module before each forward."""
+    """Instance normalisation (robust: robust_instance_norm's) whose scale and shift are rows
+    of a (styles, channels) table, one row per example: `styles` (B,) is set on the module
+    before each forward."""
 
-    def __init__(self, channels: int, count: int) -> None:
+    def __init__(self, channels: int, count: int, robust: bool = False) -> None:
         super().__init__()
         self.weight = nn.Parameter(torch.ones(count, channels))
         self.bias = nn.Parameter(torch.zeros(count, channels))
+        self.robust = robust
         self.styles: torch.Tensor | None = None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self.styles is None:
             raise RuntimeError("choose the styles (MultiStyleNet.choose) before a forward")
-        normal = nn.functional.instance_norm(x)
-        return (normal * self.weight[self.styles][..., None, None]
-                + self.bias[self.styles][..., None, None])
+        weight, bias = self.weight[self.styles], self.bias[self.styles]
+        if self.robust:
+            return robust_instance_norm(x, weight, bias)
+        return nn.functional.instance_norm(x) * weight[..., None, None] + bias[..., None, None]
 
 
 class MultiStyleNet(nn.Module):
     """A TransformerNet whose instance norms are StyleNorms."""
 
-    def __init__(self, channels: tuple[int, int, int], res_blocks: int, count: int) -> None:
+    def __init__(self, channels: tuple[int, int, int], res_blocks: int, count: int,
+                 norm: str = "instance") -> None:
         super().__init__()
-        self.net = TransformerNet(channels, res_blocks)
+        self.net = TransformerNet(channels, res_blocks, norm)
         for name, module in list(self.net.named_modules()):
             if isinstance(module, nn.InstanceNorm2d):
                 parent_name, _, child = name.rpartition(".")
                 parent = self.net.get_submodule(parent_name) if parent_name else self.net
-                setattr(parent, child, StyleNorm(module.num_features, count))
+                setattr(parent, child, StyleNorm(module.num_features, count,
+                                                 isinstance(module, RobustInstanceNorm2d)))
 
     def forward(self, images: torch.Tensor, styles: torch.Tensor) -> torch.Tensor:
         for module in self.net.modules():
@@ -122,7 +127,8 @@ class MultiStyleModel(ArtModel):
 
     def __init__(self, config: MultiStyleConfig) -> None:
         super().__init__(config)
-        self.net = MultiStyleNet(tuple(config.channels), config.res_blocks, len(config.styles))
+        self.net = MultiStyleNet(tuple(config.channels), config.res_blocks, len(config.styles),
+                                 config.norm)
         self._vgg = FrozenVGG(tuple(dict.fromkeys(config.content_layers + config.style_layers)))
         self.pictures: list[Image.Image] = []
         self._grams: dict[str, torch.Tensor] | None = None

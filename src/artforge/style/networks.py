@@ -2,7 +2,9 @@
 
 - `TransformerNet`: Johnson, Alahi & Fei-Fei (2016), one network per style, with Ulyanov et
   al.'s instance normalisation and Odena et al.'s resize-convolutions (nearest upsampling,
-  then a convolution) instead of transposed ones, which leave checkerboard artefacts.
+  then a convolution) instead of transposed ones, which leave checkerboard artefacts. With
+  `norm="robust"` its norms take their statistics from clipped features
+  (`robust_instance_norm`), against the round blots instance norms teach.
 - `AdaINDecoder` and `adain`: Huang & Belongie (2017): VGG features of the photo take the
   channel means and spreads of the style's, and a trained decoder turns them into a picture;
   one decoder serves every style.
@@ -25,17 +27,75 @@ def conv(cin: int, cout: int, kernel: int, stride: int = 1) -> nn.Sequential:
     return nn.Sequential(nn.ReflectionPad2d(kernel // 2), nn.Conv2d(cin, cout, kernel, stride))
 
 
-def conv_norm_relu(cin: int, cout: int, kernel: int, stride: int = 1) -> nn.Sequential:
-    return nn.Sequential(conv(cin, cout, kernel, stride), nn.InstanceNorm2d(cout, affine=True),
+NORMS = ("instance", "robust")
+
+CLIP_SPREAD = 4.0
+"""robust_statistics clips each channel at its mean +- this many mean absolute deviations
+(about 3.2 standard deviations for normally spread values)."""
+
+
+def robust_statistics(x: torch.Tensor, eps: float = 1e-5
+                      ) -> tuple[torch.Tensor, torch.Tensor]:
+    """The mean and inverse spread (B, C, 1, 1) of a robust instance norm: those of every other
+    pixel of every other row of `x` (a quarter, for speed) clipped, channel by channel, to
+    their mean +- CLIP_SPREAD mean absolute deviations.
+
+    With plain instance norms a network learns to steer a channel's statistics with one huge
+    local spike, which its output carries as a round blot (the "droplets" of Karras et al.
+    2020, section 2). Clipped, a spike of a fraction f of the pixels moves the variance by
+    about f * (CLIP_SPREAD * (d + f * height))**2 (d: the deviation without it) instead of
+    f * height**2, so little is gained by one. The bound comes from the mean absolute
+    deviation, not the standard deviation, because the spike would move the latter as much as
+    the statistics it is meant to guard. The features themselves are not clipped."""
+    sample = x[:, :, ::2, ::2]
+    mean = sample.mean((2, 3), keepdim=True)
+    spread = CLIP_SPREAD * (sample - mean).abs().mean((2, 3), keepdim=True)
+    clipped = torch.minimum(torch.maximum(sample, mean - spread), mean + spread)  # ONNX Min/Max
+    variance, mean = torch.var_mean(clipped, (2, 3), keepdim=True, unbiased=False)
+    return mean, (variance + eps).rsqrt()
+
+
+def robust_instance_norm(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor,
+                         eps: float = 1e-5) -> torch.Tensor:
+    """x normalised with robust_statistics, then scaled by `weight` and shifted by `bias`
+    (each (C,) or (B, C)), in one pass over x."""
+    mean, inverse = robust_statistics(x, eps)
+    weight, bias = (value.reshape(-1 if value.dim() == 2 else 1, x.shape[1], 1, 1)
+                    for value in (weight, bias))
+    scale = weight * inverse
+    return torch.addcmul(bias - mean * scale, x, scale)
+
+
+class RobustInstanceNorm2d(nn.InstanceNorm2d):
+    """nn.InstanceNorm2d(affine=True) (the same weights) with robust_statistics."""
+
+    def __init__(self, channels: int) -> None:
+        super().__init__(channels, affine=True)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return robust_instance_norm(x, self.weight, self.bias, self.eps)
+
+
+def instance_norm(channels: int, norm: str) -> nn.InstanceNorm2d:
+    """An affine instance norm: "instance" (Ulyanov et al.) or "robust"."""
+    if norm not in NORMS:
+        raise ValueError(f"norm must be one of {NORMS}, not {norm!r}")
+    return (RobustInstanceNorm2d(channels) if norm == "robust"
+            else nn.InstanceNorm2d(channels, affine=True))
+
+
+def conv_norm_relu(cin: int, cout: int, kernel: int, stride: int = 1,
+                   norm: str = "instance") -> nn.Sequential:
+    return nn.Sequential(conv(cin, cout, kernel, stride), instance_norm(cout, norm),
                          nn.ReLU(inplace=True))
 
 
 class ResidualBlock(nn.Module):
-    def __init__(self, channels: int) -> None:
+    def __init__(self, channels: int, norm: str = "instance") -> None:
         super().__init__()
-        self.body = nn.Sequential(conv_norm_relu(channels, channels, 3),
+        self.body = nn.Sequential(conv_norm_relu(channels, channels, 3, norm=norm),
                                   conv(channels, channels, 3),
-                                  nn.InstanceNorm2d(channels, affine=True))
+                                  instance_norm(channels, norm))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return x + self.body(x)
@@ -44,10 +104,9 @@ class ResidualBlock(nn.Module):
 class UpConv(nn.Module):
     """Resize-convolution: nearest-neighbour upsampling by 2, then a convolution."""
 
-    def __init__(self, cin: int, cout: int, norm: bool = True) -> None:
+    def __init__(self, cin: int, cout: int, norm: str = "instance") -> None:
         super().__init__()
-        self.body = conv_norm_relu(cin, cout, 3) if norm else nn.Sequential(
-            conv(cin, cout, 3), nn.ReLU(inplace=True))
+        self.body = conv_norm_relu(cin, cout, 3, norm=norm)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.body(F.interpolate(x, scale_factor=2.0, mode="nearest"))
@@ -55,17 +114,18 @@ class UpConv(nn.Module):
 
 class TransformerNet(nn.Module):
     """9x9 conv, two stride-2 convs, residual blocks at a quarter of the size, two resize-convs
-    and a 9x9 conv; `channels` are the widths at full, half and quarter size."""
+    and a 9x9 conv; `channels` are the widths at full, half and quarter size; `norm` the
+    kind of its instance norms (NORMS)."""
 
-    def __init__(self, channels: tuple[int, int, int] = (32, 64, 128), res_blocks: int = 5
-                 ) -> None:
+    def __init__(self, channels: tuple[int, int, int] = (32, 64, 128), res_blocks: int = 5,
+                 norm: str = "instance") -> None:
         super().__init__()
         full, half, quarter = channels
         self.body = nn.Sequential(
-            conv_norm_relu(3, full, 9), conv_norm_relu(full, half, 3, 2),
-            conv_norm_relu(half, quarter, 3, 2),
-            *[ResidualBlock(quarter) for _ in range(res_blocks)],
-            UpConv(quarter, half), UpConv(half, full), conv(full, 3, 9))
+            conv_norm_relu(3, full, 9, norm=norm), conv_norm_relu(full, half, 3, 2, norm=norm),
+            conv_norm_relu(half, quarter, 3, 2, norm=norm),
+            *[ResidualBlock(quarter, norm) for _ in range(res_blocks)],
+            UpConv(quarter, half, norm), UpConv(half, full, norm), conv(full, 3, 9))
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         return torch.sigmoid(self.body(images * 2.0 - 1.0))
