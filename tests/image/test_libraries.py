@@ -28,3 +28,29 @@ def test_a_built_library_is_a_folder_for_every_loader():
     assert tuple(photos.images.shape) == (3, 3, 32, 32)
     pairs = load_pairs("builtin:art-library", 32)
     assert len(pairs.names) == 2 and pairs.names == ["0.jpg", "1.jpg"]
+
+
+def test_a_reader_recovers_a_build_killed_while_moving_into_place(tmp_path, monkeypatch):
+    """A fetch-libraries killed between its renames left the old photos aside and no new ones
+    in: the next reader puts the old ones back before it looks."""
+    from artforge.core import atomic
+
+    _library("photos", 2)
+    stage = tmp_path / "stage"
+    (stage / "photos").mkdir(parents=True)
+    Image.new("RGB", (70, 60), (1, 2, 3)).save(stage / "photos" / "new.jpg")
+    real = atomic.os.rename
+
+    def killed_before_the_new_photos(src, dst):
+        if src == stage / "photos":
+            raise SystemExit("killed")
+        real(src, dst)
+
+    with monkeypatch.context() as patched, pytest.raises(SystemExit):
+        patched.setattr(atomic.os, "rename", killed_before_the_new_photos)
+        patched.setattr(atomic, "recover_entries", lambda target: None)
+        atomic.replace_entries(stage, libraries_dir(), ["photos"])
+    assert not (libraries_dir() / "photos").exists()  # the old ones aside, the new not in
+    folder = library_folder("builtin:photo-library")
+    assert sorted(p.name for p in folder.iterdir()) == ["0.jpg", "1.jpg"]
+    assert not (libraries_dir() / atomic.JOURNAL).exists()

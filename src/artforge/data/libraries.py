@@ -33,7 +33,12 @@ def is_library(spec: str) -> bool:
 
 
 def library_folder(spec: str) -> Path:
-    """The folder of `builtin:NAME`, or a UserError that says how to build it."""
+    """The folder of `builtin:NAME`, or a UserError that says how to build it. A build killed
+    while moving the new libraries into place is first finished or rolled back, so a reader
+    never sees old and new libraries mixed."""
+    from artforge.core.atomic import recover_entries
+
+    recover_entries(libraries_dir())
     folder = libraries_dir() / LIBRARIES[spec.removeprefix(PREFIX)][0]
     if not folder.is_dir() or not any(folder.iterdir()):
         raise UserError(f"{spec} is not on this machine yet; build it once from Debian packages "
