@@ -57,7 +57,11 @@ def train(run: Path, args: argparse.Namespace) -> None:
         from artforge.core import checkpoint
 
         source = checkpoint.resolve(args.init_from)
-        checkpoint.load_weights(model, checkpoint.read_weights(source), source)
+        weights = checkpoint.read_weights(source)
+        # From an instance-norm run, layer-instance norms start at rho = 1: the same pixels.
+        weights |= {key: value for key, value in model.state_dict().items()
+                    if key.endswith(".rho") and key not in weights}
+        checkpoint.load_weights(model, weights, source)
     photos = training_photos(args.size)
     train_config = TrainConfig(steps=args.steps, batch_size=args.batch_size, lr=args.lr,
                                minutes=args.minutes, device=args.device,
@@ -92,9 +96,10 @@ def main() -> None:
     train_args.add_argument("--style-size", type=int, default=256)
     train_args.add_argument("--style-weight", type=float, default=1.0)
     train_args.add_argument("--channels", type=int, nargs=3, default=(32, 64, 128))
-    train_args.add_argument("--norm", default="instance", choices=("instance", "robust"),
-                            help="robust: the norms' statistics from clipped features (no "
-                                 "blots); a run --init-from an instance run can switch")
+    train_args.add_argument("--norm", default="instance", choices=("instance", "layer-instance"),
+                            help="layer-instance: norms that mix in layer statistics by a learnt "
+                                 "share (against blots); --init-from an instance run starts "
+                                 "them as plain instance norms")
     train_args.add_argument("--lr", type=float, default=1e-3)
     train_args.add_argument("--schedule", default="constant")
     train_args.add_argument("--batch-size", type=int, default=4)

@@ -32,8 +32,8 @@ class FastStyleConfig(Config):
     VGG that scores it dominates) and takes on more of the painting's colour and texture."""
     res_blocks: int = 5
     norm: str = "instance"
-    """The instance norms: "instance" (Ulyanov et al.) or "robust" (statistics of clipped
-    features, networks.robust_instance_norm: no round blots to steer them)."""
+    """The instance norms: "instance" (Ulyanov et al.) or "layer-instance" (mixed with layer
+    statistics by a learnt share, networks.layer_instance_norm, against round blots)."""
     style: str = ""
     """The style picture it was trained on (a note; the pixels are in style.png)."""
     style_size: int = 256

@@ -29,27 +29,27 @@ from artforge.style.fast_model import (
     johnson_losses,
     picture_grams,
 )
-from artforge.style.networks import RobustInstanceNorm2d, TransformerNet, robust_instance_norm
+from artforge.style.networks import LayerInstanceNorm2d, TransformerNet, layer_instance_norm
 
 
 class StyleNorm(nn.Module):
-    """Instance normalisation (robust: robust_instance_norm's) whose scale and shift are rows
-    of a (styles, channels) table, one row per example: `styles` (B,) is set on the module
-    before each forward."""
+    """Instance normalisation (or, with `layer`, layer_instance_norm with a shared rho) whose
+    scale and shift are rows of a (styles, channels) table, one row per example: `styles` (B,)
+    is set on the module before each forward."""
 
-    def __init__(self, channels: int, count: int, robust: bool = False) -> None:
+    def __init__(self, channels: int, count: int, layer: bool = False) -> None:
         super().__init__()
         self.weight = nn.Parameter(torch.ones(count, channels))
         self.bias = nn.Parameter(torch.zeros(count, channels))
-        self.robust = robust
+        self.rho = nn.Parameter(torch.ones(channels)) if layer else None
         self.styles: torch.Tensor | None = None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self.styles is None:
             raise RuntimeError("choose the styles (MultiStyleNet.choose) before a forward")
         weight, bias = self.weight[self.styles], self.bias[self.styles]
-        if self.robust:
-            return robust_instance_norm(x, weight, bias)
+        if self.rho is not None:
+            return layer_instance_norm(x, self.rho, weight, bias)
         return nn.functional.instance_norm(x) * weight[..., None, None] + bias[..., None, None]
 
 
@@ -65,7 +65,7 @@ class MultiStyleNet(nn.Module):
                 parent_name, _, child = name.rpartition(".")
                 parent = self.net.get_submodule(parent_name) if parent_name else self.net
                 setattr(parent, child, StyleNorm(module.num_features, count,
-                                                 isinstance(module, RobustInstanceNorm2d)))
+                                                 isinstance(module, LayerInstanceNorm2d)))
 
     def forward(self, images: torch.Tensor, styles: torch.Tensor) -> torch.Tensor:
         for module in self.net.modules():
@@ -75,10 +75,12 @@ class MultiStyleNet(nn.Module):
 
     def style_rows(self) -> set[str]:
         """The keys of the TransformerNet's state dict that hold one row per style (the
-        StyleNorms' scale and shift); every other weight is shared by the styles."""
+        StyleNorms' scale and shift); every other weight (their rho too) is shared by the
+        styles."""
         norms = {name for name, module in self.net.named_modules()
                  if isinstance(module, StyleNorm)}
-        return {key for key in self.net.state_dict() if key.rpartition(".")[0] in norms}
+        return {key for key in self.net.state_dict()
+                if key.rpartition(".")[0] in norms and key.rpartition(".")[2] != "rho"}
 
     def single(self, index: int) -> dict[str, torch.Tensor]:
         """The state dict of a plain TransformerNet painting style `index`."""

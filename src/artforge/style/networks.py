@@ -3,8 +3,8 @@
 - `TransformerNet`: Johnson, Alahi & Fei-Fei (2016), one network per style, with Ulyanov et
   al.'s instance normalisation and Odena et al.'s resize-convolutions (nearest upsampling,
   then a convolution) instead of transposed ones, which leave checkerboard artefacts. With
-  `norm="robust"` its norms take their statistics from clipped features
-  (`robust_instance_norm`), against the round blots instance norms teach.
+  `norm="layer-instance"` its norms mix instance and layer statistics
+  (`layer_instance_norm`), against the round blots plain instance norms teach.
 - `AdaINDecoder` and `adain`: Huang & Belongie (2017): VGG features of the photo take the
   channel means and spreads of the style's, and a trained decoder turns them into a picture;
   one decoder serves every style.
@@ -27,60 +27,50 @@ def conv(cin: int, cout: int, kernel: int, stride: int = 1) -> nn.Sequential:
     return nn.Sequential(nn.ReflectionPad2d(kernel // 2), nn.Conv2d(cin, cout, kernel, stride))
 
 
-NORMS = ("instance", "robust")
-
-CLIP_SPREAD = 4.0
-"""robust_statistics clips each channel at its mean +- this many mean absolute deviations
-(about 3.2 standard deviations for normally spread values)."""
+NORMS = ("instance", "layer-instance")
 
 
-def robust_statistics(x: torch.Tensor, eps: float = 1e-5
-                      ) -> tuple[torch.Tensor, torch.Tensor]:
-    """The mean and inverse spread (B, C, 1, 1) of a robust instance norm: those of every other
-    pixel of every other row of `x` (a quarter, for speed) clipped, channel by channel, to
-    their mean +- CLIP_SPREAD mean absolute deviations.
+def layer_instance_norm(x: torch.Tensor, rho: torch.Tensor, weight: torch.Tensor,
+                        bias: torch.Tensor, eps: float = 1e-5) -> torch.Tensor:
+    """rho * instance norm + (1 - rho) * layer norm of `x`, per channel (rho (C,), clipped to
+    [0, 1]), then scaled by `weight` and shifted by `bias` (each (C,) or (B, C)): Nam & Kim's
+    (2018) batch-instance idea with layer statistics, as U-GAT-IT (Kim et al. 2020) mixes them.
 
-    With plain instance norms a network learns to steer a channel's statistics with one huge
-    local spike, which its output carries as a round blot (the "droplets" of Karras et al.
-    2020, section 2). Clipped, a spike of a fraction f of the pixels moves the variance by
-    about f * (CLIP_SPREAD * (d + f * height))**2 (d: the deviation without it) instead of
-    f * height**2, so little is gained by one. The bound comes from the mean absolute
-    deviation, not the standard deviation, because the spike would move the latter as much as
-    the statistics it is meant to guard. The features themselves are not clipped."""
-    sample = x[:, :, ::2, ::2]
-    mean = sample.mean((2, 3), keepdim=True)
-    spread = CLIP_SPREAD * (sample - mean).abs().mean((2, 3), keepdim=True)
-    clipped = torch.minimum(torch.maximum(sample, mean - spread), mean + spread)  # ONNX Min/Max
-    variance, mean = torch.var_mean(clipped, (2, 3), keepdim=True, unbiased=False)
-    return mean, (variance + eps).rsqrt()
-
-
-def robust_instance_norm(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor,
-                         eps: float = 1e-5) -> torch.Tensor:
-    """x normalised with robust_statistics, then scaled by `weight` and shifted by `bias`
-    (each (C,) or (B, C)), in one pass over x."""
-    mean, inverse = robust_statistics(x, eps)
+    A plain instance norm gives every channel unit spread on every picture, so a channel the
+    picture does not need can only be quietened by pouring its spread into one local spike,
+    which the output carries as a round blot (the "droplets" of Karras et al. 2020). The layer
+    statistics (over every channel) keep the channels' relative strengths, so with rho below 1
+    a channel can be quiet without a spike. rho = 1 is the plain instance norm. The layer
+    statistics come from the channels' own, so the whole norm is one pass over x."""
+    variance, mean = torch.var_mean(x, (2, 3), keepdim=True, unbiased=False)
+    layer_mean = mean.mean(1, keepdim=True)
+    layer_variance = (variance + mean * mean).mean(1, keepdim=True) - layer_mean * layer_mean
+    inverse, layer_inverse = (variance + eps).rsqrt(), (layer_variance + eps).rsqrt()
+    rho = rho.clamp(0.0, 1.0).reshape(1, -1, 1, 1)
+    scale = rho * inverse + (1 - rho) * layer_inverse
+    shift = -(rho * mean * inverse + (1 - rho) * layer_mean * layer_inverse)
     weight, bias = (value.reshape(-1 if value.dim() == 2 else 1, x.shape[1], 1, 1)
                     for value in (weight, bias))
-    scale = weight * inverse
-    return torch.addcmul(bias - mean * scale, x, scale)
+    return torch.addcmul(bias + weight * shift, x, weight * scale)
 
 
-class RobustInstanceNorm2d(nn.InstanceNorm2d):
-    """nn.InstanceNorm2d(affine=True) (the same weights) with robust_statistics."""
+class LayerInstanceNorm2d(nn.InstanceNorm2d):
+    """nn.InstanceNorm2d(affine=True) with layer_instance_norm's mix; its rho starts at 1 (the
+    plain instance norm), so an instance-norm network's weights load and paint unchanged."""
 
     def __init__(self, channels: int) -> None:
         super().__init__(channels, affine=True)
+        self.rho = nn.Parameter(torch.ones(channels))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return robust_instance_norm(x, self.weight, self.bias, self.eps)
+        return layer_instance_norm(x, self.rho, self.weight, self.bias, self.eps)
 
 
 def instance_norm(channels: int, norm: str) -> nn.InstanceNorm2d:
-    """An affine instance norm: "instance" (Ulyanov et al.) or "robust"."""
+    """An affine instance norm: "instance" (Ulyanov et al.) or "layer-instance"."""
     if norm not in NORMS:
         raise ValueError(f"norm must be one of {NORMS}, not {norm!r}")
-    return (RobustInstanceNorm2d(channels) if norm == "robust"
+    return (LayerInstanceNorm2d(channels) if norm == "layer-instance"
             else nn.InstanceNorm2d(channels, affine=True))
 
 
