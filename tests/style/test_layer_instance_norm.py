@@ -37,8 +37,11 @@ def test_rho_one_is_the_instance_norm_and_rho_zero_the_layer_norm():
     assert torch.allclose(layer, expected, atol=1e-5)
     half = layer_instance_norm(x, torch.full((3,), 0.5), weight, bias)
     assert torch.allclose(half, (instance + layer) / 2, atol=1e-5)
-    # rho is clipped to [0, 1].
-    assert torch.equal(layer_instance_norm(x, torch.full((3,), 7.0), weight, bias), instance)
+    # rho is clipped to [0, 1] going forward, but one past 1 still gets a gradient.
+    past = torch.full((3,), 7.0, requires_grad=True)
+    assert torch.equal(layer_instance_norm(x, past, weight, bias), instance)
+    (layer_instance_norm(x, past, weight, bias) * x).sum().backward()
+    assert float(past.grad.abs().min()) > 0
 
 
 def test_a_quiet_channel_stays_quiet_only_with_layer_statistics():

@@ -33,7 +33,7 @@ NORMS = ("instance", "layer-instance")
 def layer_instance_norm(x: torch.Tensor, rho: torch.Tensor, weight: torch.Tensor,
                         bias: torch.Tensor, eps: float = 1e-5) -> torch.Tensor:
     """rho * instance norm + (1 - rho) * layer norm of `x`, per channel (rho (C,), clipped to
-    [0, 1]), then scaled by `weight` and shifted by `bias` (each (C,) or (B, C)): Nam & Kim's
+    [0, 1] in the forward pass only), then scaled by `weight` and shifted by `bias` (each (C,) or (B, C)): Nam & Kim's
     (2018) batch-instance idea with layer statistics, as U-GAT-IT (Kim et al. 2020) mixes them.
 
     A plain instance norm gives every channel unit spread on every picture, so a channel the
@@ -46,7 +46,8 @@ def layer_instance_norm(x: torch.Tensor, rho: torch.Tensor, weight: torch.Tensor
     layer_mean = mean.mean(1, keepdim=True)
     layer_variance = (variance + mean * mean).mean(1, keepdim=True) - layer_mean * layer_mean
     inverse, layer_inverse = (variance + eps).rsqrt(), (layer_variance + eps).rsqrt()
-    rho = rho.clamp(0.0, 1.0).reshape(1, -1, 1, 1)
+    # Clipped going forward, not going back (a rho the optimiser pushed past 1 still learns).
+    rho = (rho + (rho.clamp(0.0, 1.0) - rho).detach()).reshape(1, -1, 1, 1)
     scale = rho * inverse + (1 - rho) * layer_inverse
     shift = -(rho * mean * inverse + (1 - rho) * layer_mean * layer_inverse)
     weight, bias = (value.reshape(-1 if value.dim() == 2 else 1, x.shape[1], 1, 1)
