@@ -43,7 +43,8 @@ def held_out_losses(model, photos: torch.Tensor, losses) -> dict[str, float]:
 
 
 def fast_style_arms(args, root: Path) -> None:
-    from fast_styles import TrainingLosses, held_out_photos, write_sheet
+    from _style_bench import TrainingLosses, held_out_photos
+    from fast_styles import write_sheet
 
     from artforge.style.fast_model import FastStyleModel
     from artforge.style.stylize import load_style_model

@@ -10,14 +10,13 @@ Run: .venv/bin/python benchmarks/adain_builtin.py [--repeats 5] [--threads 2]
 
 import argparse
 import platform
-import statistics
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+from _style_bench import interleaved
 
 from artforge.core.device import set_threads
 from artforge.data.pictures import open_picture
@@ -63,16 +62,9 @@ def main() -> None:
         for side in (256, 512):
             photo = F.interpolate(to_tensor(open_picture(PHOTO)), size=(side, side),
                                   mode="area")
-            times: dict[str, list[float]] = {name: [] for name in arms}
             with torch.no_grad():
-                for arm in arms.values():  # warm-up
-                    arm(photo)
-                for _ in range(args.repeats):
-                    for name, arm in arms.items():
-                        started = time.perf_counter()
-                        arm(photo)
-                        times[name].append(time.perf_counter() - started)
-            median = {name: statistics.median(found) for name, found in times.items()}
+                median = interleaved({name: lambda arm=arm, photo=photo: arm(photo)
+                                      for name, arm in arms.items()}, args.repeats)
             print(f"{side:>5} {median['torch']:>8.2f} {median['onnx']:>8.2f} "
                   f"{median['onnx'] / median['torch']:>10.2f}")
 

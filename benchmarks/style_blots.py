@@ -19,6 +19,7 @@ import argparse
 import time
 
 import torch
+from _style_bench import held_out_photos  # benchmarks/ is on sys.path
 
 from artforge.core.device import set_threads
 from artforge.style.networks import ResidualBlock
@@ -64,13 +65,11 @@ def main() -> None:
     parser.add_argument("--photos", type=int, default=8)
     parser.add_argument("--size", type=int, default=512)
     args = parser.parse_args()
-    from artforge.data.image_folders import load_image_set
-
     threads = set_threads(None)
     styles, against = args.styles.split(","), args.against.split(",")
     if len(styles) != len(against):
         raise SystemExit("give as many --against models as --styles")
-    photos = load_image_set("builtin:photo-library", args.size).images[::10][:args.photos]
+    photos = held_out_photos(args.size)[:args.photos]
     print(f"style_blots: {threads} threads, torch {torch.__version__}, {len(photos)} held-out "
           f"photos at {args.size} px")
     print("  largest spatial z-score per residual block (mean over photos), and on how many "

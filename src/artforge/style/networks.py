@@ -33,8 +33,9 @@ NORMS = ("instance", "layer-instance")
 def layer_instance_norm(x: torch.Tensor, rho: torch.Tensor, weight: torch.Tensor,
                         bias: torch.Tensor, eps: float = 1e-5) -> torch.Tensor:
     """rho * instance norm + (1 - rho) * layer norm of `x`, per channel (rho (C,), clipped to
-    [0, 1] in the forward pass only), then scaled by `weight` and shifted by `bias` (each (C,) or (B, C)): Nam & Kim's
-    (2018) batch-instance idea with layer statistics, as U-GAT-IT (Kim et al. 2020) mixes them.
+    [0, 1] in the forward pass only), then scaled by `weight` and shifted by `bias` (each (C,)
+    or (B, C)): Nam & Kim's (2018) batch-instance idea with layer statistics, as U-GAT-IT (Kim
+    et al. 2020) mixes them.
 
     A plain instance norm gives every channel unit spread on every picture, so a channel the
     picture does not need can only be quietened by pouring its spread into one local spike,
