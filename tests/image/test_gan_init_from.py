@@ -121,3 +121,18 @@ def test_options_that_contradict_init_from_are_refused(extra, message, picture_f
                   *extra)
     one_line_error(done, message)
     assert not run.exists()
+
+
+def test_runs_of_other_seeds_can_learn_the_same_generated_pictures(tmp_path):
+    """builtin:abstract's pictures follow the seed unless data_seed names theirs (the
+    benchmark's baselines: several training seeds, seed 0's pictures)."""
+    from artforge.data.image_folders import load_image_set
+
+    seen = []
+    for seed, data_seed in ((0, None), (1, 0), (1, None)):
+        train = gan_train_config(steps=1, batch_size=4, lr=LR, device="cpu", seed=seed)
+        train_gan("builtin:abstract", tmp_path / f"run-{seed}-{data_seed}", train, "dcgan",
+                  TINY_GAN, count=8, catalog=False, data_seed=data_seed,
+                  on_data=lambda images: seen.append(images.images))
+    assert torch.equal(seen[0], seen[1]) and not torch.equal(seen[0], seen[2])
+    assert torch.equal(seen[0], load_image_set("builtin:abstract", 16, count=8, seed=0).images)

@@ -58,7 +58,8 @@ augmented. The networks and the losses are the model's."""
 def train_gan(data: str, out: Path, train: TrainConfig, arch: str = "dcgan",
               model_config: GANConfig | None = None, *, count: int = 500, flip: bool = True,
               resume: bool = False, catalog: bool = True, init_from: str | Path | None = None,
-              on_data: Callable[[ImageSet], None] | None = None) -> TrainResult:
+              on_data: Callable[[ImageSet], None] | None = None,
+              data_seed: int | None = None) -> TrainResult:
     """Train a GAN on `data` (a folder, builtin:abstract, builtin:paintings or builtin:digits)
     into run folder `out`; sample grids at fixed seeds go to out/samples/ at every save.
 
@@ -66,7 +67,8 @@ def train_gan(data: str, out: Path, train: TrainConfig, arch: str = "dcgan",
     GAN's run or model folder, or builtin:NAME) the run starts from that GAN's generator and
     discriminator, with its architecture, size and losses (`arch` is not used) and the
     augmentation of `model_config` (TUNING_FIELDS); the optimisers and the step count start
-    new.
+    new. `data_seed` picks the pictures of a generated set such as builtin:abstract (default:
+    the training seed), so runs of several seeds can learn the same pictures.
     """
     # 1. Check inputs; the model is the resumed run's, the one to start from, or new.
     check_start(init_from, resume)
@@ -86,7 +88,8 @@ def train_gan(data: str, out: Path, train: TrainConfig, arch: str = "dcgan",
     if start is not None:
         start.start(model, ("generator", "discriminator"))
     # 3. Read the pictures (cached as uint8) at the model's size.
-    images = load_image_set(data, config.size, count=count, seed=train.seed)
+    images = load_image_set(data, config.size, count=count,
+                            seed=train.seed if data_seed is None else data_seed)
     if on_data is not None:
         on_data(images)
     dataset = images.dataset(flip=flip)
