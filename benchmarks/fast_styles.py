@@ -124,7 +124,8 @@ class GatysCache:
         import io
 
         config = {k: v for k, v in model.config.to_dict().items()
-                  if k not in ("channels", "res_blocks", "init_from", "style", "style_weight")}
+                  if k not in ("channels", "res_blocks", "norm", "init_from", "style",
+                               "style_weight")}
         digest = hashlib.sha256(json.dumps(config, sort_keys=True).encode())
         buffer = io.BytesIO()
         model.style_picture.save(buffer, format="PNG")
