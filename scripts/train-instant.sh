@@ -9,6 +9,14 @@
 # each; with a GPU (--device auto finds it) the same commands run as they are.
 #
 #     bash scripts/train-instant.sh [DATA_DIR] [RUN_DIR]
+#
+# Not shipped yet (it does not paint as well as builtin:adain). So that CPU training adds up
+# across machines, scripts/resume/instant holds the latest second-stage weights (session 22:
+# 1,636 steps at --style 5 from a 25-minute first stage; held-out style loss 2.50x adain's,
+# content 0.94x). To go on from them after the `teach` line:
+#     ARTFORGE_THREADS=1 .venv/bin/python scripts/make_instant.py train "$data" "$run" \
+#         --minutes 120 --crop 128 --perceptual 1 --style 5 --lr 5e-4 \
+#         --init-from scripts/resume/instant
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${1:-runs/instant-data}
