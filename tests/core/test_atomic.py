@@ -72,7 +72,7 @@ def kill_at_rename(monkeypatch, number: int) -> None:
         real(src, dst)
 
     monkeypatch.setattr(atomic.os, "rename", rename)
-    monkeypatch.setattr(atomic, "recover_entries", lambda target: None)
+    monkeypatch.setattr(atomic, "_recover", lambda target: None)
 
 
 # paintings and SOURCES.md are each renamed aside then in, photos (new) only in: 5 renames.
@@ -107,7 +107,7 @@ def test_a_kill_after_every_rename_is_finished_with_the_new_entries(stage, tmp_p
         real(path, *args, **kwargs)
 
     monkeypatch.setattr(atomic.os, "unlink", unlink)
-    monkeypatch.setattr(atomic, "recover_entries", lambda target: None)
+    monkeypatch.setattr(atomic, "_recover", lambda target: None)
     with pytest.raises(Killed):
         replace_entries(stage, target, NAMES)
     monkeypatch.undo()
@@ -144,3 +144,19 @@ def test_the_next_replace_recovers_an_interrupted_one_first(stage, tmp_path, mon
     replace_entries(again, target, NAMES)
     assert contents(target) == {"SOURCES.md": b"again", "paintings/e.jpg": b"e",
                                 "photos/f.jpg": b"f"}
+
+
+def test_a_recovery_leaves_a_live_replace_alone(stage, tmp_path, monkeypatch):
+    """A reader's recovery while a replace still holds the folder (its lock) does nothing;
+    once the replace is gone (the system drops its lock), the same call rolls it back."""
+    target = write(tmp_path / "libraries", OLD | OTHERS)
+    kill_at_rename(monkeypatch, 3)
+    with pytest.raises(Killed):
+        replace_entries(stage, target, NAMES)
+    monkeypatch.undo()
+    mixed = contents(target)
+    with atomic._replace_lock(target, wait=True):  # the live replace
+        recover_entries(target)
+        assert contents(target) == mixed
+    recover_entries(target)
+    assert contents(target) == OLD | OTHERS

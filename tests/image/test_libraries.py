@@ -48,7 +48,7 @@ def test_a_reader_recovers_a_build_killed_while_moving_into_place(tmp_path, monk
 
     with monkeypatch.context() as patched, pytest.raises(SystemExit):
         patched.setattr(atomic.os, "rename", killed_before_the_new_photos)
-        patched.setattr(atomic, "recover_entries", lambda target: None)
+        patched.setattr(atomic, "_recover", lambda target: None)
         atomic.replace_entries(stage, libraries_dir(), ["photos"])
     assert not (libraries_dir() / "photos").exists()  # the old ones aside, the new not in
     folder = library_folder("builtin:photo-library")

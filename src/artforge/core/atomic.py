@@ -6,6 +6,7 @@ if every new entry is already in place the swap is finished (the old ones are de
 otherwise it is rolled back (the old ones are put back)."""
 
 import contextlib
+import fcntl
 import json
 import os
 import shutil
@@ -135,29 +136,58 @@ def replace_entries(stage: Path, target: Path, names: Sequence[str]) -> None:
     if bad:
         raise ValueError(f"cannot replace {bad}: each must be an entry of {stage}.")
     target.mkdir(parents=True, exist_ok=True)
-    recover_entries(target)
-    _fsync_tree(stage)
-    aside = target / ASIDE
-    aside.mkdir()
-    existing = [name for name in names if os.path.lexists(target / name)]
-    write_text(target / JOURNAL, json.dumps({"names": names, "existing": existing}))
-    try:
-        for name in names:
-            _swap_in(stage / name, target / name, aside / name)
-        _fsync_dir(aside)
-        _fsync_dir(target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            recover_entries(target)
-        raise
-    _finish(target)
+    with _replace_lock(target, wait=True):
+        _recover(target)
+        _fsync_tree(stage)
+        aside = target / ASIDE
+        aside.mkdir()
+        existing = [name for name in names if os.path.lexists(target / name)]
+        write_text(target / JOURNAL, json.dumps({"names": names, "existing": existing}))
+        try:
+            for name in names:
+                _swap_in(stage / name, target / name, aside / name)
+            _fsync_dir(aside)
+            _fsync_dir(target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                _recover(target)
+            raise
+        _finish(target)
 
 
 def recover_entries(target: Path) -> None:
     """Finish or roll back a `replace_entries` into `target` that was interrupted: finished
     (the old entries deleted) when every new entry is in place, rolled back (the old entries
-    put back, the new ones deleted) otherwise. Nothing when no replace was interrupted."""
+    put back, the new ones deleted) otherwise. Nothing when no replace was interrupted (two
+    checks that a file exists, so readers may call it; nothing is written then) or while a
+    live one holds the folder's lock (it finishes or rolls back itself)."""
     target = Path(target)
+    if not (os.path.lexists(target / JOURNAL) or os.path.lexists(target / ASIDE)):
+        return
+    with _replace_lock(target, wait=False) as held:
+        if held:
+            _recover(target)
+
+
+@contextlib.contextmanager
+def _replace_lock(target: Path, wait: bool) -> Iterator[bool]:
+    """Hold a lock (flock) on the folder `target` itself, as a replace does while it runs, so
+    that a recovery started by someone else (a reader) never undoes a live replace; the system
+    drops it if the replace dies. Without `wait`, yield False at once if it is held."""
+    descriptor = os.open(target, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(descriptor)
+
+
+def _recover(target: Path) -> None:
+    """recover_entries' work, the lock held."""
     journal = target / JOURNAL
     if not journal.exists():
         _remove(target / ASIDE)  # the leftovers of a replace finished or rolled back
