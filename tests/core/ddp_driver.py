@@ -36,7 +36,10 @@ def main(out: Path, mode: str) -> None:
     result = trainer.fit()
     rank = int(os.environ["RANK"])
     save_file(model.state_dict(), str(out / f"rank{rank}.safetensors"))
-    print(f"rank {rank} world {result.world_size} step {result.step} by {result.stopped_by}")
+    # One write of the whole line: with PYTHONUNBUFFERED set, print writes the text and its
+    # newline apart, and the two ranks' lines on the shared pipe can run together.
+    os.write(1, f"rank {rank} world {result.world_size} step {result.step} "
+                f"by {result.stopped_by}\n".encode())
 
 
 if __name__ == "__main__":
